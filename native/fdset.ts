@@ -1,0 +1,40 @@
+// fd_set over a 128-byte buffer: the bit for fd is byte fd >> 3, mask 1 << (fd & 7) (glibc, little-endian words).
+import { LINUX } from "./platform.ts";
+
+export const FD_SETSIZE = LINUX.FD_SETSIZE;
+
+/** Throws for anything that cannot be a bit of an fd_set: select() with fd >= FD_SETSIZE corrupts memory. */
+export function checkSelectableFd(fd: number): void {
+  if (!Number.isInteger(fd) || fd < 0 || fd >= FD_SETSIZE) {
+    throw new RangeError(`fd ${fd} cannot enter an fd_set (valid: 0 to ${FD_SETSIZE - 1}, FD_SETSIZE)`);
+  }
+}
+
+export class FdSet {
+  /** The struct itself; its own ArrayBuffer so the address libc sees never moves. */
+  readonly bytes = new Uint8Array(new ArrayBuffer(LINUX.sizeof_fd_set));
+
+  add(fd: number): void {
+    checkSelectableFd(fd);
+    this.bytes[fd >> 3]! |= 1 << (fd & 7);
+  }
+
+  delete(fd: number): void {
+    checkSelectableFd(fd);
+    this.bytes[fd >> 3]! &= ~(1 << (fd & 7));
+  }
+
+  has(fd: number): boolean {
+    checkSelectableFd(fd);
+    return (this.bytes[fd >> 3]! & (1 << (fd & 7))) !== 0;
+  }
+
+  clear(): void {
+    this.bytes.fill(0);
+  }
+
+  /** Make this set equal to `other` (select() rewrites its input, so the loop copies a master set). */
+  copyFrom(other: FdSet): void {
+    this.bytes.set(other.bytes);
+  }
+}

@@ -1,0 +1,25 @@
+// The native layer's public surface: everything src/ may use of libc, pointers and structs.
+export { platformProblem, LINUX } from "./platform.ts";
+export { SyscallError, errnoCode, lastErrno } from "./errno.ts";
+export { errnoName } from "./errno-names.ts";
+export { FdSet, FD_SETSIZE, checkSelectableFd } from "./fdset.ts";
+export { parseIp, formatIp } from "./inet.ts";
+export { encodeSockaddr, decodeSockaddr, SockaddrStorage, type SocketAddress, type Family } from "./sockaddr.ts";
+export {
+  checkInt,
+  checkFd,
+  openSocket,
+  setSocketOption,
+  getSocketOption,
+  bindSocket,
+  listenOn,
+  socketName,
+  acceptConnection,
+  sendBytes,
+  receiveBytes,
+  receiveFrom,
+  sendTo,
+  closeFd,
+} from "./socket.ts";
+export { selectFds } from "./select.ts";
+export { writeAll } from "./write.ts";

@@ -1,0 +1,43 @@
+// IP address text <-> bytes through libc's inet_pton/inet_ntop, so parsing and printing match C and Python exactly.
+import { libc } from "./libc.ts";
+import { LINUX } from "./platform.ts";
+import type { Family } from "./sockaddr.ts";
+
+export interface IpBytes {
+  family: Family;
+  bytes: Uint8Array;
+}
+
+const INET6_ADDRSTRLEN = 46;
+const encoder = new TextEncoder();
+const textBuffer = new Uint8Array(new ArrayBuffer(INET6_ADDRSTRLEN));
+
+function cString(text: string): Uint8Array | null {
+  // An embedded NUL would let libc see only a prefix ("127.0.0.1\0junk"); such text is not an address.
+  if (text.length >= INET6_ADDRSTRLEN || text.includes("\0")) return null;
+  const bytes = new Uint8Array(new ArrayBuffer(text.length * 3 + 1));
+  encoder.encodeInto(text, bytes);
+  return bytes;
+}
+
+/** Parse a numeric IPv4 or IPv6 literal (no names, no brackets, no scope); null if it is not one. */
+export function parseIp(text: string): IpBytes | null {
+  const source = cString(text);
+  if (!source) return null;
+  for (const [family, af, size] of [["IPv4", LINUX.AF_INET, 4], ["IPv6", LINUX.AF_INET6, 16]] as const) {
+    const bytes = new Uint8Array(new ArrayBuffer(size));
+    if (libc.inet_pton(af, source, bytes) === 1) return { family, bytes };
+  }
+  return null;
+}
+
+/** Text form of 4 or 16 address bytes, exactly as inet_ntop (and so Python) prints it. */
+export function formatIp(family: Family, bytes: Uint8Array): string {
+  const size = family === "IPv4" ? 4 : 16;
+  if (bytes.byteLength !== size) throw new RangeError(`${family} address needs ${size} bytes, got ${bytes.byteLength}`);
+  const source = new Uint8Array(new ArrayBuffer(size));
+  source.set(bytes);
+  const af = family === "IPv4" ? LINUX.AF_INET : LINUX.AF_INET6;
+  if (libc.inet_ntop(af, source, textBuffer, INET6_ADDRSTRLEN) === null) throw new Error("inet_ntop failed");
+  return new TextDecoder().decode(textBuffer.subarray(0, textBuffer.indexOf(0)));
+}

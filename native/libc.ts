@@ -1,0 +1,63 @@
+// The one dlopen of libc: every symbol the project calls, each with its C prototype.
+import { dlopen, FFIType } from "bun:ffi";
+import { platformProblem } from "./platform.ts";
+
+const problem = platformProblem();
+if (problem) throw new Error(problem);
+
+/** ssize_t: a number when it fits (always, for our sizes), never a BigInt to compare against. */
+const SSIZE_T = FFIType.i64_fast;
+
+function openLibc() {
+  // Byte buffers go as "buffer" + "buffer_length" (the same view twice): the engine reads pointer
+  // and length off one object at call time, so a length can never disagree with its buffer.
+  // "libc.so" is a linker script on Debian; the soname is the loadable file (and glibc's, not musl's).
+  return dlopen("libc.so.6", {
+    // int socket(int domain, int type, int protocol);
+    socket: { args: ["i32", "i32", "i32"], returns: "i32" },
+    // int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen);
+    setsockopt: { args: ["i32", "i32", "i32", "ptr", "u32"], returns: "i32" },
+    // int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen);
+    getsockopt: { args: ["i32", "i32", "i32", "ptr", "ptr"], returns: "i32" },
+    // int bind(int fd, const struct sockaddr *addr, socklen_t addrlen);
+    bind: { args: ["i32", "ptr", "u32"], returns: "i32" },
+    // int listen(int fd, int backlog);
+    listen: { args: ["i32", "i32"], returns: "i32" },
+    // int getsockname(int fd, struct sockaddr *addr, socklen_t *addrlen);
+    getsockname: { args: ["i32", "ptr", "ptr"], returns: "i32" },
+    // int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout);
+    select: { args: ["i32", "ptr", "ptr", "ptr", "ptr"], returns: "i32" },
+    // int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+    accept4: { args: ["i32", "ptr", "ptr", "i32"], returns: "i32" },
+    // ssize_t send(int fd, const void *buf, size_t len, int flags);
+    send: { args: ["i32", "buffer", "buffer_length", "i32"], returns: SSIZE_T },
+    // ssize_t recv(int fd, void *buf, size_t len, int flags);
+    recv: { args: ["i32", "buffer", "buffer_length", "i32"], returns: SSIZE_T },
+    // ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *src, socklen_t *srclen);
+    recvfrom: { args: ["i32", "buffer", "buffer_length", "i32", "ptr", "ptr"], returns: SSIZE_T },
+    // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dst, socklen_t dstlen);
+    sendto: { args: ["i32", "buffer", "buffer_length", "i32", "ptr", "u32"], returns: SSIZE_T },
+    // ssize_t write(int fd, const void *buf, size_t count);
+    write: { args: ["i32", "buffer", "buffer_length"], returns: SSIZE_T },
+    // int inet_pton(int af, const char *src, void *dst);
+    inet_pton: { args: ["i32", "ptr", "ptr"], returns: "i32" },
+    // const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
+    inet_ntop: { args: ["i32", "ptr", "ptr", "u32"], returns: "ptr" },
+    // int close(int fd);
+    close: { args: ["i32"], returns: "i32" },
+    // int *__errno_location(void);  (errno itself is thread-local: never look the symbol up)
+    __errno_location: { args: [], returns: "ptr" },
+    // char *strerror(int errnum);
+    strerror: { args: ["i32"], returns: "cstring" },
+  });
+}
+
+function load() {
+  try {
+    return openLibc();
+  } catch (cause) {
+    throw new Error(`cannot load glibc (libc.so.6): rfc868 runs on Linux x86_64 or aarch64 with glibc`, { cause });
+  }
+}
+
+export const libc = load().symbols;

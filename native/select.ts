@@ -1,0 +1,27 @@
+// select() over FdSets with a timeval re-armed on every call (Linux writes the time left back into it).
+import { libc } from "./libc.ts";
+import { lastErrno, SyscallError } from "./errno.ts";
+import { FD_SETSIZE, type FdSet } from "./fdset.ts";
+import { LINUX } from "./platform.ts";
+import { checkInt } from "./socket.ts";
+
+/** struct timeval { int64 tv_sec; int64 tv_usec; } in its own ArrayBuffer, so its address is stable. */
+const timeval = new BigInt64Array(new ArrayBuffer(LINUX.sizeof_timeval));
+
+/**
+ * Wait until an fd in `readable` (or `writable`) is ready or `timeoutMs` passes.
+ * Returns the number of ready fds (0 on timeout; the sets then hold only the ready fds),
+ * or null when a signal interrupted the wait (EINTR: no events, as in Python's selectors).
+ */
+export function selectFds(nfds: number, readable: FdSet | null, writable: FdSet | null, timeoutMs: number): number | null {
+  // nfds > FD_SETSIZE would let the kernel read and write past the 128-byte sets.
+  checkInt("nfds", nfds, 0, FD_SETSIZE);
+  checkInt("timeoutMs", timeoutMs, 0);
+  timeval[0] = BigInt(Math.floor(timeoutMs / 1000));
+  timeval[1] = BigInt((timeoutMs % 1000) * 1000);
+  const ready = libc.select(nfds, readable?.bytes ?? null, writable?.bytes ?? null, null, timeval);
+  if (ready >= 0) return ready;
+  const errno = lastErrno();
+  if (errno === LINUX.EINTR) return null;
+  throw new SyscallError("select", errno);
+}

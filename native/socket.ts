@@ -1,0 +1,95 @@
+// Typed wrappers over the socket syscalls: validate integers, map -1 to SyscallError, EAGAIN to null.
+import { libc } from "./libc.ts";
+import { fail, lastErrno, SyscallError } from "./errno.ts";
+import { LINUX } from "./platform.ts";
+import { SockaddrStorage, type SocketAddress } from "./sockaddr.ts";
+
+/** bun:ffi turns undefined into 0, 1.9 into 1 and 2**31 into a negative: so `close(undefined)` would close stdin. */
+export function checkInt(name: string, value: number, min = -0x80000000, max = 0x7fffffff): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function checkFd(fd: number): number {
+  return checkInt("fd", fd, 0);
+}
+
+/** A non-blocking call's result: itself when >= 0, null for EAGAIN ("nothing now"), else the SyscallError. */
+function orNullIfWouldBlock(result: number | bigint, syscall: string): number | null {
+  if (result >= 0) return Number(result);
+  const errno = lastErrno(); // first thing after the call: nothing else may run in between
+  if (errno === LINUX.EAGAIN) return null;
+  throw new SyscallError(syscall, errno);
+}
+
+export function openSocket(domain: number, type: number, protocol = 0): number {
+  const fd = libc.socket(checkInt("domain", domain), checkInt("type", type), checkInt("protocol", protocol));
+  return fd < 0 ? fail("socket") : fd;
+}
+
+const intOption = new Int32Array(new ArrayBuffer(4));
+const intOptionLength = new Uint32Array(new ArrayBuffer(4));
+
+export function setSocketOption(fd: number, level: number, name: number, value: number): void {
+  intOption[0] = checkInt("option value", value);
+  if (libc.setsockopt(checkFd(fd), checkInt("level", level), checkInt("option", name), intOption, 4) < 0) fail("setsockopt");
+}
+
+export function getSocketOption(fd: number, level: number, name: number): number {
+  intOptionLength[0] = 4;
+  if (libc.getsockopt(checkFd(fd), checkInt("level", level), checkInt("option", name), intOption, intOptionLength) < 0) {
+    fail("getsockopt");
+  }
+  return intOption[0]!;
+}
+
+export function bindSocket(fd: number, sockaddr: Uint8Array): void {
+  if (libc.bind(checkFd(fd), sockaddr, sockaddr.byteLength) < 0) fail("bind");
+}
+
+export function listenOn(fd: number, backlog: number): void {
+  if (libc.listen(checkFd(fd), checkInt("backlog", backlog, 0)) < 0) fail("listen");
+}
+
+const nameStorage = new SockaddrStorage();
+
+/** The local address a socket is bound to (how `--port 0` learns its port). */
+export function socketName(fd: number): SocketAddress {
+  if (libc.getsockname(checkFd(fd), nameStorage.bytes, nameStorage.arm().length) < 0) fail("getsockname");
+  return nameStorage.decode();
+}
+
+/** accept4: the new fd, or null when the queue is empty. `peer` receives the client's address if given. */
+export function acceptConnection(fd: number, flags: number, peer: SockaddrStorage | null): number | null {
+  const client = peer
+    ? libc.accept4(checkFd(fd), peer.bytes, peer.arm().length, checkInt("flags", flags))
+    : libc.accept4(checkFd(fd), null, null, checkInt("flags", flags));
+  return orNullIfWouldBlock(client, "accept4");
+}
+
+/** send: bytes sent, or null when the socket buffer is full. */
+export function sendBytes(fd: number, bytes: Uint8Array, flags: number): number | null {
+  return orNullIfWouldBlock(libc.send(checkFd(fd), bytes, bytes, checkInt("flags", flags)), "send");
+}
+
+/** recv into `buffer`: bytes read (0 at end of stream), or null when nothing is waiting. */
+export function receiveBytes(fd: number, buffer: Uint8Array, flags: number): number | null {
+  return orNullIfWouldBlock(libc.recv(checkFd(fd), buffer, buffer, checkInt("flags", flags)), "recv");
+}
+
+/** recvfrom into `buffer`: the datagram's length (0 is a valid empty datagram), or null when none is queued. */
+export function receiveFrom(fd: number, buffer: Uint8Array, flags: number, peer: SockaddrStorage): number | null {
+  return orNullIfWouldBlock(libc.recvfrom(checkFd(fd), buffer, buffer, checkInt("flags", flags), peer.bytes, peer.arm().length), "recvfrom");
+}
+
+/** sendto the address held in `peer` (as recvfrom left it): bytes sent, or null when it would block. */
+export function sendTo(fd: number, bytes: Uint8Array, flags: number, peer: SockaddrStorage): number | null {
+  return orNullIfWouldBlock(libc.sendto(checkFd(fd), bytes, bytes, checkInt("flags", flags), peer.bytes, peer.length[0]!), "sendto");
+}
+
+/** close: Linux releases the fd even when close reports an error, so it is never retried. */
+export function closeFd(fd: number): void {
+  if (libc.close(checkFd(fd)) < 0) fail("close");
+}

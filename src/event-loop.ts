@@ -1,0 +1,102 @@
+// A select() event loop in the shape of Python's selectors and Redis ae: register, unregister, tick, run.
+import { FdSet, checkSelectableFd, selectFds } from "../native/index.ts";
+
+/** select()'s timeout when nothing is paused: the Python original's 1.0 s. */
+export const IDLE_TIMEOUT_MS = 1000;
+
+/** A registered fd; the key carries its own handler, so dispatch needs no second table. */
+export interface SelectorKey {
+  readonly fd: number;
+  readonly onReadable: () => void;
+  /** performance.now() until which the fd is left out of select (a back-off); 0 when active. */
+  pausedUntil: number;
+}
+
+export interface LoopHooks {
+  /** After a full idle timeout with no events (the original's "still waiting"). */
+  onIdle?: () => void;
+  /** Before every select(): the last chance to flush output before blocking. */
+  beforeSleep?: () => void;
+}
+
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class EventLoop {
+  readonly #keys = new Map<number, SelectorKey>();
+  readonly #master = new FdSet();
+  readonly #ready = new FdSet();
+  #nfds = 0;
+  #running = false;
+
+  constructor(readonly hooks: LoopHooks = {}) {}
+
+  register(fd: number, onReadable: () => void): SelectorKey {
+    checkSelectableFd(fd);
+    if (this.#keys.has(fd)) throw new Error(`fd ${fd} is already registered`);
+    const key: SelectorKey = { fd, onReadable, pausedUntil: 0 };
+    this.#keys.set(fd, key);
+    this.#master.add(fd);
+    this.#nfds = Math.max(this.#nfds, fd + 1);
+    return key;
+  }
+
+  unregister(fd: number): void {
+    if (!this.#keys.delete(fd)) return;
+    this.#master.delete(fd);
+    this.#nfds = Math.max(0, ...[...this.#keys.keys()].map((k) => k + 1));
+  }
+
+  /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. */
+  pause(fd: number, ms: number): void {
+    const key = this.#keys.get(fd);
+    if (!key) return;
+    key.pausedUntil = performance.now() + ms;
+    this.#master.delete(fd);
+  }
+
+  /** The timeout for this select: 1 s, or less if a paused fd is due back sooner. Resumes due fds. */
+  #armTimeout(): number {
+    let timeout = IDLE_TIMEOUT_MS;
+    const now = performance.now();
+    for (const key of this.#keys.values()) {
+      if (key.pausedUntil === 0) continue;
+      if (key.pausedUntil <= now) {
+        key.pausedUntil = 0;
+        this.#master.add(key.fd);
+      } else {
+        timeout = Math.min(timeout, Math.ceil(key.pausedUntil - now));
+      }
+    }
+    return timeout;
+  }
+
+  /** One iteration: wait up to the timeout, then call the handler of every readable fd. Returns how many. */
+  tick(): number {
+    this.hooks.beforeSleep?.();
+    const timeout = this.#armTimeout();
+    this.#ready.copyFrom(this.#master); // select() rewrites its sets: hand it a scratch copy
+    const ready = selectFds(this.#nfds, this.#ready, null, timeout);
+    if (ready === null) return 0; // EINTR: a signal, no events
+    if (ready === 0) {
+      if (timeout === IDLE_TIMEOUT_MS) this.hooks.onIdle?.();
+      return 0;
+    }
+    for (const key of this.#keys.values()) {
+      if (this.#ready.has(key.fd)) key.onReadable();
+    }
+    return ready;
+  }
+
+  /** Tick until stop(), yielding a macrotask after every select so signal handlers and timers run. */
+  async run(): Promise<void> {
+    this.#running = true;
+    while (this.#running) {
+      this.tick();
+      await nextMacrotask();
+    }
+  }
+
+  stop(): void {
+    this.#running = false;
+  }
+}

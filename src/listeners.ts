@@ -1,0 +1,63 @@
+// Opening the server's sockets, anet-style: every step checked, the fd closed again on any failure.
+import {
+  LINUX,
+  FD_SETSIZE,
+  bindSocket,
+  closeFd,
+  encodeSockaddr,
+  listenOn,
+  openSocket,
+  parseIp,
+  setSocketOption,
+  socketName,
+  type SocketAddress,
+} from "../native/index.ts";
+
+export type Transport = "tcp" | "udp";
+
+export interface Listener {
+  readonly transport: Transport;
+  readonly fd: number;
+  /** Where it is bound (the real port when asked for port 0). */
+  readonly local: SocketAddress;
+}
+
+/** Setup failed after the socket existed; carries which address, for a one-line message. */
+export class ListenError extends Error {
+  constructor(readonly transport: Transport, readonly host: string, readonly port: number, cause: Error) {
+    super(`cannot listen on ${transport} ${host.includes(":") ? `[${host}]` : host} port ${port}: ${cause.message}`, { cause });
+  }
+}
+
+/** A bound (and for TCP, listening) non-blocking socket on host:port. */
+export function openListener(transport: Transport, host: string, port: number, backlog: number): Listener {
+  const ip = parseIp(host);
+  if (!ip) throw new RangeError(`not an IP address literal: ${JSON.stringify(host)}`);
+  const domain = ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET;
+  const type = (transport === "tcp" ? LINUX.SOCK_STREAM : LINUX.SOCK_DGRAM) | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC;
+  let fd: number;
+  try {
+    fd = openSocket(domain, type);
+  } catch (error) {
+    throw new ListenError(transport, host, port, error as Error);
+  }
+  try {
+    // The server closes first, so its port collects TIME_WAIT: without this a restart fails for a minute.
+    if (transport === "tcp") setSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR, 1);
+    // "::" serves IPv4 too (dual stack); a specific IPv6 address is IPv6 only either way.
+    if (ip.family === "IPv6") setSocketOption(fd, LINUX.IPPROTO_IPV6, LINUX.IPV6_V6ONLY, 0);
+    bindSocket(fd, encodeSockaddr({ address: host, port }));
+    if (transport === "tcp") listenOn(fd, backlog);
+    if (fd >= FD_SETSIZE) {
+      throw new Error(`socket: fd ${fd} is at or above FD_SETSIZE (${FD_SETSIZE}), which select() cannot watch`);
+    }
+    return { transport, fd, local: socketName(fd) };
+  } catch (error) {
+    closeFd(fd);
+    throw new ListenError(transport, host, port, error as Error);
+  }
+}
+
+export function closeListeners(listeners: readonly Listener[]): void {
+  for (const listener of listeners) closeFd(listener.fd);
+}

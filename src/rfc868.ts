@@ -1,0 +1,25 @@
+// RFC 868 time: seconds since 1900-01-01T00:00:00Z, mod 2^32, sent as 4 big-endian bytes.
+
+/** Seconds from 1900-01-01 to 1970-01-01 (70 years, 17 of them leap). */
+export const SECONDS_1900_TO_1970 = 2208988800;
+const TWO_POW_32 = 2 ** 32;
+
+/** Milliseconds since 1970-01-01T00:00:00Z, like Date.now (injectable for tests). */
+export type Clock = () => number;
+
+/** The 32-bit RFC 868 value for a Unix time in ms; wraps to 0 at 2036-02-07T06:28:16Z. */
+export function rfc868Seconds(unixMs: number): number {
+  const seconds = Math.floor(unixMs / 1000) + SECONDS_1900_TO_1970;
+  // Not `| 0` (signed) nor writeUInt32BE (throws at 2^32): an explicit, always-positive modulo.
+  return ((seconds % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
+}
+
+/** Write the 4-byte big-endian stamp for `unixMs` into `out` (reused on the hot path) and return it. */
+export function writeTimestamp(unixMs: number, out: Uint8Array = new Uint8Array(4)): Uint8Array {
+  const value = rfc868Seconds(unixMs);
+  out[0] = value >>> 24;
+  out[1] = (value >>> 16) & 0xff;
+  out[2] = (value >>> 8) & 0xff;
+  out[3] = value & 0xff;
+  return out;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bun
+// Command-line entry: check the platform, parse flags, run the server until SIGINT/SIGTERM.
+import { platformProblem } from "../native/platform.ts";
+
+function die(message: string, status: number): never {
+  process.stderr.write(`rfc868: ${message}\n`);
+  process.exit(status);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
+  const problem = platformProblem();
+  if (problem) die(problem, 1);
+  const { parseArgs, usage, UsageError } = await import("./cli.ts");
+  const { startTimeServer } = await import("./time-server.ts");
+  const { ListenError } = await import("./listeners.ts");
+
+  let options;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) die(error.message, 2);
+    throw error;
+  }
+  if (options.help) return void console.log(usage());
+  if (options.version) return void console.log((await import("../package.json")).version);
+
+  let server;
+  try {
+    server = await startTimeServer(options);
+  } catch (error) {
+    if (error instanceof ListenError) die(error.message, 1);
+    throw error;
+  }
+  const stop = () => void server.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch((error: Error) => die(error.message, 1));
+}

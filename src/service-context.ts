@@ -1,0 +1,27 @@
+// What every service handler shares: the loop, the log, the counters, the clock, and how a client's failure is handled.
+import { errnoCode } from "../native/index.ts";
+import type { Counters } from "./counters.ts";
+import type { EventLoop } from "./event-loop.ts";
+import type { Log } from "./log.ts";
+import type { Clock } from "./rfc868.ts";
+
+export class ServiceContext {
+  constructor(
+    readonly loop: EventLoop,
+    readonly log: Log,
+    readonly counters: Counters,
+    readonly clock: Clock,
+  ) {}
+
+  /**
+   * A client's connection or datagram failed (reset, vanished, aborted): count it by errno, log the
+   * first of each kind, go on. Anything that is not a syscall error is a bug and propagates.
+   */
+  clientFailed(transport: string, error: unknown): void {
+    const code = errnoCode(error);
+    if (!code) throw error;
+    if (this.counters.add(`${transport}_${code}`)) {
+      this.log.notice(`${(error as Error).message} from a ${transport} client; further ones are counted`);
+    }
+  }
+}

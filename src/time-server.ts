@@ -1,0 +1,82 @@
+// The embeddable server: bind the listeners, run the select loop on this thread, stop cleanly.
+import type { SocketAddress } from "../native/index.ts";
+import { Counters } from "./counters.ts";
+import { EventLoop } from "./event-loop.ts";
+import { closeListeners, openListener, type Listener, type Transport } from "./listeners.ts";
+import { Log } from "./log.ts";
+import type { Clock } from "./rfc868.ts";
+import { ServiceContext } from "./service-context.ts";
+import { tcpService } from "./tcp-service.ts";
+
+export interface TimeServerOptions {
+  /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */
+  hosts?: string[];
+  /** Default 8037; 0 picks a free port. */
+  port?: number;
+  /** listen() backlog; default 1024. */
+  backlog?: number;
+  /** Turn the per-event lines (still waiting, connection from) off. */
+  quiet?: boolean;
+  /** Where the lines go; default stdout and stderr. */
+  log?: Log;
+  /** Unix time in ms; default Date.now. */
+  clock?: Clock;
+}
+
+export interface TimeServer {
+  /** The first listener's bound address and port. */
+  readonly address: string;
+  readonly port: number;
+  readonly listeners: readonly { transport: Transport; local: SocketAddress }[];
+  readonly counters: Counters;
+  /** Resolves once the loop ended and the sockets are closed; rejects if the loop failed. */
+  readonly closed: Promise<void>;
+  /** Stop after the current select() returns (at most 1 s), close the sockets, flush the log. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024 } as const;
+
+function openAll(hosts: readonly string[], port: number, backlog: number): Listener[] {
+  const listeners: Listener[] = [];
+  try {
+    for (const host of hosts) {
+      // With port 0 the first socket picks the port; the rest share it.
+      const next = listeners[0]?.local.port ?? port;
+      listeners.push(openListener("tcp", host, next, backlog));
+    }
+    return listeners;
+  } catch (error) {
+    closeListeners(listeners);
+    throw error;
+  }
+}
+
+/** Bind and start serving. The loop shares this thread: see README, "Embedding". */
+export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
+  const log = options.log ?? new Log(undefined, undefined, !options.quiet);
+  const counters = new Counters();
+  const listeners = openAll(options.hosts ?? DEFAULTS.hosts, options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+  const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
+  const context = new ServiceContext(loop, log, counters, options.clock ?? Date.now);
+  for (const listener of listeners) loop.register(listener.fd, tcpService(listener, context));
+
+  const first = listeners[0]!.local;
+  log.listening(first.port);
+
+  const closed = loop.run().finally(() => {
+    closeListeners(listeners);
+    log.flush();
+  });
+  return {
+    address: first.address,
+    port: first.port,
+    listeners: listeners.map(({ transport, local }) => ({ transport, local })),
+    counters,
+    closed,
+    stop() {
+      loop.stop();
+      return closed;
+    },
+  };
+}
