@@ -1,0 +1,50 @@
+// Independent time clients over node:net and node:dgram, and the RFC 868 value a reply should carry.
+import net from "node:net";
+import dgram from "node:dgram";
+
+export const SECONDS_1900_TO_1970 = 2208988800;
+
+/** What a TCP client saw: every byte until the server closed, and how it closed. */
+export interface TcpReply {
+  bytes: Buffer;
+  /** "end" for a clean FIN, else the error code (ECONNRESET, ...). */
+  close: string;
+}
+
+export function tcpTime(port: number, host = "127.0.0.1", timeoutMs = 10_000): Promise<TcpReply> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect({ port, host });
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no reply from ${host}:${port} in ${timeoutMs} ms`)));
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("end", () => resolve({ bytes: Buffer.concat(chunks), close: "end" }));
+    socket.on("error", (error: NodeJS.ErrnoException) =>
+      error.code ? resolve({ bytes: Buffer.concat(chunks), close: error.code }) : reject(error),
+    );
+  });
+}
+
+/** Send one datagram of `payload` and wait for one reply datagram (rejects on timeout). */
+export function udpTime(port: number, host = "127.0.0.1", payload = Buffer.alloc(0), timeoutMs = 5_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(host.includes(":") ? "udp6" : "udp4");
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`no UDP reply from ${host}:${port} in ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on("message", (message) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(message);
+    });
+    socket.send(payload, port, host);
+  });
+}
+
+/** The Unix seconds a 4-byte RFC 868 reply carries, for a reply received near `nowMs` (unwraps 2036). */
+export function unixSecondsOf(reply: Buffer, nowMs = Date.now()): number {
+  if (reply.length !== 4) throw new Error(`expected 4 bytes, got ${reply.length}`);
+  const value = reply.readUInt32BE(0);
+  const era = Math.round((nowMs / 1000 + SECONDS_1900_TO_1970 - value) / 2 ** 32);
+  return value + era * 2 ** 32 - SECONDS_1900_TO_1970;
+}
