@@ -34,6 +34,10 @@ const FLAGS: Flag[] = [
   { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", help: `port for the service (default ${DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
   { name: "backlog", value: "N", help: `listen() backlog (default ${DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
+  { name: "tcp", help: "serve TCP (default)", apply: (o) => void (o.tcp = true) },
+  { name: "no-tcp", help: "do not serve TCP", apply: (o) => void (o.tcp = false) },
+  { name: "udp", help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },
+  { name: "no-udp", help: "do not serve UDP (default)", apply: (o) => void (o.udp = false) },
   { name: "quiet", help: "no per-event lines (still waiting, connection from)", apply: (o) => void (o.quiet = true) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
   { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },
@@ -41,7 +45,7 @@ const FLAGS: Flag[] = [
 
 export function usage(): string {
   const rows = FLAGS.map((f) => `  --${f.name}${f.value ? ` ${f.value}` : ""}`.padEnd(20) + f.help);
-  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
+  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -61,5 +65,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     flag.apply(options, value ?? "");
   }
   if (options.hosts.length === 0) options.hosts = [...DEFAULTS.hosts];
+  if ((options.tcp ?? DEFAULTS.tcp) === false && (options.udp ?? DEFAULTS.udp) === false) {
+    throw new UsageError("--no-tcp without --udp leaves nothing to serve");
+  }
   return options;
 }

@@ -5,6 +5,7 @@ import {
   bindSocket,
   closeFd,
   encodeSockaddr,
+  errnoCode,
   listenOn,
   openSocket,
   parseIp,
@@ -55,6 +56,32 @@ export function openListener(transport: Transport, host: string, port: number, b
   } catch (error) {
     closeFd(fd);
     throw new ListenError(transport, host, port, error as Error);
+  }
+}
+
+/** How often a `port 0` start draws a new port when the first one is free for one socket but not all. */
+const PORT_ZERO_ATTEMPTS = 10;
+
+/**
+ * Every (host, transport) socket on one port. With port 0 the first socket picks the port and the
+ * rest share it; if another socket then finds it taken, all are closed and a new port is drawn.
+ */
+export function openListeners(hosts: readonly string[], transports: readonly Transport[], port: number, backlog: number): Listener[] {
+  if (hosts.length === 0 || transports.length === 0) throw new RangeError("need at least one host and one transport");
+  for (let attempt = 1; ; attempt++) {
+    const listeners: Listener[] = [];
+    try {
+      for (const host of hosts) {
+        for (const transport of transports) {
+          listeners.push(openListener(transport, host, listeners[0]?.local.port ?? port, backlog));
+        }
+      }
+      return listeners;
+    } catch (error) {
+      closeListeners(listeners);
+      const drawAgain = port === 0 && listeners.length > 0 && attempt < PORT_ZERO_ATTEMPTS;
+      if (!(drawAgain && errnoCode((error as Error).cause) === "EADDRINUSE")) throw error;
+    }
   }
 }
 

@@ -29,6 +29,10 @@ export class Log {
     this.out.line(`connection from ${pythonAddressRepr(peer)}`);
   }
 
+  datagram(peer: SocketAddress): void {
+    this.out.line(`datagram from ${pythonAddressRepr(peer)}`);
+  }
+
   /** A line for the operator (a survived error, a back-off, the counters); goes to stderr. */
   notice(text: string): void {
     this.err.line(`rfc868: ${text}`);

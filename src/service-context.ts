@@ -21,7 +21,7 @@ export class ServiceContext {
     const code = errnoCode(error);
     if (!code) throw error;
     if (this.counters.add(`${transport}_${code}`)) {
-      this.log.notice(`${(error as Error).message} from a ${transport} client; further ones are counted`);
+      this.log.notice(`${transport} client: ${(error as Error).message}; further ones are counted`);
     }
   }
 }

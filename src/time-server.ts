@@ -2,11 +2,12 @@
 import type { SocketAddress } from "../native/index.ts";
 import { Counters } from "./counters.ts";
 import { EventLoop } from "./event-loop.ts";
-import { closeListeners, openListener, type Listener, type Transport } from "./listeners.ts";
+import { closeListeners, openListeners, type Transport } from "./listeners.ts";
 import { Log } from "./log.ts";
 import type { Clock } from "./rfc868.ts";
 import { ServiceContext } from "./service-context.ts";
 import { tcpService } from "./tcp-service.ts";
+import { udpService } from "./udp-service.ts";
 
 export interface TimeServerOptions {
   /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */
@@ -15,6 +16,10 @@ export interface TimeServerOptions {
   port?: number;
   /** listen() backlog; default 1024. */
   backlog?: number;
+  /** Serve TCP (default true). */
+  tcp?: boolean;
+  /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
+  udp?: boolean;
   /** Turn the per-event lines (still waiting, connection from) off. */
   quiet?: boolean;
   /** Where the lines go; default stdout and stderr. */
@@ -35,31 +40,27 @@ export interface TimeServer {
   stop(): Promise<void>;
 }
 
-export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024 } as const;
+export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
 
-function openAll(hosts: readonly string[], port: number, backlog: number): Listener[] {
-  const listeners: Listener[] = [];
-  try {
-    for (const host of hosts) {
-      // With port 0 the first socket picks the port; the rest share it.
-      const next = listeners[0]?.local.port ?? port;
-      listeners.push(openListener("tcp", host, next, backlog));
-    }
-    return listeners;
-  } catch (error) {
-    closeListeners(listeners);
-    throw error;
-  }
+function transportsOf(options: TimeServerOptions): Transport[] {
+  const transports: Transport[] = [];
+  if (options.tcp ?? DEFAULTS.tcp) transports.push("tcp");
+  if (options.udp ?? DEFAULTS.udp) transports.push("udp");
+  if (transports.length === 0) throw new RangeError("at least one of TCP and UDP must be served");
+  return transports;
 }
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const log = options.log ?? new Log(undefined, undefined, !options.quiet);
   const counters = new Counters();
-  const listeners = openAll(options.hosts ?? DEFAULTS.hosts, options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+  const transports = transportsOf(options);
+  const listeners = openListeners(options.hosts ?? DEFAULTS.hosts, transports, options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, options.clock ?? Date.now);
-  for (const listener of listeners) loop.register(listener.fd, tcpService(listener, context));
+  for (const listener of listeners) {
+    loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
+  }
 
   const first = listeners[0]!.local;
   log.listening(first.port);

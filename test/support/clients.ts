@@ -16,7 +16,7 @@ export function tcpTime(port: number, host = "127.0.0.1", timeoutMs = 10_000): P
     const chunks: Buffer[] = [];
     const socket = net.connect({ port, host });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no reply from ${host}:${port} in ${timeoutMs} ms`)));
-    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("end", () => resolve({ bytes: Buffer.concat(chunks), close: "end" }));
     socket.on("error", (error: NodeJS.ErrnoException) =>
       error.code ? resolve({ bytes: Buffer.concat(chunks), close: error.code }) : reject(error),
