@@ -33,6 +33,11 @@ export class Log {
     this.out.line(`datagram from ${pythonAddressRepr(peer)}`);
   }
 
+  /** A request turned away by policy (access list, loop guard, rate limit, clock); callers bound the rate. */
+  refused(transport: string, peer: SocketAddress, reason: string): void {
+    this.out.line(`refused ${transport} from ${pythonAddressRepr(peer)}: ${reason}`);
+  }
+
   /** A line for the operator (a survived error, a back-off, the counters); goes to stderr. */
   notice(text: string): void {
     this.err.line(`rfc868: ${text}`);
