@@ -5,8 +5,11 @@ import { FD_SETSIZE, type FdSet } from "./fdset.ts";
 import { LINUX } from "./platform.ts";
 import { checkInt } from "./socket.ts";
 
-/** struct timeval { int64 tv_sec; int64 tv_usec; } in its own ArrayBuffer, so its address is stable. */
-const timeval = new BigInt64Array(new ArrayBuffer(LINUX.sizeof_timeval));
+/**
+ * struct timeval { int64 tv_sec; int64 tv_usec; } in its own ArrayBuffer, so its address is stable.
+ * Written as little-endian 32-bit halves: BigInt stores would allocate on every call of an idle loop.
+ */
+const timeval = new Uint32Array(new ArrayBuffer(LINUX.sizeof_timeval));
 
 /**
  * Wait until an fd in `readable` (or `writable`) is ready or `timeoutMs` passes.
@@ -16,9 +19,11 @@ const timeval = new BigInt64Array(new ArrayBuffer(LINUX.sizeof_timeval));
 export function selectFds(nfds: number, readable: FdSet | null, writable: FdSet | null, timeoutMs: number): number | null {
   // nfds > FD_SETSIZE would let the kernel read and write past the 128-byte sets.
   checkInt("nfds", nfds, 0, FD_SETSIZE);
-  checkInt("timeoutMs", timeoutMs, 0);
-  timeval[0] = BigInt(Math.floor(timeoutMs / 1000));
-  timeval[1] = BigInt((timeoutMs % 1000) * 1000);
+  checkInt("timeoutMs", timeoutMs, 0); // < 2^31 ms, so tv_sec fits the low half
+  timeval[0] = Math.floor(timeoutMs / 1000); // tv_sec
+  timeval[1] = 0;
+  timeval[2] = (timeoutMs % 1000) * 1000; // tv_usec
+  timeval[3] = 0;
   const ready = libc.select(nfds, readable?.bytes ?? null, writable?.bytes ?? null, null, timeval);
   if (ready >= 0) return ready;
   const errno = lastErrno();

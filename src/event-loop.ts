@@ -22,46 +22,55 @@ export interface LoopHooks {
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class EventLoop {
-  readonly #keys = new Map<number, SelectorKey>();
+  // A plain array walked by index: an idle tick allocates nothing, so the GC has no reason to wake.
+  #keys: SelectorKey[] = [];
   readonly #master = new FdSet();
   readonly #ready = new FdSet();
   #nfds = 0;
+  #paused = 0;
   #running = false;
 
   constructor(readonly hooks: LoopHooks = {}) {}
 
   register(fd: number, onReadable: () => void): SelectorKey {
     checkSelectableFd(fd);
-    if (this.#keys.has(fd)) throw new Error(`fd ${fd} is already registered`);
+    if (this.#keys.some((key) => key.fd === fd)) throw new Error(`fd ${fd} is already registered`);
     const key: SelectorKey = { fd, onReadable, pausedUntil: 0 };
-    this.#keys.set(fd, key);
+    this.#keys = [...this.#keys, key];
     this.#master.add(fd);
     this.#nfds = Math.max(this.#nfds, fd + 1);
     return key;
   }
 
   unregister(fd: number): void {
-    if (!this.#keys.delete(fd)) return;
+    const key = this.#keys.find((k) => k.fd === fd);
+    if (!key) return;
+    if (key.pausedUntil !== 0) this.#paused--;
+    // A new array, so a tick that is dispatching over the old one is not disturbed.
+    this.#keys = this.#keys.filter((k) => k !== key);
     this.#master.delete(fd);
-    this.#nfds = Math.max(0, ...[...this.#keys.keys()].map((k) => k + 1));
+    this.#nfds = Math.max(0, ...this.#keys.map((k) => k.fd + 1));
   }
 
   /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. */
   pause(fd: number, ms: number): void {
-    const key = this.#keys.get(fd);
+    const key = this.#keys.find((k) => k.fd === fd);
     if (!key) return;
+    if (key.pausedUntil === 0) this.#paused++;
     key.pausedUntil = performance.now() + ms;
     this.#master.delete(fd);
   }
 
   /** The timeout for this select: 1 s, or less if a paused fd is due back sooner. Resumes due fds. */
   #armTimeout(): number {
+    if (this.#paused === 0) return IDLE_TIMEOUT_MS;
     let timeout = IDLE_TIMEOUT_MS;
     const now = performance.now();
-    for (const key of this.#keys.values()) {
+    for (const key of this.#keys) {
       if (key.pausedUntil === 0) continue;
       if (key.pausedUntil <= now) {
         key.pausedUntil = 0;
+        this.#paused--;
         this.#master.add(key.fd);
       } else {
         timeout = Math.min(timeout, Math.ceil(key.pausedUntil - now));
@@ -81,7 +90,9 @@ export class EventLoop {
       if (timeout === IDLE_TIMEOUT_MS) this.hooks.onIdle?.();
       return 0;
     }
-    for (const key of this.#keys.values()) {
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       if (this.#ready.has(key.fd)) key.onReadable();
     }
     return ready;
