@@ -98,12 +98,16 @@ export class EventLoop {
     return ready;
   }
 
-  /** Tick until stop(), yielding a macrotask after every select so signal handlers and timers run. */
+  /**
+   * Tick until stop(), yielding a macrotask between selects so signal handlers and timers run.
+   * The yield comes first: run() returns to its caller at once, before anything blocks, so the
+   * caller can install its signal handlers before the first select().
+   */
   async run(): Promise<void> {
     this.#running = true;
     while (this.#running) {
-      this.tick();
       await nextMacrotask();
+      if (this.#running) this.tick();
     }
   }
 
