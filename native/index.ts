@@ -23,3 +23,9 @@ export {
 } from "./socket.ts";
 export { selectFds } from "./select.ts";
 export { writeAll } from "./write.ts";
+export { lookupUser, lookupGroup, type UserEntry, type GroupEntry } from "./users.ts";
+export { processIds, switchIds, canRegainRoot, type ProcessIds } from "./credentials.ts";
+export { setNonBlocking, setCloseOnExec } from "./fd-flags.ts";
+export { startConnect, checkConnected } from "./connect.ts";
+export { unsetEnvironment } from "./environment.ts";
+export { readKernelClock, isUnsynchronised, type KernelClockState } from "./adjtimex.ts";

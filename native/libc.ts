@@ -49,6 +49,37 @@ function openLibc() {
     __errno_location: { args: [], returns: "ptr" },
     // char *strerror(int errnum);
     strerror: { args: ["i32"], returns: "cstring" },
+
+    // Operations: privilege drop (native/users.ts, credentials.ts), socket activation (fd-flags.ts,
+    // environment.ts) and the client (connect.ts).
+    // int getpwnam_r(const char *name, struct passwd *pwd, char *buf, size_t buflen, struct passwd **result);
+    getpwnam_r: { args: ["ptr", "ptr", "ptr", "usize", "ptr"], returns: "i32" },
+    // int getgrnam_r(const char *name, struct group *grp, char *buf, size_t buflen, struct group **result);
+    getgrnam_r: { args: ["ptr", "ptr", "ptr", "usize", "ptr"], returns: "i32" },
+    // int setgroups(size_t size, const gid_t *list);  (glibc's set*id functions change every thread)
+    setgroups: { args: ["usize", "ptr"], returns: "i32" },
+    // int setgid(gid_t gid);
+    setgid: { args: ["u32"], returns: "i32" },
+    // int setuid(uid_t uid);
+    setuid: { args: ["u32"], returns: "i32" },
+    // uid_t getuid(void);
+    getuid: { args: [], returns: "u32" },
+    // uid_t geteuid(void);
+    geteuid: { args: [], returns: "u32" },
+    // gid_t getgid(void);
+    getgid: { args: [], returns: "u32" },
+    // gid_t getegid(void);
+    getegid: { args: [], returns: "u32" },
+    // int fcntl(int fd, int cmd, ... /* int arg */);  (the variadic int goes where a third int would)
+    fcntl: { args: ["i32", "i32", "i32"], returns: "i32" },
+    // int connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+    connect: { args: ["i32", "ptr", "u32"], returns: "i32" },
+    // int unsetenv(const char *name);
+    unsetenv: { args: ["ptr"], returns: "i32" },
+
+    // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
+    // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
+    ntp_adjtime: { args: ["ptr"], returns: "i32" },
   });
 }
 

@@ -1,28 +1,17 @@
 // Command-line flags: one declarative table, strict validation, a UsageError with one clear line.
 import { parseIp } from "../native/index.ts";
 import { DEFAULTS, type TimeServerOptions } from "./time-server.ts";
+import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag } from "./flags.ts";
+import { LOG_FORMATS, type LogFormatName } from "./log.ts";
+import type { PrivilegeOptions } from "./privileges.ts";
+import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
 
-export class UsageError extends Error {}
+export { UsageError, parseInteger };
 
-export interface CliOptions extends TimeServerOptions {
+export interface CliOptions extends TimeServerOptions, PrivilegeOptions {
   hosts: string[];
   help: boolean;
   version: boolean;
-}
-
-interface Flag {
-  name: string;
-  /** Placeholder for the value; absent for a switch. */
-  value?: string;
-  help: string;
-  apply(options: CliOptions, value: string): void;
-}
-
-export function parseInteger(flag: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`--${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
 }
 
 export function parseHost(text: string): string {
@@ -30,7 +19,7 @@ export function parseHost(text: string): string {
   return text;
 }
 
-const FLAGS: Flag[] = [
+const FLAGS: Flag<CliOptions>[] = [
   { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", help: `port for the service (default ${DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
   { name: "backlog", value: "N", help: `listen() backlog (default ${DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
@@ -39,34 +28,27 @@ const FLAGS: Flag[] = [
   { name: "udp", help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },
   { name: "no-udp", help: "do not serve UDP (default)", apply: (o) => void (o.udp = false) },
   { name: "quiet", help: "no per-event lines (still waiting, connection from)", apply: (o) => void (o.quiet = true) },
+  { name: "log", value: "FORMAT", help: "seed (default: the original's lines) or json (one object per event)", apply: (o, v) => void (o.logFormat = parseChoice("log", v, Object.keys(LOG_FORMATS) as LogFormatName[])) },
+  { name: "user", value: "NAME", help: "once bound, switch to this user for good (needs root)", apply: (o, v) => void (o.user = v) },
+  { name: "group", value: "NAME", help: "with --user: this group instead of the user's own", apply: (o, v) => void (o.group = v) },
+  { name: "allow-root", help: "serve a port below 1024 as root without --user", apply: (o) => void (o.allowRoot = true) },
+  ...HARDENING_FLAGS,
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
   { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },
 ];
 
 export function usage(): string {
-  const rows = FLAGS.map((f) => `  --${f.name}${f.value ? ` ${f.value}` : ""}`.padEnd(20) + f.help);
+  const rows = flagRows(FLAGS);
   return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { hosts: [], help: false, version: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg === "-h" ? "--help" : arg);
-    const flag = match && FLAGS.find((f) => f.name === match[1]);
-    if (!match || !flag) throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);
-    let value = match[2];
-    if (flag.value && value === undefined) {
-      value = argv[++i];
-      if (value === undefined) throw new UsageError(`--${flag.name} needs a value (${flag.value})`);
-    } else if (!flag.value && value !== undefined) {
-      throw new UsageError(`--${flag.name} takes no value`);
-    }
-    flag.apply(options, value ?? "");
-  }
+  const options = parseFlags<CliOptions>(argv, FLAGS, { hosts: [], help: false, version: false });
   if (options.hosts.length === 0) options.hosts = [...DEFAULTS.hosts];
   if ((options.tcp ?? DEFAULTS.tcp) === false && (options.udp ?? DEFAULTS.udp) === false) {
     throw new UsageError("--no-tcp without --udp leaves nothing to serve");
   }
+  if (options.group !== undefined && options.user === undefined) throw new UsageError("--group needs --user");
+  checkHardeningFlags(options);
   return options;
 }

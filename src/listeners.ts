@@ -50,7 +50,7 @@ export function openListener(transport: Transport, host: string, port: number, b
     bindSocket(fd, encodeSockaddr({ address: host, port }));
     if (transport === "tcp") listenOn(fd, backlog);
     if (fd >= FD_SETSIZE) {
-      throw new Error(`socket: fd ${fd} is at or above FD_SETSIZE (${FD_SETSIZE}), which select() cannot watch`);
+      throw new Error(`socket: fd ${fd} is at or above FD_SETSIZE (${FD_SETSIZE}), which select() cannot watch (did the parent leave fds 0-${FD_SETSIZE - 1} open?)`);
     }
     return { transport, fd, local: socketName(fd) };
   } catch (error) {

@@ -23,3 +23,18 @@ export function writeTimestamp(unixMs: number, out: Uint8Array = new Uint8Array(
   out[3] = value & 0xff;
   return out;
 }
+
+/** The 32-bit value in 4 big-endian bytes (the inverse of writeTimestamp's byte order). */
+export function readTimestamp(bytes: Uint8Array): number {
+  if (bytes.byteLength !== 4) throw new RangeError(`an RFC 868 timestamp is 4 bytes, got ${bytes.byteLength}`);
+  return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+}
+
+/**
+ * Unix seconds for a 32-bit value, read in OpenBSD rdate's unsigned window 1970-01-01 .. 2106-02-07T06:28:15Z:
+ * a value below SECONDS_1900_TO_1970 would be before 1970, so it is taken as after the 2036 wrap.
+ */
+export function unixSecondsFromRfc868(value: number): number {
+  const seconds = value - SECONDS_1900_TO_1970;
+  return seconds >= 0 ? seconds : seconds + TWO_POW_32;
+}

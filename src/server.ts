@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-// Command-line entry: check the platform, parse flags, run the server until SIGINT/SIGTERM.
+// Command-line entry: check the platform, parse flags, run the server until SIGINT/SIGTERM (SIGUSR1: the counters line).
 import { platformProblem } from "../native/platform.ts";
 
 function die(message: string, status: number): never {
@@ -14,6 +14,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { parseArgs, usage, UsageError } = await import("./cli.ts");
   const { startTimeServer } = await import("./time-server.ts");
   const { ListenError } = await import("./listeners.ts");
+  const { openServiceSockets } = await import("./service-sockets.ts");
+  const { StartupError } = await import("./startup-error.ts");
 
   let options;
   try {
@@ -27,14 +29,16 @@ async function main(argv: readonly string[]): Promise<void> {
 
   let server;
   try {
-    server = await startTimeServer(options);
+    // Bound (or inherited) and privileges dropped before the first request is read.
+    server = await startTimeServer({ ...options, listeners: openServiceSockets(options) });
   } catch (error) {
-    if (error instanceof ListenError) die(error.message, 1);
+    if (error instanceof ListenError || error instanceof StartupError) die(error.message, 1);
     throw error;
   }
   const stop = () => void server.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  process.on("SIGUSR1", () => server.reportCounters());
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }
 

@@ -1,5 +1,6 @@
-// What every service handler shares: the loop, the log, the counters, the clock, and how a client's failure is handled.
+// What every service handler shares: the loop, the log, the counters, the clock, admission, and how a client's failure is handled.
 import { errnoCode } from "../native/index.ts";
+import type { Admission } from "./admission.ts";
 import type { Counters } from "./counters.ts";
 import type { EventLoop } from "./event-loop.ts";
 import type { Log } from "./log.ts";
@@ -11,6 +12,8 @@ export class ServiceContext {
     readonly log: Log,
     readonly counters: Counters,
     readonly clock: Clock,
+    /** Which requests are served, and the guarded clock that stamps them. */
+    readonly admission: Admission,
   ) {}
 
   /**

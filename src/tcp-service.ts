@@ -9,7 +9,7 @@ import {
 } from "../native/index.ts";
 import type { ServiceContext } from "./service-context.ts";
 import type { Listener } from "./listeners.ts";
-import { writeTimestamp } from "./rfc868.ts";
+import { drainInput } from "./drain.ts";
 
 /** Accepts per readable event: enough to amortise select(), small enough that other sockets get their turn. */
 export const ACCEPT_BATCH = 128;
@@ -23,17 +23,23 @@ const RETRY_ACCEPT = new Set(["ECONNABORTED", "EPROTO", "EINTR", "ENETDOWN", "EN
 const BACK_OFF = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
-  const { loop, log, counters, clock } = context;
+  const { loop, log, counters, admission } = context;
+  const admit = admission.admitFor(listener);
   const peer = new SockaddrStorage();
   const stamp = new Uint8Array(new ArrayBuffer(4));
 
   function serve(fd: number): void {
     try {
       if (log.events) log.connection(peer.decode());
-      writeTimestamp(clock(), stamp);
+      if (!admission.clock.stamp(stamp)) {
+        counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
+        return;
+      }
       // A fresh socket's send buffer is empty, so 4 bytes go out whole; MSG_NOSIGNAL: a reset peer is not a SIGPIPE.
       sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL);
       counters.add("served_tcp");
+      // Read what the client sent first, so that close() ends in FIN rather than RST (src/drain.ts).
+      drainInput(fd, context);
     } catch (error) {
       context.clientFailed("tcp", error);
     } finally {
@@ -45,7 +51,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
     for (let i = 0; i < ACCEPT_BATCH; i++) {
       let fd: number | null;
       try {
-        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.events ? peer : null);
+        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.events || admit ? peer : null);
       } catch (error) {
         const code = errnoCode(error);
         if (code && RETRY_ACCEPT.has(code)) {
@@ -60,7 +66,8 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
         throw error;
       }
       if (fd === null) return;
-      serve(fd);
+      if (admit === null || admit(peer)) serve(fd);
+      else closeFd(fd); // refused: closed without a byte
     }
   };
 }

@@ -1,9 +1,10 @@
 // The embeddable server: bind the listeners, run the select loop on this thread, stop cleanly.
 import type { SocketAddress } from "../native/index.ts";
+import { buildAdmission, type HardeningOptions } from "./admission.ts";
 import { Counters } from "./counters.ts";
 import { EventLoop } from "./event-loop.ts";
-import { closeListeners, openListeners, type Transport } from "./listeners.ts";
-import { Log } from "./log.ts";
+import { closeListeners, openListeners, type Listener, type Transport } from "./listeners.ts";
+import { LOG_FORMATS, Log, type LogFormatName } from "./log.ts";
 import type { Clock } from "./rfc868.ts";
 import { ServiceContext } from "./service-context.ts";
 import { tcpService } from "./tcp-service.ts";
@@ -24,6 +25,12 @@ export interface TimeServerOptions {
   quiet?: boolean;
   /** Where the lines go; default stdout and stderr. */
   log?: Log;
+  /** The line format when `log` is not given: "seed" (default, the original's lines) or "json". */
+  logFormat?: LogFormatName;
+  /** Sockets already open (systemd's, or bound before a privilege drop): then nothing is bound and hosts, port, backlog, tcp and udp are not used. */
+  listeners?: readonly Listener[];
+  /** Access lists, UDP guard, rate limits, clock guard (README, "Hardening"); unset: the UDP guard and the 2024 clock floor only. */
+  hardening?: HardeningOptions;
   /** Unix time in ms; default Date.now. */
   clock?: Clock;
 }
@@ -38,11 +45,13 @@ export interface TimeServer {
   readonly closed: Promise<void>;
   /** Stop after the current select() returns (at most 1 s), close the sockets, flush the log. */
   stop(): Promise<void>;
+  /** Log the counters as one line (the CLI does on SIGUSR1; the server does once more when it stops). */
+  reportCounters(): void;
 }
 
 export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
 
-function transportsOf(options: TimeServerOptions): Transport[] {
+export function transportsOf(options: TimeServerOptions): Transport[] {
   const transports: Transport[] = [];
   if (options.tcp ?? DEFAULTS.tcp) transports.push("tcp");
   if (options.udp ?? DEFAULTS.udp) transports.push("udp");
@@ -52,12 +61,15 @@ function transportsOf(options: TimeServerOptions): Transport[] {
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
-  const log = options.log ?? new Log(undefined, undefined, !options.quiet);
+  const log = options.log ?? new Log(undefined, undefined, !options.quiet, LOG_FORMATS[options.logFormat ?? "seed"]);
   const counters = new Counters();
+  // Before any socket is opened: a bad policy must not leave one behind.
+  const admission = buildAdmission(options.hardening ?? {}, log, counters, options.clock ?? Date.now);
+  const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const transports = transportsOf(options);
-  const listeners = openListeners(options.hosts ?? DEFAULTS.hosts, transports, options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+  const listeners = options.listeners ?? openListeners(options.hosts ?? DEFAULTS.hosts, transports, options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
-  const context = new ServiceContext(loop, log, counters, options.clock ?? Date.now);
+  const context = new ServiceContext(loop, log, counters, options.clock ?? Date.now, admission);
   for (const listener of listeners) {
     loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
   }
@@ -67,6 +79,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
 
   const closed = loop.run().finally(() => {
     closeListeners(listeners);
+    reportCounters();
     log.flush();
   });
   return {
@@ -79,5 +92,6 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
       loop.stop();
       return closed;
     },
+    reportCounters,
   };
 }

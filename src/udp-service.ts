@@ -1,7 +1,6 @@
 // The UDP time service: drain datagrams in a bounded batch, answer each (empty ones too) with one 4-byte datagram.
 import { SockaddrStorage, receiveFrom, sendTo } from "../native/index.ts";
 import type { Listener } from "./listeners.ts";
-import { writeTimestamp } from "./rfc868.ts";
 import type { ServiceContext } from "./service-context.ts";
 
 /** Datagrams per readable event: a UDP flood gets its share of each tick and no more, so TCP is never starved. */
@@ -10,7 +9,8 @@ export const RECEIVE_BATCH = 64;
 const DATAGRAM_BUFFER_BYTES = 65536;
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
-  const { log, counters, clock } = context;
+  const { log, counters, admission } = context;
+  const admit = admission.admitFor(listener);
   const peer = new SockaddrStorage();
   const request = new Uint8Array(new ArrayBuffer(DATAGRAM_BUFFER_BYTES));
   const stamp = new Uint8Array(new ArrayBuffer(4));
@@ -20,8 +20,12 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
     try {
       // A 0-byte datagram is a request (rdate -u sends one), not end-of-file: only null means "none queued".
       if (receiveFrom(listener.fd, request, 0, peer) === null) return false;
+      if (admit !== null && !admit(peer)) return true; // refused: drained, and no reply
       if (log.events) log.datagram(peer.decode());
-      writeTimestamp(clock(), stamp);
+      if (!admission.clock.stamp(stamp)) {
+        counters.add("refused_udp_clock"); // no time rather than a wrong one
+        return true;
+      }
       if (sendTo(listener.fd, stamp, 0, peer) === null) {
         // The send buffer is full: drop this one reply rather than block the loop.
         counters.add("udp_reply_dropped");

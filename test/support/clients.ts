@@ -11,10 +11,11 @@ export interface TcpReply {
   close: string;
 }
 
-export function tcpTime(port: number, host = "127.0.0.1", timeoutMs = 10_000): Promise<TcpReply> {
+/** `localAddress`: the source address to connect from (any 127.0.0.0/8 address works on loopback). */
+export function tcpTime(port: number, host = "127.0.0.1", timeoutMs = 10_000, localAddress?: string): Promise<TcpReply> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = net.connect({ port, host });
+    const socket = net.connect({ port, host, localAddress });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no reply from ${host}:${port} in ${timeoutMs} ms`)));
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("end", () => resolve({ bytes: Buffer.concat(chunks), close: "end" }));

@@ -35,9 +35,9 @@ export class Lines {
     this.#waiters = this.#waiters.filter((w) => (w.test(line) ? (w.resolve(line), false) : true));
   }
 
-  /** The first line (already seen or still to come) that matches; "" if the stream ends first. */
-  waitFor(pattern: RegExp): Promise<string> {
-    const seen = this.all.find((line) => pattern.test(line));
+  /** The first line (already seen or still to come) that matches; "" if the stream ends first. `from`: skip the first lines seen (a reply to a later signal). */
+  waitFor(pattern: RegExp, from = 0): Promise<string> {
+    const seen = this.all.slice(from).find((line) => pattern.test(line));
     if (seen !== undefined || this.#ended) return Promise.resolve(seen ?? "");
     return new Promise((resolve) => this.#waiters.push({ test: (line) => pattern.test(line), resolve }));
   }
@@ -64,7 +64,17 @@ export interface ServerProcess {
 
 /** Spawn `bun src/server.ts ARGS` (plus any `env`) without waiting for anything. */
 export function spawnServer(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([process.execPath, SERVER, ...args], {
+  return spawnTracked(serverCommand(args), env);
+}
+
+/** The server's command line, for a wrapper that execs it (socket activation tests). */
+export function serverCommand(args: string[] = []): string[] {
+  return [process.execPath, SERVER, ...args];
+}
+
+/** Spawn any `argv` that ends up running the server, killed by killAll like the rest. */
+export function spawnTracked(argv: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawn(argv, {
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -75,10 +85,13 @@ export function spawnServer(args: string[], env: Record<string, string> = {}) {
   return { proc, stdout: new Lines(proc.stdout), stderr: new Lines(proc.stderr) };
 }
 
-/** Spawn the server on loopback port 0 (unless args say otherwise) and wait for its ready line. */
-export async function startServer(args: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Spawn the server on loopback port 0 (unless args say otherwise) and wait for its ready line.
+ * `wrapper` is a command that sets something up and execs the rest (socket activation, supplementary groups).
+ */
+export async function startServer(args: string[] = [], env: Record<string, string> = {}, wrapper: string[] = []): Promise<ServerProcess> {
   const withDefaults = [...(args.includes("--host") ? [] : ["--host", "127.0.0.1"]), ...(args.includes("--port") ? [] : ["--port", "0"]), ...args];
-  const { proc, stdout, stderr } = spawnServer(withDefaults, env);
+  const { proc, stdout, stderr } = spawnTracked([...wrapper, ...serverCommand(withDefaults)], env);
   const ready = await Promise.race([stdout.waitFor(/^listening on port \d+$/), proc.exited.then(() => "")]);
   if (!ready) {
     await stderr.ended();
@@ -103,4 +116,31 @@ export async function killAll(): Promise<void> {
   const timeout = setTimeout(() => running.forEach((child) => child.kill("SIGKILL")), 2000);
   await Promise.all(running.map((child) => child.exited));
   clearTimeout(timeout);
+}
+
+/** What a server run that ended by itself printed, line by line. */
+export interface ServerRun {
+  code: number | null;
+  stdout: string[];
+  stderr: string[];
+}
+
+/**
+ * Spawn `bun src/server.ts ARGS` exactly as given and wait until it exits by itself (bad flags,
+ * --help, a port in use). `hangGuardMs` only turns a server that keeps running into a failure.
+ */
+export async function runServer(args: string[], hangGuardMs = 20_000): Promise<ServerRun> {
+  const { proc, stdout, stderr } = spawnServer(args);
+  let hung = false;
+  const guard = setTimeout(() => {
+    hung = true;
+    proc.kill("SIGKILL");
+  }, hangGuardMs);
+  const code = await proc.exited;
+  await Promise.all([stdout.ended(), stderr.ended()]);
+  clearTimeout(guard);
+  if (hung) {
+    throw new Error(`server ${args.join(" ")} was still running after ${hangGuardMs} ms (killed); stdout: ${stdout.all.join(" | ")} stderr: ${stderr.all.join(" | ")}`);
+  }
+  return { code: proc.signalCode ? null : code, stdout: stdout.all, stderr: stderr.all };
 }

@@ -1,0 +1,116 @@
+// The servers the bench compares, each with how to start it on a given loopback port; only those this machine can run.
+import { writeFileSync } from "node:fs";
+import type { Tools } from "./discover.ts";
+import { xinetdConfig } from "./xinetd-conf.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const BENCH = `${ROOT}bench/`;
+
+/** this: the server under test; python: the original; runtime: the JS runtimes' own sockets; c-class: C servers. */
+export type PeerKind = "this" | "python" | "runtime" | "c-class";
+
+export interface LaunchSpec {
+  argv: string[];
+  /** Replaces the environment (the bench's own minus what `unset` names). */
+  unset?: string[];
+}
+
+export interface PeerSpec {
+  /** For --only and the tables. */
+  name: string;
+  label: string;
+  kind: PeerKind;
+  udp: boolean;
+  /** How to start it on `port`; `dir` is a private temp dir for config and logs. */
+  launch(port: number, dir: string): LaunchSpec;
+}
+
+export interface PeerInputs {
+  tools: Tools;
+  cSelect: string | null;
+  /** Whether this server has --udp (checked from its --help). */
+  serverHasUdp: boolean;
+}
+
+/** Whether `bun run src/server.ts --help` lists --udp: UDP rows for this server only when it does. */
+export function serverHasUdp(): boolean {
+  const help = Bun.spawnSync([process.execPath, `${ROOT}src/server.ts`, "--help"], { stdout: "pipe", stderr: "pipe" });
+  return help.exitCode === 0 && /^\s*--udp\b/m.test(help.stdout.toString());
+}
+
+function thisServer(name: string, label: string, extra: string[], udp: boolean): PeerSpec {
+  return {
+    name,
+    label,
+    kind: "this",
+    udp,
+    launch: (port) => ({ argv: [process.execPath, `${ROOT}src/server.ts`, "--host", "127.0.0.1", "--port", String(port), ...(udp ? ["--udp"] : []), ...extra] }),
+  };
+}
+
+function pythonOriginal(name: string, python: string, version: string): PeerSpec {
+  return {
+    name,
+    label: `Python ${version} original`,
+    kind: "python",
+    udp: false,
+    // PYTHONUNBUFFERED makes every print a write(2): the original as its users run it is block-buffered.
+    launch: (port) => ({ argv: [python, `${BENCH}peers/python-original.py`, String(port)], unset: ["PYTHONUNBUFFERED"] }),
+  };
+}
+
+/** Every peer this machine can run, this server first. */
+export function peerCatalog({ tools, cSelect, serverHasUdp: udp }: PeerInputs): PeerSpec[] {
+  const peers: PeerSpec[] = [
+    thisServer("server", "this server (seed logging to a file)", [], udp),
+    thisServer("server-quiet", "this server --quiet", ["--quiet"], udp),
+  ];
+  if (tools.python2) peers.push(pythonOriginal("python2.7", tools.python2.path, tools.python2.version));
+  if (tools.python3) peers.push(pythonOriginal("python3", tools.python3.path, tools.python3.version));
+  peers.push({
+    name: "bun",
+    label: `Bun.listen / Bun.udpSocket (Bun ${Bun.version})`,
+    kind: "runtime",
+    udp: true,
+    launch: (port) => ({ argv: [process.execPath, `${BENCH}peers/bun-peer.ts`, String(port)] }),
+  });
+  if (tools.node) {
+    const node = tools.node;
+    peers.push({
+      name: "node",
+      label: `node:net / node:dgram (Node ${node.version})`,
+      kind: "runtime",
+      udp: true,
+      launch: (port) => ({ argv: [node.path, `${BENCH}peers/node-peer.mjs`, String(port)] }),
+    });
+  }
+  if (tools.xinetd) {
+    const xinetd = tools.xinetd;
+    peers.push({
+      name: "xinetd",
+      label: `xinetd ${xinetd.version.split(" ")[0]} internal time service`,
+      kind: "c-class",
+      udp: true,
+      launch: (port, dir) => {
+        const conf = `${dir}/xinetd.conf`;
+        writeFileSync(conf, xinetdConfig(port, `${dir}/xinetd.log`));
+        return { argv: [xinetd.path, "-dontfork", "-f", conf, "-pidfile", `${dir}/xinetd.pid`] };
+      },
+    });
+  }
+  if (cSelect) {
+    peers.push({
+      name: "c-select",
+      label: "C reference (select, bench/peers/c-select.c)",
+      kind: "c-class",
+      udp: true,
+      launch: (port) => ({ argv: [cSelect, "127.0.0.1", String(port)] }),
+    });
+  }
+  return peers;
+}
+
+/** Peers that are not this server: the ones "best peer" ratios compare against. */
+export function otherPeers<T extends { spec: PeerSpec }>(peers: readonly T[]): T[] {
+  return peers.filter((peer) => peer.spec.kind !== "this");
+}

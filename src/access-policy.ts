@@ -1,0 +1,33 @@
+// --allow / --deny: deny wins; when any --allow is given, only allowed sources are served.
+import { anyContains, parseCidr, type Cidr } from "./cidr.ts";
+import { ipv4Offset } from "./source-address.ts";
+
+/** A refusal reason (counted as refused_<transport>_<reason>), or null to go on. */
+export type SourceCheck = (sockaddr: Uint8Array) => string | null;
+
+function parseAll(texts: readonly string[], flag: string): Cidr[] {
+  return texts.map((text) => {
+    try {
+      return parseCidr(text);
+    } catch (error) {
+      throw new RangeError(`--${flag} ${JSON.stringify(text)}: ${(error as Error).message}`);
+    }
+  });
+}
+
+/**
+ * The access check for these lists, or null when both are empty (then nothing is checked at all).
+ * Precedence: a source in any --deny block is refused ("denied"); otherwise, if there is any
+ * --allow block, a source outside all of them is refused ("not_allowed"); everything else is served.
+ */
+export function accessCheck(allowTexts: readonly string[], denyTexts: readonly string[]): SourceCheck | null {
+  const allow = parseAll(allowTexts, "allow");
+  const deny = parseAll(denyTexts, "deny");
+  if (allow.length === 0 && deny.length === 0) return null;
+  return (sockaddr) => {
+    const v4 = ipv4Offset(sockaddr);
+    if (anyContains(deny, sockaddr, v4)) return "denied";
+    if (allow.length > 0 && !anyContains(allow, sockaddr, v4)) return "not_allowed";
+    return null;
+  };
+}

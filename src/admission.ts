@@ -1,0 +1,88 @@
+// Which requests are served: the access lists, the UDP guard, the rate limits and the clock guard, built once from the options.
+import { readKernelClock, type SockaddrStorage } from "../native/index.ts";
+import { accessCheck, type SourceCheck } from "./access-policy.ts";
+import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, kernelClockSynchronised } from "./clock-guard.ts";
+import type { Counters } from "./counters.ts";
+import type { Listener } from "./listeners.ts";
+import type { Log } from "./log.ts";
+import { rateCheck } from "./rate-limit.ts";
+import { Refusals } from "./refusals.ts";
+import { oneSecondOf } from "./token-bucket.ts";
+import type { Clock } from "./rfc868.ts";
+import { StartupError } from "./startup-error.ts";
+import { DEFAULT_GUARD_PORTS, udpGuardCheck } from "./udp-guard.ts";
+
+/** Every hardening knob; all optional. Unset, only the UDP guard and the 2024 clock floor apply. */
+export interface HardeningOptions {
+  /** CIDR blocks (or addresses) to serve; when any is given, only these. */
+  allow?: string[];
+  /** CIDR blocks never served; deny wins over allow. */
+  deny?: string[];
+  /** The UDP loop and reflection guard (default true). */
+  udpGuard?: boolean;
+  /** Source ports the guard refuses (default 0, 7, 9, 13, 19, 37); the server's own port always. */
+  udpGuardPorts?: number[];
+  /** Per-source requests a second, a token bucket (default none: unthrottled). */
+  rate?: number;
+  /** Per-source requests at once (default: one second's worth of --rate, at least 1). */
+  burst?: number;
+  /** All requests together, a second (default none). */
+  globalRate?: number;
+  /** Unix ms before which the clock is not believed (default 2024-01-01). */
+  clockFloorMs?: number;
+  /** Refuse while the kernel reports the clock unsynchronised (default false). */
+  requireSync?: boolean;
+}
+
+/** Serve the request whose source `peer` holds? On false it has been counted and (rate-bounded) logged. */
+export type Admit = (peer: SockaddrStorage) => boolean;
+
+export interface Admission {
+  /** The check for a listener's requests, or null when none applies: the hot path then reads no address at all. */
+  admitFor(listener: Listener): Admit | null;
+  /** Writes the stamp, or refuses while the clock cannot be trusted. */
+  readonly clock: ClockGuard;
+}
+
+function admitThrough(transport: string, checks: readonly SourceCheck[], refusals: Refusals): Admit {
+  return (peer) => {
+    for (let i = 0; i < checks.length; i++) {
+      const reason = checks[i]!(peer.bytes);
+      if (reason !== null) {
+        refusals.refuse(transport, peer, reason);
+        return false;
+      }
+    }
+    return true;
+  };
+}
+
+/** Build the checks once; a bad CIDR or rate throws RangeError, an unreadable kernel clock StartupError. */
+export function buildAdmission(options: HardeningOptions, log: Log, counters: Counters, clock: Clock): Admission {
+  const access = accessCheck(options.allow ?? [], options.deny ?? []);
+  const perSource = options.rate === undefined ? undefined : { perSecond: options.rate, burst: options.burst ?? oneSecondOf(options.rate) };
+  const rate = rateCheck({ perSource, globalPerSecond: options.globalRate });
+  if (options.requireSync) {
+    try {
+      readKernelClock(); // fail at start-up, not by refusing every request later
+    } catch (error) {
+      throw new StartupError(`--require-sync: cannot read the kernel clock state: ${(error as Error).message}`);
+    }
+  }
+  const refusals = new Refusals(log, counters);
+  return {
+    clock: new ClockGuard({
+      clock,
+      floorMs: options.clockFloorMs ?? DEFAULT_CLOCK_FLOOR_MS,
+      isSynchronised: options.requireSync ? kernelClockSynchronised : null,
+      onChange: (problem) =>
+        log.notice(problem ? `${problem}: sending no time until that changes (refusals are counted)` : "the clock is trusted again: serving"),
+    }),
+    admitFor(listener) {
+      const guard = listener.transport === "udp" && options.udpGuard !== false ? udpGuardCheck(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS, listener.local.port) : null;
+      // Cheapest first, and the rate check last: only a request that would be served spends a token.
+      const checks = [guard, access, rate].filter((check): check is SourceCheck => check !== null);
+      return checks.length === 0 ? null : admitThrough(listener.transport, checks, refusals);
+    },
+  };
+}

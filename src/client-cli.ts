@@ -1,0 +1,70 @@
+// The client's command line: HOST and a flag table, parsed by the same mechanism as the server's (src/flags.ts).
+import { parseIp } from "../native/index.ts";
+import { UsageError, flagRows, parseFlags, parseInteger, type Flag } from "./flags.ts";
+
+export interface ClientOptions {
+  /** HOST as given. */
+  host?: string;
+  port: number;
+  udp: boolean;
+  timeoutMs: number;
+  json: boolean;
+  help: boolean;
+}
+
+export const CLIENT_DEFAULTS = { port: 37, timeoutSeconds: 5 } as const;
+/** The one name known without DNS; anything else must be an address literal. */
+const LOCALHOST = "127.0.0.1";
+
+/** Seconds, fractions allowed ("0.5"), more than 0 and at most an hour; returned in ms. */
+export function parseSeconds(flag: string, text: string): number {
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(text)}`);
+  }
+  return Math.ceil(seconds * 1000);
+}
+
+const FLAGS: Flag<ClientOptions>[] = [
+  { name: "port", value: "N", help: `the server's port (default ${CLIENT_DEFAULTS.port})`, apply: (o, v) => void (o.port = parseInteger("port", v, 1, 65535)) },
+  { name: "udp", help: "ask over UDP (default TCP); an unanswered request times out", apply: (o) => void (o.udp = true) },
+  { name: "timeout", value: "S", help: `give up after S seconds (default ${CLIENT_DEFAULTS.timeoutSeconds}; fractions allowed)`, apply: (o, v) => void (o.timeoutMs = parseSeconds("timeout", v)) },
+  { name: "json", help: "print one JSON object instead of text", apply: (o) => void (o.json = true) },
+  { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
+];
+
+export function clientUsage(): string {
+  return [
+    "usage: bun run src/client.ts HOST [options]",
+    "",
+    "Ask an RFC 868 time server for the time, like rdate -p: print the server's time, its offset from",
+    "the local clock and the round trip. The reply must be exactly 4 bytes.",
+    "",
+    "HOST is an IPv4 or IPv6 address literal, or localhost (127.0.0.1); no other name is resolved (no DNS).",
+    "",
+    "The 32-bit value is read as OpenBSD's rdate does, in the unsigned window 1970-01-01 to 2106-02-07:",
+    "a value below 2208988800 (which would be before 1970) is taken as after the 2036 wrap.",
+    "",
+    "options:",
+    ...flagRows(FLAGS),
+    "",
+    "exit status: 0 with a reply, 1 when the query fails (one line on stderr), 2 for a usage mistake.",
+  ].join("\n");
+}
+
+/** HOST as an address literal: itself when it is one, 127.0.0.1 for localhost. */
+export function resolveHost(host: string): string {
+  if (host === "localhost") return LOCALHOST;
+  if (!parseIp(host)) throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${JSON.stringify(host)}`);
+  return host;
+}
+
+export function parseClientArgs(argv: readonly string[]): ClientOptions {
+  const defaults: ClientOptions = { port: CLIENT_DEFAULTS.port, udp: false, timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000, json: false, help: false };
+  const options = parseFlags(argv, FLAGS, defaults, (o, arg) => {
+    if (o.host !== undefined) throw new UsageError(`one HOST only, got ${JSON.stringify(o.host)} and ${JSON.stringify(arg)}`);
+    o.host = arg;
+  });
+  if (!options.help && options.host === undefined) throw new UsageError("HOST is missing (see --help)");
+  return options;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bun
+// rdate-like client entry: `bun run src/client.ts HOST [--port N] [--udp] [--timeout S] [--json]`.
+import { platformProblem } from "../native/platform.ts";
+
+const PROGRAM = "rfc868-client";
+
+function die(message: string, status: number): never {
+  process.stderr.write(`${PROGRAM}: ${message}\n`);
+  process.exit(status);
+}
+
+/** `+0.123 s` / `-1.500 s`. */
+const signedSeconds = (seconds: number) => `${seconds >= 0 ? "+" : "-"}${Math.abs(seconds).toFixed(3)} s`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  // Checked before anything loads libc, as in src/server.ts.
+  const problem = platformProblem();
+  if (problem) die(problem, 1);
+  const { parseClientArgs, clientUsage, resolveHost } = await import("./client-cli.ts");
+  const { UsageError } = await import("./flags.ts");
+  const { queryTime, QueryError } = await import("./time-query.ts");
+  const { SECONDS_1900_TO_1970, unixSecondsFromRfc868 } = await import("./rfc868.ts");
+
+  let options, address;
+  try {
+    options = parseClientArgs(argv);
+    if (options.help) return void console.log(clientUsage());
+    address = resolveHost(options.host!);
+  } catch (error) {
+    if (error instanceof UsageError) die(error.message, 2);
+    throw error;
+  }
+  const transport = options.udp ? "udp" : "tcp";
+  const where = `${options.host} port ${options.port} (${transport})`;
+
+  let reply;
+  try {
+    reply = queryTime({ address, port: options.port, transport, timeoutMs: options.timeoutMs });
+  } catch (error) {
+    if (error instanceof QueryError) die(`${where}: ${error.message}`, 1);
+    throw error;
+  }
+  const unixSeconds = unixSecondsFromRfc868(reply.value);
+  const time = new Date(unixSeconds * 1000).toISOString().replace(".000Z", "Z");
+  // The value counts whole seconds: the server's clock was somewhere in [value, value + 1), so take the middle,
+  // and compare it with the local clock at the middle of the round trip.
+  const offsetSeconds = unixSeconds + 0.5 - (reply.sentAtMs + reply.roundTripMs / 2) / 1000;
+  const afterWrap = reply.value < SECONDS_1900_TO_1970;
+
+  if (options.json) {
+    const fields = { host: options.host, port: options.port, transport, value: reply.value, time, unix_seconds: unixSeconds, after_2036_wrap: afterWrap };
+    console.log(JSON.stringify({ ...fields, offset_seconds: Number(offsetSeconds.toFixed(3)), round_trip_ms: Number(reply.roundTripMs.toFixed(3)) }));
+    return;
+  }
+  console.log(`${where}: ${time}${afterWrap ? ` (value ${reply.value}, read as after the 2036 wrap)` : ""}`);
+  console.log(`offset ${signedSeconds(offsetSeconds)} (server minus local clock; the protocol counts whole seconds, so +-0.5 s is agreement)`);
+  console.log(`round trip ${reply.roundTripMs.toFixed(3)} ms`);
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch((error: Error) => die(error.message, 1));
+}

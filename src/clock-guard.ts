@@ -1,0 +1,76 @@
+// Never a wrong time: RFC 868 says a server that cannot tell the time sends nothing, so an implausible clock sends nothing.
+import { isUnsynchronised, readKernelClock } from "../native/index.ts";
+import { writeTimestamp, type Clock } from "./rfc868.ts";
+import type { MonotonicClock } from "./token-bucket.ts";
+
+/** The default --clock-floor: a clock that reads earlier than this has lost the time (a dead RTC reads 1970 or 2000). */
+export const DEFAULT_CLOCK_FLOOR_MS = Date.UTC(2024, 0, 1);
+/** --require-sync asks the kernel at most this often: one syscall a second, not one per request. */
+export const SYNC_CHECK_INTERVAL_MS = 1000;
+
+/** True when the kernel says the clock is synchronised; a failed read counts as unsynchronised. */
+export function kernelClockSynchronised(): boolean {
+  try {
+    return !isUnsynchronised(readKernelClock());
+  } catch {
+    return false;
+  }
+}
+
+export interface ClockGuardOptions {
+  clock: Clock;
+  floorMs: number;
+  /** How to ask whether the clock is synchronised (--require-sync), or null not to ask. */
+  isSynchronised: (() => boolean) | null;
+  /** When the time stops or starts being sent: `problem` says why, null when it is sent again. Once per change. */
+  onChange(problem: string | null): void;
+  now?: MonotonicClock;
+}
+
+type Problem = "floor" | "unsynchronised" | null;
+
+export class ClockGuard {
+  readonly #options: ClockGuardOptions;
+  readonly #now: MonotonicClock;
+  #checkedAt = -Infinity;
+  #synchronised = true;
+  #problem: Problem = null;
+
+  constructor(options: ClockGuardOptions) {
+    this.#options = options;
+    this.#now = options.now ?? performance.now.bind(performance);
+  }
+
+  /** Write the stamp for now into `out` and return true; or write nothing and return false while no time may be sent. */
+  stamp(out: Uint8Array): boolean {
+    const { clock, floorMs, isSynchronised } = this.#options;
+    const now = clock();
+    const problem: Problem = now < floorMs ? "floor" : isSynchronised && !this.#synchronisedNow(isSynchronised) ? "unsynchronised" : null;
+    if (problem !== this.#problem) this.#change(problem, now);
+    if (problem !== null) return false;
+    writeTimestamp(now, out);
+    return true;
+  }
+
+  /** The last answer, refreshed when it is SYNC_CHECK_INTERVAL_MS old. */
+  #synchronisedNow(isSynchronised: () => boolean): boolean {
+    const now = this.#now();
+    if (now - this.#checkedAt >= SYNC_CHECK_INTERVAL_MS) {
+      this.#checkedAt = now;
+      this.#synchronised = isSynchronised();
+    }
+    return this.#synchronised;
+  }
+
+  #change(problem: Problem, now: number): void {
+    this.#problem = problem;
+    const floor = new Date(this.#options.floorMs).toISOString();
+    this.#options.onChange(
+      problem === "floor"
+        ? `the clock reads ${new Date(now).toISOString()}, before the clock floor ${floor}`
+        : problem === "unsynchronised"
+          ? "the kernel reports the clock unsynchronised (ntp_adjtime), and --require-sync is on"
+          : null,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+// The hardening flags (--allow, --deny, the UDP guard, rate limits, the clock guard): table rows for src/cli.ts and their value parsers.
+import type { HardeningOptions } from "./admission.ts";
+import { parseCidr } from "./cidr.ts";
+import { UsageError, parseInteger, type Flag } from "./flags.ts";
+import { DEFAULT_GUARD_PORTS } from "./udp-guard.ts";
+
+interface WithHardening {
+  hardening?: HardeningOptions;
+}
+
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600 } as const;
+
+/** A CIDR block or bare address, checked now so that a typo is a usage error, not a start-up failure. */
+export function parseCidrFlag(flag: string, text: string): string {
+  try {
+    parseCidr(text);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message} (such as 192.0.2.0/24 or 2001:db8::/32), got ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+/** `N/s`, `N/m` or `N/h` (N may have a fraction) as requests a second. */
+export function parseRate(flag: string, text: string): number {
+  const match = /^(\d{1,9}(?:\.\d{1,6})?)\/([smh])$/.exec(text);
+  const count = match ? Number(match[1]) : 0;
+  if (!match || count <= 0) throw new UsageError(`--${flag}: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${JSON.stringify(text)}`);
+  return count / SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT];
+}
+
+/** A comma-separated list of ports, such as 0,7,9,13,19,37. */
+export function parsePortList(flag: string, text: string): number[] {
+  return text.split(",").map((port) => parseInteger(flag, port.trim(), 0, 65535));
+}
+
+/** A UTC date, YYYY-MM-DD, as Unix ms at its midnight. */
+export function parseDate(flag: string, text: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+  // Date.UTC rolls 2024-02-30 over into March: a real date prints back as itself.
+  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
+    throw new UsageError(`--${flag}: expected a date YYYY-MM-DD (UTC), got ${JSON.stringify(text)}`);
+  }
+  return ms;
+}
+
+/** The options' hardening record, created on first use. */
+function hardening(options: WithHardening): HardeningOptions {
+  return (options.hardening ??= {});
+}
+
+export const HARDENING_FLAGS: Flag<WithHardening>[] = [
+  { name: "allow", value: "CIDR", help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)", apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)) },
+  { name: "deny", value: "CIDR", help: "never serve sources in these blocks, repeatable; deny wins over allow", apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)) },
+  { name: "udp-guard-ports", value: "LIST", help: `UDP source ports never answered (default ${DEFAULT_GUARD_PORTS.join(",")}; our own port always)`, apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)) },
+  { name: "no-udp-guard", help: "answer UDP from any source port and address (loop and reflection guard off)", apply: (o) => void (hardening(o).udpGuard = false) },
+  { name: "rate", value: "N/s", help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
+  { name: "burst", value: "N", help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
+  { name: "global-rate", value: "N/s", help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
+  { name: "clock-floor", value: "DATE", help: "send no time while the clock reads before this UTC date (default 2024-01-01)", apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
+  { name: "require-sync", help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
+];
+
+/** Checks across flags, once all are read. */
+export function checkHardeningFlags(options: WithHardening): void {
+  const { burst, rate, udpGuard, udpGuardPorts } = options.hardening ?? {};
+  if (burst !== undefined && rate === undefined) throw new UsageError("--burst needs --rate");
+  if (udpGuard === false && udpGuardPorts !== undefined) throw new UsageError("--udp-guard-ports and --no-udp-guard contradict each other");
+}

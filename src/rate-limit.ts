@@ -1,0 +1,73 @@
+// Rate limits: a token bucket per source address in a fixed-size table, then one global bucket. Excess is refused, never the service.
+import type { SourceCheck } from "./access-policy.ts";
+import { IPV6_OFFSET, ipv4At, ipv4Offset } from "./source-address.ts";
+import { TokenBucket, oneSecondOf, type MonotonicClock } from "./token-bucket.ts";
+
+/** Sources remembered at once: about 2 MB at most, however many addresses a flood spoofs. */
+export const SOURCE_TABLE_SIZE = 16384;
+
+export interface RateLimitOptions {
+  /** Per-source requests a second, and how many may come at once; absent: no per-source limit. */
+  perSource?: { perSecond: number; burst: number };
+  /** All requests together, a second; the burst is one second's worth (at least 1). */
+  globalPerSecond?: number;
+  tableSize?: number;
+  now?: MonotonicClock;
+}
+
+/**
+ * The table key of a source: an IPv4 (or IPv4-mapped) address as its 32-bit number; an IPv6
+ * source by its /64, since one host is handed a whole /64 and could otherwise rotate through it.
+ */
+export function sourceKey(sockaddr: Uint8Array): number | string {
+  const v4 = ipv4Offset(sockaddr);
+  if (v4 >= 0) return ipv4At(sockaddr, v4);
+  let key = "";
+  for (let i = IPV6_OFFSET; i < IPV6_OFFSET + 8; i += 2) key += String.fromCharCode((sockaddr[i]! << 8) | sockaddr[i + 1]!);
+  return key;
+}
+
+/** Per-source buckets, least recently used first, never more than `capacity` of them. */
+export class SourceBuckets {
+  readonly #buckets = new Map<number | string, TokenBucket>();
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+    readonly capacity: number,
+    readonly now: MonotonicClock,
+  ) {}
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  /** Take a token from this source's bucket (a new source starts full). */
+  take(key: number | string): boolean {
+    let bucket = this.#buckets.get(key);
+    if (bucket) {
+      this.#buckets.delete(key); // re-inserted below: Map order is the recency order
+    } else {
+      // Evicting the least recently seen source forgets little: an idle bucket has refilled anyway.
+      if (this.#buckets.size >= this.capacity) this.#buckets.delete(this.#buckets.keys().next().value!);
+      bucket = new TokenBucket(this.perSecond, this.burst, this.now);
+    }
+    this.#buckets.set(key, bucket);
+    return bucket.take();
+  }
+}
+
+/** The rate check ("rate", then "global_rate"), or null when no limit is configured. */
+export function rateCheck(options: RateLimitOptions): SourceCheck | null {
+  const now = options.now ?? performance.now.bind(performance);
+  const { perSource, globalPerSecond } = options;
+  if (!perSource && globalPerSecond === undefined) return null;
+  const sources = perSource && new SourceBuckets(perSource.perSecond, perSource.burst, options.tableSize ?? SOURCE_TABLE_SIZE, now);
+  const global = globalPerSecond !== undefined ? new TokenBucket(globalPerSecond, oneSecondOf(globalPerSecond), now) : null;
+  return (sockaddr) => {
+    // Per source first: a source over its own limit must not use up everyone's global budget.
+    if (sources && !sources.take(sourceKey(sockaddr))) return "rate";
+    if (global && !global.take()) return "global_rate";
+    return null;
+  };
+}

@@ -1,0 +1,40 @@
+// The UDP loop and reflection guard: no reply to small-service ports, to our own port, or to sources no real client has.
+import type { SourceCheck } from "./access-policy.ts";
+import { IPV6_OFFSET, ipv4At, ipv4Offset, sourcePort } from "./source-address.ts";
+
+/**
+ * Two UDP small services answering each other loop forever (CERT CA-1996-01): echo 7, discard 9,
+ * daytime 13, chargen 19, time 37; port 0 is never a real sender. NetBSD and FreeBSD inetd drop these.
+ */
+export const DEFAULT_GUARD_PORTS: readonly number[] = [0, 7, 9, 13, 19, 37];
+
+/**
+ * Sources a reply must never go to, spoofed to turn this server against a network: 0.0.0.0/8,
+ * multicast 224.0.0.0/4, the limited broadcast 255.255.255.255 (also IPv4-mapped), and for IPv6
+ * the unspecified :: and multicast ff00::/8.
+ */
+export function isBogusSource(sockaddr: Uint8Array): boolean {
+  const v4 = ipv4Offset(sockaddr);
+  if (v4 >= 0) {
+    const first = sockaddr[v4]!;
+    return first === 0 || (first >= 224 && first <= 239) || ipv4At(sockaddr, v4) === 0xffffffff;
+  }
+  if (sockaddr[IPV6_OFFSET] === 0xff) return true;
+  for (let i = IPV6_OFFSET; i < IPV6_OFFSET + 16; i++) if (sockaddr[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The guard for a UDP socket on `ownPort`: "loop_port" for a guarded source port (a table lookup
+ * on the raw bytes, so every datagram pays two array reads), "bad_source" for a bogus address.
+ */
+export function udpGuardCheck(ports: readonly number[], ownPort: number): SourceCheck {
+  const guarded = new Uint8Array(65536);
+  for (const port of ports) guarded[port] = 1;
+  // Another time server on our port answering us would answer our answer: the same loop.
+  guarded[ownPort] = 1;
+  return (sockaddr) => {
+    if (guarded[sourcePort(sockaddr)] === 1) return "loop_port";
+    return isBogusSource(sockaddr) ? "bad_source" : null;
+  };
+}

@@ -1,0 +1,70 @@
+// --allow and --deny end to end: TCP closed without data, UDP drained without reply, IPv4, IPv6 and IPv4-mapped sources.
+import { afterAll, describe, expect, test } from "bun:test";
+import { killAll, startServer } from "./support/server-process.ts";
+import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { readCounters, runLoad, udpAnswered } from "./support/hardening.ts";
+
+afterAll(killAll);
+
+/** A TCP client from `source` got the time (true) or was closed without a byte (false). */
+async function tcpServed(port: number, host: string, source: string): Promise<boolean> {
+  const reply = await tcpTime(port, host, 10_000, source);
+  expect(reply.close).toBe("end");
+  if (reply.bytes.length === 0) return false;
+  expect(Math.abs(unixSecondsOf(reply.bytes) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+  return true;
+}
+
+describe("--deny", () => {
+  test("a denied TCP source is closed without data and logged; others are served", async () => {
+    const server = await startServer(["--deny", "127.0.0.2/32"]);
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.2")).toBe(false);
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.3")).toBe(true);
+    expect(await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.2', \d+\): source matches --deny$/)).not.toBe("");
+    expect(server.stdout.count(/^connection from \('127\.0\.0\.2'/)).toBe(0);
+    expect((await readCounters(server)).refused_tcp_denied).toBe(1);
+  });
+
+  test("denied UDP datagrams are drained and dropped: no reply, and the socket keeps serving everyone else", async () => {
+    const server = await startServer(["--udp", "--no-tcp", "--quiet", "--deny", "127.0.0.2"]);
+    const summary = await runLoad(server.port, { udp_denied: 300, udp: 300 });
+    expect(summary.leaked).toBe(0);
+    expect(summary.kinds.udp_probe).toEqual({ ok: 300 });
+    expect(summary.kinds.udp).toEqual({ ok: 300 });
+    expect((await readCounters(server)).refused_udp_denied).toBe(300);
+  });
+});
+
+describe("--allow", () => {
+  test("with --allow, only sources inside an allowed block are served, over TCP and UDP", async () => {
+    const server = await startServer(["--udp", "--allow", "127.0.0.0/30", "--allow", "127.0.1.0/24"]); // 127.0.1.x: the UDP probes
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.3")).toBe(true);
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.4")).toBe(false);
+    expect(await udpAnswered(server.port, ["127.0.0.2:0", "127.0.0.9:0"])).toEqual([true, false]);
+    expect(await server.stdout.waitFor(/^refused udp from \('127\.0\.0\.9', \d+\): source outside every --allow$/)).not.toBe("");
+    const counters = await readCounters(server);
+    expect([counters.refused_tcp_not_allowed, counters.refused_udp_not_allowed]).toEqual([1, 1]);
+  });
+
+  test("deny wins over allow", async () => {
+    const server = await startServer(["--allow", "127.0.0.0/8", "--deny", "127.0.0.5"]);
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.5")).toBe(false);
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.6")).toBe(true);
+  });
+});
+
+describe("IPv6 and IPv4-mapped sources", () => {
+  test("on a dual-stack socket an IPv4 client (::ffff:127.0.0.1) is matched by IPv4 blocks, ::1 by IPv6 ones", async () => {
+    const server = await startServer(["--host", "::", "--udp", "--deny", "127.0.0.0/8", "--allow", "::1/128", "--allow", "0.0.0.0/0"]);
+    expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.1")).toBe(false);
+    expect(await tcpServed(server.port, "::1", "::1")).toBe(true);
+    expect(await server.stdout.waitFor(/^refused tcp from \('::ffff:127\.0\.0\.1', \d+, 0, 0\): source matches --deny$/)).not.toBe("");
+    expect(await udpAnswered(server.port, ["[::1]:0"], "::1")).toEqual([true]);
+  });
+
+  test("an IPv6 --deny refuses ::1", async () => {
+    const server = await startServer(["--host", "::1", "--deny", "::1"]);
+    expect(await tcpServed(server.port, "::1", "::1")).toBe(false);
+    expect((await readCounters(server)).refused_tcp_denied).toBe(1);
+  });
+});

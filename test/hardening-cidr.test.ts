@@ -1,0 +1,108 @@
+// CIDR parsing and matching, --allow/--deny precedence and the UDP guard's address and port rules, on real sockaddr bytes.
+import { describe, expect, test } from "bun:test";
+import { encodeSockaddr } from "../native/index.ts";
+import { accessCheck } from "../src/access-policy.ts";
+import { cidrContains, parseCidr } from "../src/cidr.ts";
+import { ipv4Offset } from "../src/source-address.ts";
+import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../src/udp-guard.ts";
+
+/** The sockaddr the kernel would hand us for a peer at address:port. */
+const from = (address: string, port = 40000) => encodeSockaddr({ address, port });
+const inBlock = (cidr: string, address: string) => cidrContains(parseCidr(cidr), from(address), ipv4Offset(from(address)));
+
+describe("parseCidr", () => {
+  test.each([
+    ["192.0.2.0/24", "192.0.2.255", true],
+    ["192.0.2.0/24", "192.0.3.0", false],
+    ["0.0.0.0/0", "203.0.113.9", true],
+    ["10.1.2.3", "10.1.2.3", true],
+    ["10.1.2.3", "10.1.2.4", false],
+    ["2001:db8::/32", "2001:db8:ffff::1", true],
+    ["2001:db8::/33", "2001:db8:8000::1", false],
+    ["::/0", "::1", true],
+    ["fe80::/10", "febf::1", true],
+    ["fe80::/10", "fec0::1", false],
+  ])("%s holds %s: %p", (cidr, address, expected) => {
+    expect(inBlock(cidr, address)).toBe(expected);
+  });
+
+  test("an IPv4-mapped peer of a dual-stack socket is matched as IPv4, and only by IPv4 blocks", () => {
+    expect(inBlock("127.0.0.0/8", "::ffff:127.0.0.1")).toBe(true);
+    expect(inBlock("::/0", "::ffff:127.0.0.1")).toBe(false);
+    expect(inBlock("::/0", "127.0.0.1")).toBe(false);
+    expect(inBlock("0.0.0.0/0", "::1")).toBe(false);
+  });
+
+  test("a mapped block (::ffff:10.0.0.0/104) is the IPv4 block 10.0.0.0/8", () => {
+    const cidr = parseCidr("::ffff:10.0.0.0/104");
+    expect({ ipv4: cidr.ipv4, prefix: cidr.prefix }).toEqual({ ipv4: true, prefix: 8 });
+    expect(inBlock("::ffff:10.0.0.0/104", "10.9.9.9")).toBe(true);
+    expect(inBlock("::ffff:10.0.0.0/104", "::ffff:10.9.9.9")).toBe(true);
+  });
+
+  test.each([
+    ["", /ADDRESS/],
+    ["10.0.0.0/", /prefix/],
+    ["10.0.0.0/33", /0 to 32/],
+    ["::/129", /0 to 128/],
+    ["10.0.0.0/8/8", /ADDRESS/],
+    ["10.0.0.1/8", /host bits/],
+    ["2001:db8::1/32", /host bits/],
+    ["example.org/24", /ADDRESS/],
+    ["10.0.0.0/-1", /prefix/],
+  ])("refuses %p", (text, message) => {
+    expect(() => parseCidr(text)).toThrow(message);
+  });
+});
+
+describe("accessCheck", () => {
+  test("with no lists it is null: nothing is checked at all", () => {
+    expect(accessCheck([], [])).toBeNull();
+  });
+
+  test("deny wins over allow; with any allow, a source outside every allow is refused", () => {
+    const check = accessCheck(["10.0.0.0/8", "2001:db8::/32"], ["10.6.0.0/16"])!;
+    expect(check(from("10.1.1.1"))).toBeNull();
+    expect(check(from("10.6.1.1"))).toBe("denied");
+    expect(check(from("192.0.2.1"))).toBe("not_allowed");
+    expect(check(from("2001:db8::5"))).toBeNull();
+    expect(check(from("::ffff:10.6.0.1"))).toBe("denied");
+  });
+
+  test("deny alone serves everyone else", () => {
+    const check = accessCheck([], ["127.0.0.2"])!;
+    expect(check(from("127.0.0.2"))).toBe("denied");
+    expect(check(from("127.0.0.1"))).toBeNull();
+  });
+
+  test("a bad block names its flag", () => {
+    expect(() => accessCheck(["10.0.0.1/8"], [])).toThrow(/--allow "10.0.0.1\/8": host bits/);
+  });
+});
+
+describe("the UDP guard", () => {
+  test.each(["0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.255", "255.255.255.255", "::", "ff02::1", "ff0e::1", "::ffff:0.0.0.1", "::ffff:224.0.0.251", "::ffff:255.255.255.255"])(
+    "%s is a source no client has",
+    (address) => expect(isBogusSource(from(address))).toBe(true),
+  );
+
+  test.each(["127.0.0.1", "192.0.2.1", "223.255.255.255", "240.0.0.1", "::1", "2001:db8::1", "fe80::1", "::ffff:127.0.0.1"])("%s is an ordinary source", (address) => {
+    expect(isBogusSource(from(address))).toBe(false);
+  });
+
+  test("refuses the small-service ports and the server's own port, from IPv4, IPv6 and mapped sources", () => {
+    const check = udpGuardCheck(DEFAULT_GUARD_PORTS, 8037);
+    for (const address of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) {
+      for (const port of [0, 7, 9, 13, 19, 37, 8037]) expect(check(from(address, port))).toBe("loop_port");
+      for (const port of [1, 123, 1023, 1024, 40000, 65535]) expect(check(from(address, port))).toBeNull();
+    }
+    expect(check(from("224.0.0.1", 40000))).toBe("bad_source");
+  });
+
+  test("a configured list replaces the default one; the own port stays guarded", () => {
+    const check = udpGuardCheck([5353], 1037);
+    expect(check(from("127.0.0.1", 5353))).toBe("loop_port");
+    expect(check(from("127.0.0.1", 1037))).toBe("loop_port");
+    expect(check(from("127.0.0.1", 7))).toBeNull();
+  });
+});
