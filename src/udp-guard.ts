@@ -30,7 +30,11 @@ export function isBogusSource(sockaddr: Uint8Array): boolean {
  */
 export function udpGuardCheck(ports: readonly number[], ownPort: number): SourceCheck {
   const guarded = new Uint8Array(65536);
-  for (const port of ports) guarded[port] = 1;
+  for (const port of ports) {
+    // A typed array ignores a write out of range: a bad port would silently guard nothing.
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`UDP guard port ${port} is not a port number (0-65535)`);
+    guarded[port] = 1;
+  }
   // Another time server on our port answering us would answer our answer: the same loop.
   guarded[ownPort] = 1;
   return (sockaddr) => {

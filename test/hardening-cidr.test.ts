@@ -105,4 +105,9 @@ describe("the UDP guard", () => {
     expect(check(from("127.0.0.1", 1037))).toBe("loop_port");
     expect(check(from("127.0.0.1", 7))).toBeNull();
   });
+
+  test("a port outside 0-65535 is an error, not a silently unguarded port", () => {
+    expect(() => udpGuardCheck([65536], 1037)).toThrow(RangeError);
+    expect(() => udpGuardCheck([7.5], 1037)).toThrow(RangeError);
+  });
 });

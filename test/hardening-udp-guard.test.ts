@@ -41,6 +41,8 @@ describe.skipIf(!IS_ROOT)("the UDP guard, on by default", () => {
     expect(summary.leaked).toBe(0);
     expect((await readCounters(server)).refused_udp_loop_port).toBe(300);
     const seconds = (performance.now() - startedAt) / 1000;
+    expect(await server.stop()).toBe(0);
+    await Promise.all([server.stdout.ended(), server.stderr.ended()]);
     const lines = server.stdout.count(/^refused udp from /);
     expect(lines).toBeGreaterThanOrEqual(REFUSAL_LINES_PER_SECOND);
     expect(lines).toBeLessThanOrEqual(REFUSAL_LINES_PER_SECOND * (1 + seconds) + 1);

@@ -1,5 +1,5 @@
 // Tools for the hardening tests: the counters line (SIGUSR1), a process's open fds, the Python load generator, spoofed datagrams.
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import type { ServerProcess } from "./server-process.ts";
 
 import { runCommand } from "./commands.ts";
@@ -27,6 +27,13 @@ export async function readCounters(server: ServerProcess): Promise<Record<string
 export function parseCounters(line: string): Record<string, number> {
   const pairs = line.replace(/^rfc868: counters: /, "").split(" ").filter((pair) => pair.includes("="));
   return Object.fromEntries(pairs.map((pair) => [pair.split("=")[0]!, Number(pair.split("=")[1])]));
+}
+
+/** This process's RLIMIT_NOFILE (soft and hard), from /proc/self/limits. */
+export function fdLimits(): { soft: number; hard: number } {
+  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"))!;
+  const [soft, hard] = line.split(/\s+/).slice(3, 5).map((v) => (v === "unlimited" ? Infinity : Number(v)));
+  return { soft: soft!, hard: hard! };
 }
 
 /** How many fds `pid` has open right now (entries of /proc/PID/fd). */

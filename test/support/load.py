@@ -20,11 +20,11 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 todo = [kind for part in spec.split(",") for kind, n in [part.split("=")] for _ in range(int(n))]
 random.Random(868).shuffle(todo)
 results, held, sel = {}, [], selectors.DefaultSelector()
-# Hostile UDP senders, shared: bound to the guarded small-service ports, or to a --deny'd address.
-hostile_udp = {"udp_loop": [], "udp_denied": []}
-for p in GUARD_PORTS:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", p)); s.setblocking(False); hostile_udp["udp_loop"].append(s)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.2", 0)); s.setblocking(False); hostile_udp["udp_denied"].append(s)
+# Hostile UDP senders, shared, made only when asked for: bound to the guarded small-service ports (root), or to a --deny'd address.
+hostile_udp = {"udp_loop": [("127.0.0.1", p) for p in GUARD_PORTS], "udp_denied": [("127.0.0.2", 0)]}
+for kind, addresses in hostile_udp.items():
+    hostile_udp[kind] = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in addresses] if kind in todo else []
+    for s, address in zip(hostile_udp[kind], addresses): s.bind(address); s.setblocking(False)
 
 
 def record(kind, outcome):
