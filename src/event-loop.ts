@@ -101,7 +101,9 @@ export class EventLoop {
   /**
    * Tick until stop(), yielding a macrotask between selects so signal handlers and timers run.
    * The yield comes first: run() returns to its caller at once, before anything blocks, so the
-   * caller can install its signal handlers before the first select().
+   * caller can install its signal handlers before the first select(). A signal that lands while
+   * select() blocks ends it (EINTR); one that lands in the few microseconds between Bun's signal
+   * poll in the yield and the next select() is handled when that select returns, within 1 s.
    */
   async run(): Promise<void> {
     this.#running = true;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // Command-line entry: check the platform, parse flags, run the server until SIGINT/SIGTERM (SIGUSR1: the counters line).
 import { platformProblem } from "../native/platform.ts";
+import type { TimeServer } from "./time-server.ts";
 
 function die(message: string, status: number): never {
   process.stderr.write(`rfc868: ${message}\n`);
@@ -27,7 +28,16 @@ async function main(argv: readonly string[]): Promise<void> {
   if (options.help) return void console.log(usage());
   if (options.version) return void console.log((await import("../package.json")).version);
 
-  let server;
+  // Handlers before the ready line is written: whoever reads it may signal at once.
+  let server: TimeServer | undefined;
+  let stopRequested = false;
+  const stop = () => {
+    stopRequested = true;
+    void server?.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGUSR1", () => server?.reportCounters());
   try {
     // Bound (or inherited) and privileges dropped before the first request is read.
     server = await startTimeServer({ ...options, listeners: openServiceSockets(options) });
@@ -35,10 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof ListenError || error instanceof StartupError) die(error.message, 1);
     throw error;
   }
-  const stop = () => void server.stop().then(() => process.exit(0));
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  process.on("SIGUSR1", () => server.reportCounters());
+  if (stopRequested) stop();
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }
 
