@@ -1,17 +1,15 @@
 // The sockets the server will serve, ready before any request is read: systemd's or bound here, then the privilege policy.
-import { closeListeners, openListeners, type Listener } from "./listeners.ts";
+import { closeListeners, type Listener } from "./listeners.ts";
 import { applyPrivilegePolicy, type PrivilegeOptions } from "./privileges.ts";
 import { inheritedListeners } from "./socket-activation.ts";
-import { DEFAULTS, transportsOf, type TimeServerOptions } from "./time-server.ts";
+import { openConfiguredListeners, type TimeServerOptions } from "./time-server.ts";
 
 /**
  * Socket activation wins over --host, --port, --backlog and --tcp/--udp: the socket unit decides what is
  * served. Binding comes before the privilege drop, since port 37 needs root or CAP_NET_BIND_SERVICE.
  */
 export function openServiceSockets(options: TimeServerOptions & PrivilegeOptions): Listener[] {
-  const listeners =
-    inheritedListeners() ??
-    openListeners(options.hosts ?? DEFAULTS.hosts, transportsOf(options), options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+  const listeners = inheritedListeners() ?? openConfiguredListeners(options);
   try {
     applyPrivilegePolicy(listeners.map((listener) => listener.local.port), options);
   } catch (error) {

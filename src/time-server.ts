@@ -51,7 +51,7 @@ export interface TimeServer {
 
 export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
 
-export function transportsOf(options: TimeServerOptions): Transport[] {
+function transportsOf(options: TimeServerOptions): Transport[] {
   const transports: Transport[] = [];
   if (options.tcp ?? DEFAULTS.tcp) transports.push("tcp");
   if (options.udp ?? DEFAULTS.udp) transports.push("udp");
@@ -59,15 +59,19 @@ export function transportsOf(options: TimeServerOptions): Transport[] {
   return transports;
 }
 
+/** Bind every socket the options ask for (hosts x transports, on one port). */
+export function openConfiguredListeners(options: TimeServerOptions): Listener[] {
+  return openListeners(options.hosts ?? DEFAULTS.hosts, transportsOf(options), options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+}
+
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const log = options.log ?? new Log(undefined, undefined, !options.quiet, LOG_FORMATS[options.logFormat ?? "seed"]);
   const counters = new Counters();
-  // Before any socket is opened: a bad policy must not leave one behind.
+  // Before this function opens any socket: a bad policy must not leave one behind.
   const admission = buildAdmission(options.hardening ?? {}, log, counters, options.clock ?? Date.now);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
-  const transports = transportsOf(options);
-  const listeners = options.listeners ?? openListeners(options.hosts ?? DEFAULTS.hosts, transports, options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+  const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, options.clock ?? Date.now, admission);
   for (const listener of listeners) {
