@@ -1,17 +1,15 @@
-// What every service handler shares: the loop, the log, the counters, the clock, admission, and how a client's failure is handled.
+// What every service handler shares: the loop, the log, the counters, admission (with the guarded clock), and how a client's failure is handled.
 import { errnoCode } from "../native/index.ts";
 import type { Admission } from "./admission.ts";
 import type { Counters } from "./counters.ts";
 import type { EventLoop } from "./event-loop.ts";
 import type { Log } from "./log.ts";
-import type { Clock } from "./rfc868.ts";
 
 export class ServiceContext {
   constructor(
     readonly loop: EventLoop,
     readonly log: Log,
     readonly counters: Counters,
-    readonly clock: Clock,
     /** Which requests are served, and the guarded clock that stamps them. */
     readonly admission: Admission,
   ) {}

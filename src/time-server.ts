@@ -73,7 +73,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
-  const context = new ServiceContext(loop, log, counters, options.clock ?? Date.now, admission);
+  const context = new ServiceContext(loop, log, counters, admission);
   for (const listener of listeners) {
     loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
   }
