@@ -77,6 +77,10 @@ function openLibc() {
     // int unsetenv(const char *name);
     unsetenv: { args: ["ptr"], returns: "i32" },
 
+    // Start-up: the CLI re-executes itself once with its runtime tuning (src/runtime-tuning.ts).
+    // int execve(const char *path, char *const argv[], char *const envp[]);
+    execve: { args: ["cstring", "ptr", "ptr"], returns: "i32" },
+
     // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
     ntp_adjtime: { args: ["ptr"], returns: "i32" },

@@ -12,6 +12,8 @@ async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
   const problem = platformProblem();
   if (problem) die(problem, 1);
+  const { applyRuntimeTuning } = await import("./runtime-tuning.ts");
+  applyRuntimeTuning();
   const { parseArgs, usage, UsageError } = await import("./cli.ts");
   const { startTimeServer } = await import("./time-server.ts");
   const { ListenError } = await import("./listeners.ts");

@@ -36,8 +36,14 @@ export const processEnvironment: Environment = {
  * nothing this process starts takes the sockets for its own.
  */
 export function takeListenFds(env: Environment = processEnvironment, pid = process.pid): number {
-  const [listenPid, listenFds] = [env.get("LISTEN_PID"), env.get("LISTEN_FDS")];
+  const count = listenFdCount(env, pid);
   for (const name of VARIABLES) env.unset(name);
+  return count;
+}
+
+/** What takeListenFds counts, leaving the variables in place. */
+export function listenFdCount(env: Environment = processEnvironment, pid = process.pid): number {
+  const [listenPid, listenFds] = [env.get("LISTEN_PID"), env.get("LISTEN_FDS")];
   if (listenPid === undefined || listenFds === undefined || listenPid !== String(pid)) return 0;
   if (!/^\d{1,4}$/.test(listenFds)) throw new StartupError(`socket activation: LISTEN_FDS=${JSON.stringify(listenFds)} is not a number of sockets`);
   return Number(listenFds);
