@@ -1,5 +1,5 @@
 // The server's console lines: which events are written and where; the Python original's words by default, JSON with --log json.
-import type { SocketAddress } from "../native/index.ts";
+import { LINUX, type SockaddrStorage, type SocketAddress } from "../native/index.ts";
 import { Console } from "./console.ts";
 import { jsonFormat } from "./json-log.ts";
 
@@ -10,8 +10,35 @@ export function pythonAddressRepr(peer: SocketAddress): string {
     : `('${peer.address}', ${peer.port}, ${peer.flowinfo}, ${peer.scopeId})`;
 }
 
+const ascii = (text: string) => new TextEncoder().encode(text);
+const CONNECTION_FROM = ascii("connection from ('");
+const DATAGRAM_FROM = ascii("datagram from ('");
+
+/**
+ * `<prefix>127.0.0.1', 1469)` written straight from sockaddr_in bytes, the same line the seed
+ * format gives but with no object or string made per request. False for any other family.
+ */
+function writeIpv4PeerLine(out: Console, prefix: Uint8Array, sockaddr: Uint8Array): boolean {
+  if ((sockaddr[0]! | (sockaddr[1]! << 8)) !== LINUX.AF_INET) return false;
+  out.reserve(prefix.byteLength + 32);
+  out.appendBytes(prefix);
+  for (let i = LINUX.offsetof_sockaddr_in_sin_addr; i < LINUX.offsetof_sockaddr_in_sin_addr + 4; i++) {
+    if (i > LINUX.offsetof_sockaddr_in_sin_addr) out.appendByte(0x2e); // "."
+    out.appendDecimal(sockaddr[i]!);
+  }
+  out.appendByte(0x27); // "'"
+  out.appendByte(0x2c); // ","
+  out.appendByte(0x20); // " "
+  out.appendDecimal((sockaddr[2]! << 8) | sockaddr[3]!); // sin_port, big-endian
+  out.appendByte(0x29); // ")"
+  out.appendByte(0x0a);
+  return true;
+}
+
 /** How each event becomes one line; Log decides which events are written and where. */
 export interface LogFormat {
+  /** Optional fast path for the per-request lines: write one straight into `out`; false to use the string form. */
+  peerLine?(out: Console, event: "connection" | "datagram", sockaddr: Uint8Array): boolean;
   listening(port: number): string;
   /** null: this format leaves the idle heartbeat out. */
   idle(): string | null;
@@ -23,6 +50,7 @@ export interface LogFormat {
 
 /** The default: the Python original's words and tuples. */
 export const seedFormat: LogFormat = {
+  peerLine: (out, event, sockaddr) => writeIpv4PeerLine(out, event === "connection" ? CONNECTION_FROM : DATAGRAM_FROM, sockaddr),
   listening: (port) => `listening on port ${port}`,
   idle: () => "still waiting",
   connection: (peer) => `connection from ${pythonAddressRepr(peer)}`,
@@ -53,12 +81,13 @@ export class Log {
     if (line !== null) this.out.line(line);
   }
 
-  connection(peer: SocketAddress): void {
-    this.out.line(this.format.connection(peer));
+  /** One per request: the format's byte path when it has one, so the hot path makes no garbage. */
+  connection(peer: SockaddrStorage): void {
+    if (!this.format.peerLine?.(this.out, "connection", peer.bytes)) this.out.line(this.format.connection(peer.decode()));
   }
 
-  datagram(peer: SocketAddress): void {
-    this.out.line(this.format.datagram(peer));
+  datagram(peer: SockaddrStorage): void {
+    if (!this.format.peerLine?.(this.out, "datagram", peer.bytes)) this.out.line(this.format.datagram(peer.decode()));
   }
 
   /** A request turned away by policy (access list, loop guard, rate limit, clock); callers bound the rate. */

@@ -30,7 +30,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
 
   function serve(fd: number): void {
     try {
-      if (log.events) log.connection(peer.decode());
+      if (log.events) log.connection(peer);
       if (!admission.clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
         return;
