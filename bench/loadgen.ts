@@ -1,4 +1,5 @@
 // Run the C load generator once and return its one JSON line, checked for shape and for outcomes that add up.
+import { pinned } from "./affinity.ts";
 import type { Transport } from "./scenarios.ts";
 
 export interface LoadRequest {
@@ -11,6 +12,8 @@ export interface LoadRequest {
   /** The time bound for starting requests, in seconds; in-flight ones then finish or time out. */
   durationSeconds: number;
   timeoutMs: number;
+  /** taskset CPU list to run on; unset: anywhere. */
+  cpus?: string;
 }
 
 /** The load generator's output, field for field (see bench/loadgen.c). */
@@ -61,7 +64,7 @@ export function checkResult(result: LoadResult): LoadResult {
 }
 
 export async function runLoadgen(binary: string, request: LoadRequest): Promise<LoadResult> {
-  const proc = Bun.spawn([binary, ...loadgenArgs(request)], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(pinned([binary, ...loadgenArgs(request)], request.cpus), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   // Not a performance limit: loadgen bounds itself; this only turns a hang into an error.
   const guardMs = request.durationSeconds * 1000 + request.timeoutMs + 15_000;
   const guard = setTimeout(() => proc.kill("SIGKILL"), guardMs);

@@ -21,9 +21,18 @@ function firstLine(argv: string[]): string {
   }
 }
 
+/** The commit of the server measured, and whether src/ or native/ differed from it. */
+function serverRevision(): string {
+  const root = new URL("..", import.meta.url).pathname;
+  const head = firstLine(["git", "-C", root, "rev-parse", "--short", "HEAD"]);
+  if (!head) return "unknown (not a git checkout)";
+  const dirty = firstLine(["git", "-C", root, "status", "--porcelain", "--", "src", "native"]);
+  return dirty ? `${head} plus uncommitted changes in src/ or native/` : head;
+}
+
 export function machineInfo(tools: Tools, cc: string): MachineInfo {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
-  const versions: Record<string, string> = { bun: Bun.version, cc: firstLine([cc, "--version"]) };
+  const versions: Record<string, string> = { "server (git)": serverRevision(), bun: Bun.version, cc: firstLine([cc, "--version"]) };
   if (tools.node) versions.node = tools.node.version;
   versions.python2 = tools.python2 ? `${tools.python2.version} (${tools.python2.path})` : "not found";
   versions.python3 = tools.python3 ? `${tools.python3.version} (${tools.python3.path})` : "not found";

@@ -12,6 +12,8 @@ export interface BenchOptions {
   out: string | null;
   /** Where the raw samples go as JSON; null: nowhere. */
   json: string | null;
+  /** Pin the load generator to CPU 0 and the peers to the others (bench/affinity.ts). */
+  pin: boolean;
   help: boolean;
 }
 
@@ -29,13 +31,15 @@ export interface RunPlan {
   /** A TCP request not answered in this time is timed out or never answered; a UDP one is lost. */
   tcpTimeoutMs: number;
   udpTimeoutMs: number;
+  /** How often a run disturbed by other processes is measured again (measure.ts, DISTURBED_CORES). */
+  retries: number;
 }
 
 export const PLANS: Record<Mode, RunPlan> = {
-  full: { rounds: 5, loadSeconds: 1, requestsPerRun: 1_000_000, warmupSeconds: 0.5, idleSeconds: 10, tcpTimeoutMs: 2000, udpTimeoutMs: 1000 },
-  quick: { rounds: 1, loadSeconds: 0.5, requestsPerRun: 500_000, warmupSeconds: 0.2, idleSeconds: 5, tcpTimeoutMs: 2000, udpTimeoutMs: 1000 },
+  full: { rounds: 5, loadSeconds: 1, requestsPerRun: 1_000_000, warmupSeconds: 0.5, idleSeconds: 10, tcpTimeoutMs: 2000, udpTimeoutMs: 1000, retries: 2 },
+  quick: { rounds: 1, loadSeconds: 0.5, requestsPerRun: 500_000, warmupSeconds: 0.2, idleSeconds: 5, tcpTimeoutMs: 2000, udpTimeoutMs: 1000, retries: 1 },
   // A harness check, not a measurement: a few hundred requests, count-bound, against this server alone.
-  smallest: { rounds: 1, loadSeconds: 10, requestsPerRun: 300, warmupSeconds: 0, idleSeconds: 1, tcpTimeoutMs: 2000, udpTimeoutMs: 1000 },
+  smallest: { rounds: 1, loadSeconds: 10, requestsPerRun: 300, warmupSeconds: 0, idleSeconds: 1, tcpTimeoutMs: 2000, udpTimeoutMs: 1000, retries: 0 },
 };
 
 /** Where each mode writes its report by default: only the full run replaces the committed RESULTS.md. */
@@ -44,7 +48,7 @@ export function defaultReportPath(mode: Mode): string {
   return mode === "full" ? `${bench}RESULTS.md` : `${bench}.run/RESULTS-${mode}.md`;
 }
 
-export const USAGE = `usage: bun run bench [--quick | --smallest] [--only NAME,NAME] [--out FILE] [--json FILE]
+export const USAGE = `usage: bun run bench [--quick | --smallest] [--only NAME,NAME] [--out FILE] [--json FILE] [--no-pin]
 
 Benchmarks this server against the Python original and the servers a user would pick instead.
 
@@ -54,14 +58,15 @@ Benchmarks this server against the Python original and the servers a user would 
   --only NAMES     keep only these peers and/or scenarios (comma-separated; see the names below)
   --out FILE       write the markdown report here instead
   --json FILE      also write every raw sample as JSON
+  --no-pin         let the scheduler place the load generator and the peers (default: loadgen on CPU 0, peers on the rest)
   --help           show this help`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { mode: "full", only: [], out: null, json: null, help: false };
+  const options: BenchOptions = { mode: "full", only: [], out: null, json: null, pin: true, help: false };
   const modes: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--([a-z]+)(?:=(.*))?$/s.exec(arg);
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
     const name = match?.[1];
     const takesValue = name === "only" || name === "out" || name === "json";
     let value = match?.[2];
@@ -85,6 +90,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case "json":
         options.json = value!;
+        break;
+      case "no-pin":
+        options.pin = false;
         break;
       case "help":
         options.help = true;

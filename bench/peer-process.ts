@@ -1,6 +1,7 @@
 // Start one peer on its own loopback port with stdout and stderr to files, wait until it answers, and stop it for sure.
 import { mkdirSync } from "node:fs";
 import type { Subprocess } from "bun";
+import { pinned } from "./affinity.ts";
 import type { PeerSpec } from "./peers.ts";
 import { freePort } from "./ports.ts";
 import { waitUntilAnswering } from "./ready.ts";
@@ -31,7 +32,8 @@ export async function stopAllPeers(): Promise<void> {
   await Promise.all([...children].map((proc) => terminate(proc)));
 }
 
-export async function startPeer(spec: PeerSpec, runDir: string): Promise<RunningPeer> {
+/** Start `spec` on a free port, on the CPUs in `cpus` (a taskset list) when given. */
+export async function startPeer(spec: PeerSpec, runDir: string, cpus?: string): Promise<RunningPeer> {
   const port = await freePort();
   const dir = `${runDir}/${spec.name}`;
   mkdirSync(dir, { recursive: true });
@@ -39,7 +41,7 @@ export async function startPeer(spec: PeerSpec, runDir: string): Promise<Running
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of launch.unset ?? []) delete env[name];
   const logs = { stdout: `${dir}/stdout.log`, stderr: `${dir}/stderr.log` };
-  const proc = Bun.spawn(launch.argv, { stdin: "ignore", stdout: Bun.file(logs.stdout), stderr: Bun.file(logs.stderr), env });
+  const proc = Bun.spawn(pinned(launch.argv, cpus), { stdin: "ignore", stdout: Bun.file(logs.stdout), stderr: Bun.file(logs.stderr), env });
   children.add(proc);
   try {
     await waitUntilAnswering(port, spec.udp, proc.exited);

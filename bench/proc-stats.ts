@@ -28,16 +28,45 @@ export const CLOCK_TICKS_PER_SECOND = (() => {
   return result.exitCode === 0 && value > 0 ? value : 100;
 })();
 
+/** A per-thread counter at one moment, by thread id. */
+export type PerThread = Map<string, number>;
+
+function perThread(pid: number, read: (tid: string) => number): PerThread {
+  return new Map(tasks(pid).map((tid) => [tid, read(tid)]));
+}
+
 /**
- * Nanoseconds on CPU: the first field of /proc/PID/task/TID/schedstat summed over the threads, plus the
- * CPU of waited-for children (cutime + cstime), for a server that forks per request.
+ * How much a per-thread counter grew between two readings, summed over the threads alive at the end.
+ * Threads come and go (JIT workers exit after idling): a plain sum of totals would drop an exited thread's
+ * whole lifetime and could go negative, while this drops only its share since `before`, never more.
  */
-export function cpuNanoseconds(pid: number): number {
+export function grewBy(before: PerThread, after: PerThread): number {
   let total = 0;
-  for (const tid of tasks(pid)) total += Number(readTaskFile(pid, tid, "schedstat").split(" ")[0] ?? 0) || 0;
+  for (const [tid, value] of after) {
+    const start = before.get(tid) ?? 0;
+    total += value >= start ? value - start : value; // smaller: the id was reused by a new thread
+  }
+  return total;
+}
+
+export interface CpuReading {
+  /** ns on CPU per thread: the first field of /proc/PID/task/TID/schedstat. */
+  threads: PerThread;
+  /** CPU of waited-for children (cutime + cstime), ns, for a server that forks per request. */
+  childrenNs: number;
+}
+
+export function readCpu(pid: number): CpuReading {
   const fields = statFields(pid);
-  const childTicks = Number(fields[13]) + Number(fields[14]);
-  return total + (childTicks * 1e9) / CLOCK_TICKS_PER_SECOND;
+  return {
+    threads: perThread(pid, (tid) => Number(readTaskFile(pid, tid, "schedstat").split(" ")[0]) || 0),
+    childrenNs: ((Number(fields[13]) + Number(fields[14])) * 1e9) / CLOCK_TICKS_PER_SECOND,
+  };
+}
+
+/** ns on CPU between two readings, summed over threads and children. */
+export function cpuSpentNs(before: CpuReading, after: CpuReading): number {
+  return grewBy(before.threads, after.threads) + (after.childrenNs - before.childrenNs);
 }
 
 /** utime + stime of the whole process (all threads), in clock ticks, from /proc/PID/stat. */
@@ -46,16 +75,31 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Voluntary plus involuntary context switches summed over all threads: each is one wake-up or preemption. */
-export function contextSwitches(pid: number): number {
-  let total = 0;
-  for (const tid of tasks(pid)) {
+/** Voluntary plus involuntary context switches per thread: each is one wake-up or preemption. */
+export function contextSwitches(pid: number): PerThread {
+  return perThread(pid, (tid) => {
     const status = readTaskFile(pid, tid, "status");
+    let total = 0;
     for (const key of ["voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"]) {
       total += Number(new RegExp(`^${key}:\\s*(\\d+)`, "m").exec(status)?.[1] ?? 0);
     }
-  }
-  return total;
+    return total;
+  });
+}
+
+/** CPU time of the whole machine, seconds summed over CPUs, from the "cpu" line of /proc/stat. */
+export interface MachineCpu {
+  /** user + nice + system + irq + softirq. */
+  busy: number;
+  /** Time the hypervisor ran something else while a vCPU wanted to run. */
+  steal: number;
+}
+
+export function machineCpu(): MachineCpu {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const seconds = (ticks: number | undefined) => (ticks ?? 0) / CLOCK_TICKS_PER_SECOND;
+  return { busy: seconds(user) + seconds(nice) + seconds(system) + seconds(irq) + seconds(softirq), steal: seconds(steal) };
 }
 
 export interface MemoryUse {

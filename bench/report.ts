@@ -1,4 +1,5 @@
 // Render a run as markdown: the tables, the load generator's ceiling, the target verdicts, and the machine.
+import type { CpuPlan } from "./affinity.ts";
 import type { IdleSample, MemorySample } from "./measure.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { Mode, RunPlan } from "./options.ts";
@@ -16,6 +17,10 @@ export interface RunReport {
   /** Peers that could not be started or measured, with why. */
   skipped: readonly { name: string; reason: string }[];
   pythonOriginal: string | null;
+  /** Where the load generator and the peers ran; null: wherever the scheduler put them. */
+  cpus: CpuPlan | null;
+  /** Runs measured again because other processes used more than `thresholdCores`, and disturbed ones kept anyway. */
+  disturbance: { remeasured: number; kept: number; thresholdCores: number };
   load: readonly LoadSummary[];
   idle: readonly IdleSample[];
   memory: readonly MemorySample[];
@@ -82,15 +87,16 @@ function idleTable(report: RunReport): string {
   const names = report.peers.map((p) => p.name).filter((name) => report.idle.some((s) => s.peer === name) || report.memory.some((m) => m.peer === name));
   if (names.length === 0) return "";
   return table(
-    ["peer", "idle wake-ups/s", "idle CPU ticks (utime+stime)", "idle CPU µs/s (schedstat)", "peak RSS MiB (VmHWM)", "RssAnon MiB (end / max seen)", "RssFile MiB (end)"],
+    ["peer", "idle wake-ups/s (after load / settled)", "idle CPU ticks (utime+stime)", "idle CPU µs/s (schedstat)", "peak RSS MiB (VmHWM)", "RssAnon MiB (end / max seen)", "RssFile MiB (end)"],
     names.map((name) => {
-      const idle = report.idle.find((s) => s.peer === name);
+      const windows = (["after load", "settled"] as const).map((w) => report.idle.find((s) => s.peer === name && s.window === w));
+      const both = (show: (s: IdleSample) => string) => (windows.some(Boolean) ? windows.map((s) => (s ? show(s) : "–")).join(" / ") : "–");
       const mem = report.memory.find((m) => m.peer === name);
       return [
         label(report, name),
-        idle ? fmt(idle.wakeupsPerSecond, 2) : "–",
-        idle ? String(idle.cpuTicks) : "–",
-        idle ? fmt(idle.cpuUsPerSecond, 1) : "–",
+        both((s) => fmt(s.wakeupsPerSecond, 2)),
+        both((s) => String(s.cpuTicks)),
+        both((s) => fmt(s.cpuUsPerSecond, 1)),
         mem ? fmt(mem.peakRssKiB / 1024, 1) : "–",
         mem ? `${fmt(mem.rssAnonKiB / 1024, 1)} / ${fmt(mem.rssAnonMaxSeenKiB / 1024, 1)}` : "–",
         mem ? fmt(mem.rssFileKiB / 1024, 1) : "–",
@@ -103,13 +109,17 @@ function idleTable(report: RunReport): string {
 function ceilingNote(report: RunReport): string {
   const lines: string[] = [];
   for (const scenario of ["tcp-64", "tcp-256", "udp-64"]) {
-    const rows = report.peers.filter((p) => p.kind === "c-class").map((p) => findSummary(report.load, p.name, scenario)).filter((s): s is LoadSummary => s !== undefined && s.ok > 0);
+    const all = report.peers.filter((p) => p.kind === "c-class").map((p) => findSummary(report.load, p.name, scenario)).filter((s): s is LoadSummary => s !== undefined);
+    // A peer that fails requests (xinetd drops UDP datagrams by design) is not at a ceiling: it is left out.
+    const rows = all.filter((s) => s.ok >= 0.99 * s.requested);
+    const left = all.filter((s) => !rows.includes(s)).map((s) => `\`${s.peer}\` left out: ${fmt(s.ok)} of ${fmt(s.requested)} ok`);
     if (rows.length === 0) continue;
     const rates = rows.map((s) => s.rps);
     const gap = (Math.max(...rates) - Math.min(...rates)) / Math.max(...rates);
     lines.push(
       `- ${scenario}: ${rows.map((s) => `\`${s.peer}\` ${fmt(s.rps)} req/s at ${fmt(s.cpuPerRequestUs, 1)} µs of server CPU each, loadgen busy ${fmt(s.loadgenBusy * 100)}%`).join("; ")}` +
-        (rows.length > 1 ? ` — ${fmt(gap * 100)}% apart.` : "."),
+        (rows.length > 1 ? ` — ${fmt(gap * 100)}% apart` : "") +
+        (left.length ? ` (${left.join("; ")})` : "") + ".",
     );
   }
   return lines.join("\n");
@@ -133,6 +143,14 @@ export function renderTables(report: RunReport): string {
   if (idle) parts.push(`### Idle and memory\n\n${idle}`);
   parts.push(`### Targets\n\n${targetTable(report)}`);
   return parts.join("\n\n");
+}
+
+function disturbanceNote(report: RunReport): string {
+  const { remeasured, kept, thresholdCores } = report.disturbance;
+  const total = report.load.reduce((n, s) => n + s.rounds, 0);
+  return `Disturbance: a run during which the rest of the machine (all busy CPU and hypervisor steal, minus the server's
+and the load generator's own) used more than ${thresholdCores} of a core is measured again, up to ${report.plan.retries} time(s):
+${remeasured} re-measurement(s) in this run; ${kept} of the ${total} runs kept were still disturbed after that.`;
 }
 
 export function renderReport(report: RunReport): string {
@@ -160,7 +178,9 @@ run (whichever ends first), after ${plan.warmupSeconds} s of unmeasured warm-up 
 timeout: TCP ${plan.tcpTimeoutMs} ms, UDP ${plan.udpTimeoutMs} ms. Rates and CPU per request are medians over rounds;
 counts are sums. "vs Python" compares with the Python original (${python}); "vs best peer" with the
 best peer that is not this server. Server CPU is /proc/PID/task/*/schedstat (all threads) over the run,
-divided by ok replies. Idle: ${plan.idleSeconds} s with no load, all peers at once.
+divided by ok replies. Idle: all peers at once, two windows of ${plan.idleSeconds} s with no load, the first right after
+the last run, the second after it (the targets judge the settled one). ${report.cpus ? `CPUs: the load generator on ${report.cpus.loadgen}, every peer on ${report.cpus.peers} (taskset; one core for the clients, the rest for the server, as on two machines).` : "CPUs: not pinned; the scheduler placed the load generator and the peers."}
+${disturbanceNote(report)}
 ${report.skipped.length ? `\nNot measured: ${report.skipped.map((s) => `\`${s.name}\` (${s.reason})`).join("; ")}.\n` : ""}
 ## Results
 

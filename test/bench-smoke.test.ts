@@ -160,7 +160,7 @@ describe("the target verdicts", () => {
       evaluateTargets({
         peers,
         load,
-        idle: [{ peer: "server", seconds: 10, wakeupsPerSecond: wakeups, cpuTicks: 0, cpuUsPerSecond: 1 }],
+        idle: [{ peer: "server", window: "settled", seconds: 10, wakeupsPerSecond: wakeups, cpuTicks: 0, cpuUsPerSecond: 1 }],
         memory: [{ peer: "server", peakRssKiB: memoryMiB * 1024, rssKiB: 0, rssAnonKiB: 0, rssFileKiB: 0, rssAnonMaxSeenKiB: 0 }],
         pythonOriginal: "python2.7",
       }).map((t) => [t.target, t.verdict]),
