@@ -48,6 +48,16 @@ function noise(ours: LoadSummary, theirs: LoadSummary, ratio: number, limit: num
   return ratio < limit && limit - ratio <= spread ? ` (gap within the rounds' ${fmt(spread * 100)}% spread)` : "";
 }
 
+/**
+ * A peer that leaves clients waiting (a SYN dropped and retried after 1 s, or never answered) serves fewer
+ * of them at a time, and at the loopback ceiling fewer in flight means more req/s: worth saying next to its rate.
+ */
+function shed(theirs: LoadSummary): string {
+  const failed = theirs.requested - theirs.ok;
+  if (failed === 0 && theirs.maxUs < 1_000_000) return "";
+  return `; ${theirs.peer} itself left ${fmt(failed)} request(s) unanswered and made some wait ${fmt(theirs.maxUs / 1000)} ms (a dropped SYN retried after 1 s): fewer clients in flight`;
+}
+
 /** The best (highest rps, or lowest CPU per request) of `candidates` at `scenario`. */
 function best(load: readonly LoadSummary[], candidates: readonly PeerRef[], scenario: string, by: "rps" | "cpu"): LoadSummary | undefined {
   const rows = candidates.map((p) => findSummary(load, p.name, scenario)).filter((s): s is LoadSummary => s !== undefined && s.ok > 0);
@@ -68,7 +78,7 @@ function rateAtLeast(ours: LoadSummary | undefined, theirs: LoadSummary | undefi
     peer,
     target,
     verdict: ratio >= limit ? "met" : "missed",
-    detail: `${fmt(ours.rps)} vs ${fmt(theirs.rps)} req/s (${theirs.peer}) = ${fmt(ratio, 2)}x, need ${limit}x${noise(ours, theirs, ratio, limit)}${bound}`,
+    detail: `${fmt(ours.rps)} vs ${fmt(theirs.rps)} req/s (${theirs.peer}) = ${fmt(ratio, 2)}x, need ${limit}x${noise(ours, theirs, ratio, limit)}${bound}${shed(theirs)}`,
   };
 }
 
