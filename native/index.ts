@@ -22,7 +22,7 @@ export {
   closeFd,
 } from "./socket.ts";
 export { selectFds } from "./select.ts";
-export { writeAll } from "./write.ts";
+export { writeAll, isWritableNow } from "./write.ts";
 export { lookupUser, lookupGroup, type UserEntry, type GroupEntry } from "./users.ts";
 export { processIds, switchIds, canRegainRoot, type ProcessIds } from "./credentials.ts";
 export { setNonBlocking, setCloseOnExec, clearCloseOnExec } from "./fd-flags.ts";

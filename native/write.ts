@@ -8,6 +8,13 @@ import { selectFds } from "./select.ts";
 
 const writableSet = new FdSet();
 
+/** Whether a write to `fd` can proceed now (select with a zero timeout); for a pipe, at least PIPE_BUF bytes fit. */
+export function isWritableNow(fd: number): boolean {
+  writableSet.clear();
+  writableSet.add(fd);
+  return selectFds(fd + 1, null, writableSet, 0) === 1;
+}
+
 /** Write all of `bytes` (which must live in its own ArrayBuffer region) to `fd`; throws SyscallError (EPIPE, ...). */
 export function writeAll(fd: number, bytes: Uint8Array): void {
   checkFd(fd);

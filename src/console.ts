@@ -1,8 +1,10 @@
-// Buffered console output: lines collect in one fixed byte buffer and go out in one write(2) per loop iteration.
-import { writeAll } from "../native/index.ts";
+// Buffered console output: lines collect in one fixed byte buffer and go out once per loop iteration, never blocking.
+import { isWritableNow, writeAll } from "../native/index.ts";
 
 /** Lines held between flushes; a fuller buffer is written out early. Fixed, so logging grows no heap. */
 export const CONSOLE_BUFFER_BYTES = 64 * 1024;
+/** Written at a time, each after select() said the fd is writable: a pipe then has room for it whole. */
+const CHUNK_BYTES = 4096; // PIPE_BUF on Linux
 const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
 
@@ -10,26 +12,36 @@ export class Console {
   readonly #buffer = new Uint8Array(new ArrayBuffer(CONSOLE_BUFFER_BYTES));
   #length = 0;
   #broken = false;
+  /** Lines dropped while the reader was not reading and the buffer was full; reported once it reads again. */
+  #dropped = 0;
 
   constructor(readonly fd: number) {}
 
-  /** Append `text` and a newline. */
+  /** Append `text` and a newline (dropped and counted if a stalled reader left no room). */
   line(text: string): void {
     if (this.#broken) return;
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
     const worst = text.length * 3 + 1;
     if (worst > CONSOLE_BUFFER_BYTES) {
       this.flush();
-      return this.#write(encoder.encode(`${text}\n`));
+      if (this.#length === 0) this.#write(encoder.encode(`${text}\n`));
+      else this.#dropped++;
+      return;
     }
-    this.reserve(worst);
+    if (!this.reserve(worst)) return;
     this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
     this.#buffer[this.#length++] = NEWLINE;
   }
 
-  /** Make room for `bytes` more (at most CONSOLE_BUFFER_BYTES), flushing if needed, for the append methods. */
-  reserve(bytes: number): void {
+  /**
+   * Make room for `bytes` more (at most CONSOLE_BUFFER_BYTES), flushing if needed, for the append
+   * methods. False when the reader is stalled and the buffer full: the line is dropped and counted.
+   */
+  reserve(bytes: number): boolean {
     if (this.#length + bytes > CONSOLE_BUFFER_BYTES) this.flush();
+    if (this.#length + bytes <= CONSOLE_BUFFER_BYTES) return true;
+    this.#dropped++;
+    return false;
   }
 
   /** Append ASCII bytes as they are; the caller reserved the room. */
@@ -52,12 +64,25 @@ export class Console {
     this.#length += digits;
   }
 
-  /** Write everything pending. A reader that went away (EPIPE) ends console output, not the service. */
+  /**
+   * Write what the fd takes now, in chunks it has room for; keep the rest for the next flush. A reader
+   * that stops reading (a stalled pipe) must never block the loop: it would stop the service and, with
+   * the write restarted after every signal, SIGTERM too. A reader that went away (EPIPE) ends output.
+   */
   flush(): void {
-    if (this.#length === 0) return;
-    const pending = this.#buffer.subarray(0, this.#length);
-    this.#length = 0;
-    this.#write(pending);
+    let written = 0;
+    while (written < this.#length && !this.#broken && isWritableNow(this.fd)) {
+      const end = Math.min(this.#length, written + CHUNK_BYTES);
+      this.#write(this.#buffer.subarray(written, end));
+      written = end;
+    }
+    this.#buffer.copyWithin(0, written, this.#length);
+    this.#length -= written;
+    if (this.#length === 0 && this.#dropped > 0) {
+      const dropped = this.#dropped;
+      this.#dropped = 0;
+      this.line(`rfc868: ${dropped} log lines dropped while this output was not being read`);
+    }
   }
 
   #write(bytes: Uint8Array): void {

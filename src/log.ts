@@ -20,7 +20,7 @@ const DATAGRAM_FROM = ascii("datagram from ('");
  */
 function writeIpv4PeerLine(out: Console, prefix: Uint8Array, sockaddr: Uint8Array): boolean {
   if ((sockaddr[0]! | (sockaddr[1]! << 8)) !== LINUX.AF_INET) return false;
-  out.reserve(prefix.byteLength + 32);
+  if (!out.reserve(prefix.byteLength + 32)) return true; // dropped and counted: the reader is stalled
   out.appendBytes(prefix);
   for (let i = LINUX.offsetof_sockaddr_in_sin_addr; i < LINUX.offsetof_sockaddr_in_sin_addr + 4; i++) {
     if (i > LINUX.offsetof_sockaddr_in_sin_addr) out.appendByte(0x2e); // "."
