@@ -10,7 +10,7 @@ import { Refusals } from "./refusals.ts";
 import { oneSecondOf } from "./token-bucket.ts";
 import type { Clock } from "./rfc868.ts";
 import { StartupError } from "./startup-error.ts";
-import { DEFAULT_GUARD_PORTS, udpGuardCheck } from "./udp-guard.ts";
+import { DEFAULT_GUARD_PORTS, checkGuardPorts, udpGuardCheck } from "./udp-guard.ts";
 
 /** Every hardening knob; all optional. Unset, only the UDP guard and the 2024 clock floor apply. */
 export interface HardeningOptions {
@@ -60,6 +60,7 @@ function admitThrough(transport: string, checks: readonly SourceCheck[], refusal
 /** Build the checks once; a bad CIDR or rate throws RangeError, an unreadable kernel clock StartupError. */
 export function buildAdmission(options: HardeningOptions, log: Log, counters: Counters, clock: Clock): Admission {
   const access = accessCheck(options.allow ?? [], options.deny ?? []);
+  checkGuardPorts(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS); // used per listener later, checked now
   const perSource = options.rate === undefined ? undefined : { perSecond: options.rate, burst: options.burst ?? oneSecondOf(options.rate) };
   const rate = rateCheck({ perSource, globalPerSecond: options.globalRate });
   if (options.requireSync) {

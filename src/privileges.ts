@@ -54,7 +54,8 @@ export function dropPrivileges(userName: string, groupName?: string): void {
 function privilegeLeft(uid: number, gid: number): string | null {
   if (canRegainRoot()) return "setuid(0) still succeeds";
   for (const task of readdirSync("/proc/self/task")) {
-    const status = readFileSync(`/proc/self/task/${task}/status`, "utf8");
+    const status = taskStatus(task);
+    if (status === null) continue; // the thread ended since the listing: nothing of it is left to check
     // Real, effective, saved and filesystem ids, in that order.
     for (const [field, id] of [["Uid", uid], ["Gid", gid]] as const) {
       const ids = new RegExp(`^${field}:\\s+(.*)$`, "m").exec(status)?.[1]?.trim().split(/\s+/).map(Number);
@@ -62,4 +63,15 @@ function privilegeLeft(uid: number, gid: number): string | null {
     }
   }
   return null;
+}
+
+/** /proc/self/task/TASK/status, or null when that thread has exited (Bun's helper threads come and go). */
+function taskStatus(task: string): string | null {
+  try {
+    return readFileSync(`/proc/self/task/${task}/status`, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ESRCH") return null;
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 // Rate limits: a token bucket per source address in a fixed-size table, then one global bucket. Excess is refused, never the service.
 import type { SourceCheck } from "./access-policy.ts";
 import { IPV6_OFFSET, ipv4At, ipv4Offset } from "./source-address.ts";
-import { TokenBucket, oneSecondOf, type MonotonicClock } from "./token-bucket.ts";
+import { TokenBucket, checkBucket, oneSecondOf, type MonotonicClock } from "./token-bucket.ts";
 
 /** Sources remembered at once: about 2 MB at most, however many addresses a flood spoofs. */
 export const SOURCE_TABLE_SIZE = 16384;
@@ -36,7 +36,9 @@ export class SourceBuckets {
     readonly burst: number,
     readonly capacity: number,
     readonly now: MonotonicClock,
-  ) {}
+  ) {
+    checkBucket(perSecond, burst); // buckets are made per source later: a bad limit must fail now
+  }
 
   get size(): number {
     return this.#buckets.size;

@@ -30,6 +30,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
 
   function serve(fd: number): void {
     try {
+      if (admit !== null && !admit(peer)) return; // refused: closed below without a byte
       if (log.events) log.connection(peer);
       if (!admission.clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
@@ -66,8 +67,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
         throw error;
       }
       if (fd === null) return;
-      if (admit === null || admit(peer)) serve(fd);
-      else closeFd(fd); // refused: closed without a byte
+      serve(fd);
     }
   };
 }

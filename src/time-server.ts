@@ -74,8 +74,13 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, admission);
-  for (const listener of listeners) {
-    loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
+  try {
+    for (const listener of listeners) {
+      loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
+    }
+  } catch (error) {
+    if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
+    throw error;
   }
 
   const first = listeners[0]!.local;

@@ -8,6 +8,11 @@ export function oneSecondOf(perSecond: number): number {
   return Math.max(1, Math.ceil(perSecond));
 }
 
+/** Throws unless `perSecond` > 0 and `burst` >= 1: checked when a limit is configured, not at its first request. */
+export function checkBucket(perSecond: number, burst: number): void {
+  if (!(perSecond > 0) || !(burst >= 1)) throw new RangeError(`a token bucket needs a rate > 0 and a burst >= 1, got ${perSecond}/s and ${burst}`);
+}
+
 export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
@@ -17,7 +22,7 @@ export class TokenBucket {
     readonly burst: number,
     readonly now: MonotonicClock = performance.now.bind(performance),
   ) {
-    if (!(perSecond > 0) || !(burst >= 1)) throw new RangeError(`a token bucket needs a rate > 0 and a burst >= 1, got ${perSecond}/s and ${burst}`);
+    checkBucket(perSecond, burst);
     this.#tokens = burst;
     this.#updatedAt = now();
   }

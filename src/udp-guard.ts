@@ -24,17 +24,21 @@ export function isBogusSource(sockaddr: Uint8Array): boolean {
   return true;
 }
 
+/** Throws for anything that is not a port number: a typed array ignores a write out of range, so a bad port would silently guard nothing. */
+export function checkGuardPorts(ports: readonly number[]): void {
+  for (const port of ports) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`UDP guard port ${port} is not a port number (0-65535)`);
+  }
+}
+
 /**
  * The guard for a UDP socket on `ownPort`: "loop_port" for a guarded source port (a table lookup
  * on the raw bytes, so every datagram pays two array reads), "bad_source" for a bogus address.
  */
 export function udpGuardCheck(ports: readonly number[], ownPort: number): SourceCheck {
+  checkGuardPorts(ports);
   const guarded = new Uint8Array(65536);
-  for (const port of ports) {
-    // A typed array ignores a write out of range: a bad port would silently guard nothing.
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`UDP guard port ${port} is not a port number (0-65535)`);
-    guarded[port] = 1;
-  }
+  for (const port of ports) guarded[port] = 1;
   // Another time server on our port answering us would answer our answer: the same loop.
   guarded[ownPort] = 1;
   return (sockaddr) => {
