@@ -2,14 +2,12 @@
 import { ptr } from "bun:ffi";
 import { libc } from "./libc.ts";
 import { fail } from "./errno.ts";
+import { cString } from "./c-string.ts";
 
-const encoder = new TextEncoder();
-
-/** A NUL-terminated copy in its own ArrayBuffer, so the address taken of it stays valid until execve. */
-function cString(text: string): Uint8Array {
-  if (text.includes("\0")) throw new RangeError(`an exec argument cannot contain NUL: ${JSON.stringify(text)}`);
-  const bytes = new Uint8Array(new ArrayBuffer(text.length * 3 + 1));
-  encoder.encodeInto(text, bytes);
+/** A C string for exec, which cannot carry a NUL inside an argument or variable. */
+function execString(text: string): Uint8Array {
+  const bytes = cString(text);
+  if (!bytes) throw new RangeError(`an exec argument cannot contain NUL: ${JSON.stringify(text)}`);
   return bytes;
 }
 
@@ -17,7 +15,7 @@ function cString(text: string): Uint8Array {
 function cStringArray(texts: readonly string[], keep: Uint8Array[]): BigUint64Array {
   const array = new BigUint64Array(new ArrayBuffer(8 * (texts.length + 1)));
   texts.forEach((text, i) => {
-    const bytes = cString(text);
+    const bytes = execString(text);
     keep.push(bytes);
     array[i] = BigInt(ptr(bytes));
   });

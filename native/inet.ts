@@ -1,6 +1,7 @@
 // IP address text <-> bytes through libc's inet_pton/inet_ntop, so parsing and printing match C and Python exactly.
 import { libc } from "./libc.ts";
 import { LINUX } from "./platform.ts";
+import { cString } from "./c-string.ts";
 import type { Family } from "./sockaddr.ts";
 
 export interface IpBytes {
@@ -9,20 +10,12 @@ export interface IpBytes {
 }
 
 const INET6_ADDRSTRLEN = 46;
-const encoder = new TextEncoder();
 const textBuffer = new Uint8Array(new ArrayBuffer(INET6_ADDRSTRLEN));
-
-function cString(text: string): Uint8Array | null {
-  // An embedded NUL would let libc see only a prefix ("127.0.0.1\0junk"); such text is not an address.
-  if (text.length >= INET6_ADDRSTRLEN || text.includes("\0")) return null;
-  const bytes = new Uint8Array(new ArrayBuffer(text.length * 3 + 1));
-  encoder.encodeInto(text, bytes);
-  return bytes;
-}
 
 /** Parse a numeric IPv4 or IPv6 literal (no names, no brackets, no scope); null if it is not one. */
 export function parseIp(text: string): IpBytes | null {
-  const source = cString(text);
+  // No literal is this long; a longer text is not an address.
+  const source = text.length < INET6_ADDRSTRLEN ? cString(text) : null;
   if (!source) return null;
   for (const [family, af, size] of [["IPv4", LINUX.AF_INET, 4], ["IPv6", LINUX.AF_INET6, 16]] as const) {
     const bytes = new Uint8Array(new ArrayBuffer(size));

@@ -1,5 +1,6 @@
 // User and group names to ids through glibc's getpwnam_r / getgrnam_r, so NSS (files, systemd-userdb, LDAP) answers as for any daemon.
 import { libc } from "./libc.ts";
+import { cString } from "./c-string.ts";
 import { SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
 
@@ -25,8 +26,8 @@ type NameLookup = (name: Uint8Array, entry: Uint8Array, strings: Uint8Array, siz
 
 /** One *nam_r call until its string buffer is big enough: the filled struct, or null when the name is unknown. */
 function lookUp(syscall: string, call: NameLookup, name: string, structBytes: number): DataView | null {
-  if (name === "" || name.includes("\0")) return null;
-  const cName = new TextEncoder().encode(`${name}\0`);
+  const cName = name === "" ? null : cString(name);
+  if (!cName) return null;
   const entry = new Uint8Array(new ArrayBuffer(structBytes));
   const result = new BigUint64Array(new ArrayBuffer(8));
   for (let size = FIRST_BUFFER_BYTES; size <= MAX_BUFFER_BYTES; size *= 2) {
