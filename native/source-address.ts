@@ -1,5 +1,5 @@
 // A request's source read straight from the raw sockaddr bytes (no strings on the hot path), IPv4-mapped IPv6 unwrapped.
-import { LINUX } from "../native/index.ts";
+import { LINUX } from "./index.ts";
 
 const SIN_ADDR = LINUX.offsetof_sockaddr_in_sin_addr;
 const SIN6_ADDR = LINUX.offsetof_sockaddr_in6_sin6_addr;

@@ -16,10 +16,10 @@ async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, as in src/server.ts.
   const problem = platformProblem();
   if (problem) die(problem, 1);
-  const { parseClientArgs, clientUsage, resolveHost } = await import("./client-cli.ts");
-  const { UsageError } = await import("./flags.ts");
-  const { queryTime, QueryError } = await import("./time-query.ts");
-  const { SECONDS_1900_TO_1970, unixSecondsFromRfc868 } = await import("./rfc868.ts");
+  const { parseClientArgs, clientUsage, resolveHost } = await import("./cli/client-flags.ts");
+  const { UsageError } = await import("./cli/flags.ts");
+  const { queryTime, QueryError } = await import("./client/time-query.ts");
+  const { SECONDS_1900_TO_1970, unixSecondsFromRfc868 } = await import("./base/rfc868.ts");
 
   let options, address;
   try {

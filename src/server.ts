@@ -12,13 +12,13 @@ async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
   const problem = platformProblem();
   if (problem) die(problem, 1);
-  const { applyRuntimeTuning } = await import("./runtime-tuning.ts");
+  const { applyRuntimeTuning } = await import("./ops/runtime-tuning.ts");
   applyRuntimeTuning();
-  const { parseArgs, usage, UsageError } = await import("./cli.ts");
+  const { parseArgs, usage, UsageError } = await import("./cli/server-flags.ts");
   const { startTimeServer } = await import("./time-server.ts");
-  const { ListenError } = await import("./listeners.ts");
-  const { openServiceSockets } = await import("./service-sockets.ts");
-  const { StartupError } = await import("./startup-error.ts");
+  const { ListenError } = await import("./core/listeners.ts");
+  const { openServiceSockets } = await import("./ops/service-sockets.ts");
+  const { StartupError } = await import("./base/startup-error.ts");
 
   let options;
   try {

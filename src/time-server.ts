@@ -1,14 +1,14 @@
 // The embeddable server: bind the listeners, run the select loop on this thread, stop cleanly.
 import type { SocketAddress } from "../native/index.ts";
-import { buildAdmission, type HardeningOptions } from "./admission.ts";
-import { Counters } from "./counters.ts";
-import { EventLoop } from "./event-loop.ts";
-import { closeListeners, openListeners, type Listener, type Transport } from "./listeners.ts";
-import { LOG_FORMATS, Log, type LogFormatName } from "./log.ts";
-import type { Clock } from "./rfc868.ts";
-import { ServiceContext } from "./service-context.ts";
-import { tcpService } from "./tcp-service.ts";
-import { udpService } from "./udp-service.ts";
+import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
+import { Counters } from "./core/counters.ts";
+import { EventLoop } from "./core/event-loop.ts";
+import { closeListeners, openListeners, type Listener, type Transport } from "./core/listeners.ts";
+import { LOG_FORMATS, Log, type LogFormatName } from "./logging/log.ts";
+import type { Clock } from "./base/rfc868.ts";
+import { ServiceContext } from "./core/service-context.ts";
+import { tcpService } from "./core/tcp-service.ts";
+import { udpService } from "./core/udp-service.ts";
 
 export interface TimeServerOptions {
   /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */

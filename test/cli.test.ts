@@ -1,6 +1,6 @@
 // src/cli.ts: parseArgs defaults, both flag forms, repeats, and a UsageError with one clear message for each mistake.
 import { afterAll, describe, expect, test } from "bun:test";
-import { UsageError, parseArgs, usage } from "../src/cli.ts";
+import { UsageError, parseArgs, usage } from "../src/cli/server-flags.ts";
 import { DEFAULTS } from "../src/time-server.ts";
 import { killAll } from "./support/server-process.ts";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
 import { runClient } from "./support/client-process.ts";
 import { scriptedTcpServer, valueBytes } from "./support/scripted-servers.ts";
-import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../src/rfc868.ts";
+import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../src/base/rfc868.ts";
 
 afterAll(killAll);
 

@@ -4,8 +4,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeSockaddr, SockaddrStorage } from "../native/index.ts";
-import { CONSOLE_BUFFER_BYTES, Console } from "../src/console.ts";
-import { Log, seedFormat } from "../src/log.ts";
+import { CONSOLE_BUFFER_BYTES, Console } from "../src/logging/output-buffer.ts";
+import { Log, seedFormat } from "../src/logging/log.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rfc868-console-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,10 @@
 // CIDR parsing and matching, --allow/--deny precedence and the UDP guard's address and port rules, on real sockaddr bytes.
 import { describe, expect, test } from "bun:test";
 import { encodeSockaddr } from "../native/index.ts";
-import { accessCheck } from "../src/access-policy.ts";
-import { cidrContains, parseCidr } from "../src/cidr.ts";
-import { ipv4Offset } from "../src/source-address.ts";
-import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../src/udp-guard.ts";
+import { accessCheck } from "../src/policy/access-policy.ts";
+import { cidrContains, parseCidr } from "../src/policy/cidr.ts";
+import { ipv4Offset } from "../native/source-address.ts";
+import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../src/policy/udp-guard.ts";
 
 /** The sockaddr the kernel would hand us for a peer at address:port. */
 const from = (address: string, port = 40000) => encodeSockaddr({ address, port });

@@ -2,12 +2,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readdirSync } from "node:fs";
 import { FD_SETSIZE } from "../native/index.ts";
-import { Console } from "../src/console.ts";
-import { EventLoop } from "../src/event-loop.ts";
-import { Log } from "../src/log.ts";
-import { ACCEPT_BACKOFF_MS } from "../src/tcp-service.ts";
+import { Console } from "../src/logging/output-buffer.ts";
+import { EventLoop } from "../src/core/event-loop.ts";
+import { Log } from "../src/logging/log.ts";
+import { ACCEPT_BACKOFF_MS } from "../src/core/tcp-service.ts";
 import { startTimeServer } from "../src/time-server.ts";
-import { RUNTIME_TUNING } from "../src/runtime-tuning.ts";
+import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
 import { killAll, startServer } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import { runCommand } from "./support/commands.ts";

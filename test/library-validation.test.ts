@@ -2,8 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { startTimeServer } from "../src/time-server.ts";
-import { Console } from "../src/console.ts";
-import { Log } from "../src/log.ts";
+import { Console } from "../src/logging/output-buffer.ts";
+import { Log } from "../src/logging/log.ts";
 
 const openFds = () => readdirSync("/proc/self/fd").length;
 const silent = () => new Log(new Console(1), new Console(2), false);

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
 import dgram from "node:dgram";
 import type { SocketAddress } from "../native/index.ts";
-import { Console } from "../src/console.ts";
-import { jsonFormat } from "../src/json-log.ts";
-import { Log, seedFormat, type LogFormat } from "../src/log.ts";
+import { Console } from "../src/logging/output-buffer.ts";
+import { jsonFormat } from "../src/logging/json-format.ts";
+import { Log, seedFormat, type LogFormat } from "../src/logging/log.ts";
 import { killAll, runServer, spawnServer } from "./support/server-process.ts";
 
 afterAll(killAll);

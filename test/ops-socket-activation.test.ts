@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, readlinkSync } from "node:fs";
 import { LINUX, closeFd, getSocketOption, openSocket } from "../native/index.ts";
-import { adoptSocket, takeListenFds, type Environment } from "../src/socket-activation.ts";
+import { adoptSocket, takeListenFds, type Environment } from "../src/ops/socket-activation.ts";
 import { killAll, spawnTracked, serverCommand, startServer } from "./support/server-process.ts";
 import { activationWrapper, type PassedFd } from "./support/activation.ts";
 import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";

@@ -1,6 +1,6 @@
 // src/rfc868.ts: the 32-bit seconds-since-1900 value and its 4 big-endian bytes, against RFC 868's own examples.
 import { afterAll, describe, expect, test } from "bun:test";
-import { rfc868Seconds, writeTimestamp } from "../src/rfc868.ts";
+import { rfc868Seconds, writeTimestamp } from "../src/base/rfc868.ts";
 import { killAll } from "./support/server-process.ts";
 
 afterAll(killAll);

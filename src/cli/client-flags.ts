@@ -1,5 +1,5 @@
 // The client's command line: HOST and a flag table, parsed by the same mechanism as the server's (src/flags.ts).
-import { parseIp } from "../native/index.ts";
+import { parseIp } from "../../native/index.ts";
 import { UsageError, flagRows, parseFlags, parseInteger, type Flag } from "./flags.ts";
 
 export interface ClientOptions {

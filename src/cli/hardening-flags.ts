@@ -1,8 +1,8 @@
 // The hardening flags (--allow, --deny, the UDP guard, rate limits, the clock guard): table rows for src/cli.ts and their value parsers.
-import type { HardeningOptions } from "./admission.ts";
-import { parseCidr } from "./cidr.ts";
+import type { HardeningOptions } from "../policy/admission.ts";
+import { parseCidr } from "../policy/cidr.ts";
 import { UsageError, parseInteger, type Flag } from "./flags.ts";
-import { DEFAULT_GUARD_PORTS } from "./udp-guard.ts";
+import { DEFAULT_GUARD_PORTS } from "../policy/udp-guard.ts";
 
 interface WithHardening {
   hardening?: HardeningOptions;

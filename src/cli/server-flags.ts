@@ -1,9 +1,9 @@
 // Command-line flags: one declarative table, strict validation, a UsageError with one clear line.
-import { parseIp } from "../native/index.ts";
-import { DEFAULTS, type TimeServerOptions } from "./time-server.ts";
+import { parseIp } from "../../native/index.ts";
+import { DEFAULTS, type TimeServerOptions } from "../time-server.ts";
 import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag } from "./flags.ts";
-import { LOG_FORMATS, type LogFormatName } from "./log.ts";
-import type { PrivilegeOptions } from "./privileges.ts";
+import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
+import type { PrivilegeOptions } from "../ops/privileges.ts";
 import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
 
 export { UsageError, parseInteger };

@@ -12,9 +12,9 @@ import {
   selectFds,
   sendBytes,
   startConnect,
-} from "../native/index.ts";
-import type { Transport } from "./listeners.ts";
-import { readTimestamp } from "./rfc868.ts";
+} from "../../native/index.ts";
+import type { Transport } from "../core/listeners.ts";
+import { readTimestamp } from "../base/rfc868.ts";
 
 export interface TimeQuery {
   /** An IPv4 or IPv6 literal. */

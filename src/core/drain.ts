@@ -1,5 +1,5 @@
 // Reading what a TCP client sent before closing: close() with unread input sends RST (RFC 2525), which can cost the client its 4 bytes.
-import { LINUX, receiveBytes } from "../native/index.ts";
+import { LINUX, receiveBytes } from "../../native/index.ts";
 import type { ServiceContext } from "./service-context.ts";
 
 /** Most a client's early input may cost us; past it we close anyway and the client gets its RST. */

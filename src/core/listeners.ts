@@ -12,7 +12,7 @@ import {
   setSocketOption,
   socketName,
   type SocketAddress,
-} from "../native/index.ts";
+} from "../../native/index.ts";
 
 export type Transport = "tcp" | "udp";
 

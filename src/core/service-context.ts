@@ -1,9 +1,9 @@
 // What every service handler shares: the loop, the log, the counters, admission (with the guarded clock), and how a client's failure is handled.
-import { errnoCode } from "../native/index.ts";
-import type { Admission } from "./admission.ts";
+import { errnoCode } from "../../native/index.ts";
+import type { Admission } from "../policy/admission.ts";
 import type { Counters } from "./counters.ts";
 import type { EventLoop } from "./event-loop.ts";
-import type { Log } from "./log.ts";
+import type { Log } from "../logging/log.ts";
 
 export class ServiceContext {
   constructor(

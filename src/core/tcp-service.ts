@@ -6,7 +6,7 @@ import {
   closeFd,
   errnoCode,
   sendBytes,
-} from "../native/index.ts";
+} from "../../native/index.ts";
 import type { ServiceContext } from "./service-context.ts";
 import type { Listener } from "./listeners.ts";
 import { drainInput } from "./drain.ts";

@@ -1,5 +1,5 @@
 // The UDP time service: drain datagrams in a bounded batch, answer each (empty ones too) with one 4-byte datagram.
-import { SockaddrStorage, receiveFrom, sendTo } from "../native/index.ts";
+import { SockaddrStorage, receiveFrom, sendTo } from "../../native/index.ts";
 import type { Listener } from "./listeners.ts";
 import type { ServiceContext } from "./service-context.ts";
 

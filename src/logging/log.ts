@@ -1,7 +1,7 @@
 // The server's console lines: which events are written and where; the Python original's words by default, JSON with --log json.
-import { LINUX, type SockaddrStorage, type SocketAddress } from "../native/index.ts";
-import { Console } from "./console.ts";
-import { jsonFormat } from "./json-log.ts";
+import { LINUX, type SockaddrStorage, type SocketAddress } from "../../native/index.ts";
+import { Console } from "./output-buffer.ts";
+import { jsonFormat } from "./json-format.ts";
 
 /** Python's repr of a socket address: ('127.0.0.1', 1469) or ('::1', 5353, 0, 0). */
 export function pythonAddressRepr(peer: SocketAddress): string {

@@ -1,5 +1,5 @@
 // Buffered console output: lines collect in one fixed byte buffer and go out once per loop iteration, never blocking.
-import { isWritableNow, writeAll } from "../native/index.ts";
+import { isWritableNow, writeAll } from "../../native/index.ts";
 
 /** Lines held between flushes; a fuller buffer is written out early. Fixed, so logging grows no heap. */
 export const CONSOLE_BUFFER_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 // After binding: give up root for good (--user, --group, as xinetd's user= and group=), or refuse to serve a privileged port as root.
 import { readdirSync, readFileSync } from "node:fs";
-import { canRegainRoot, lookupGroup, lookupUser, processIds, switchIds } from "../native/index.ts";
-import { StartupError } from "./startup-error.ts";
+import { canRegainRoot, lookupGroup, lookupUser, processIds, switchIds } from "../../native/index.ts";
+import { StartupError } from "../base/startup-error.ts";
 
 export interface PrivilegeOptions {
   /** The user to become once the sockets are bound. */

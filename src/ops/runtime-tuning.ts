@@ -1,5 +1,5 @@
 // Bun settings the server runs with; only the environment can set them, so the CLI re-executes itself once to apply them.
-import { clearCloseOnExec, execProgram } from "../native/index.ts";
+import { clearCloseOnExec, execProgram } from "../../native/index.ts";
 import { LISTEN_FDS_START, listenFdCount } from "./socket-activation.ts";
 
 /**

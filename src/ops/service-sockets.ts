@@ -1,8 +1,8 @@
 // The sockets the server will serve, ready before any request is read: systemd's or bound here, then the privilege policy.
-import { closeListeners, type Listener } from "./listeners.ts";
+import { closeListeners, type Listener } from "../core/listeners.ts";
 import { applyPrivilegePolicy, type PrivilegeOptions } from "./privileges.ts";
 import { inheritedListeners } from "./socket-activation.ts";
-import { openConfiguredListeners, type TimeServerOptions } from "./time-server.ts";
+import { openConfiguredListeners, type TimeServerOptions } from "../time-server.ts";
 
 /**
  * Socket activation wins over --host, --port, --backlog and --tcp/--udp: the socket unit decides what is

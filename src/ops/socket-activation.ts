@@ -7,9 +7,9 @@ import {
   setNonBlocking,
   socketName,
   unsetEnvironment,
-} from "../native/index.ts";
-import type { Listener, Transport } from "./listeners.ts";
-import { StartupError } from "./startup-error.ts";
+} from "../../native/index.ts";
+import type { Listener, Transport } from "../core/listeners.ts";
+import { StartupError } from "../base/startup-error.ts";
 
 /** SD_LISTEN_FDS_START: the first passed fd; the rest follow without gaps. */
 export const LISTEN_FDS_START = 3;

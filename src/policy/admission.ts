@@ -1,15 +1,15 @@
 // Which requests are served: the access lists, the UDP guard, the rate limits and the clock guard, built once from the options.
-import { readKernelClock, type SockaddrStorage } from "../native/index.ts";
+import { readKernelClock, type SockaddrStorage } from "../../native/index.ts";
 import { accessCheck, type SourceCheck } from "./access-policy.ts";
 import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, kernelClockSynchronised } from "./clock-guard.ts";
-import type { Counters } from "./counters.ts";
-import type { Listener } from "./listeners.ts";
-import type { Log } from "./log.ts";
+import type { Counters } from "../core/counters.ts";
+import type { Listener } from "../core/listeners.ts";
+import type { Log } from "../logging/log.ts";
 import { rateCheck } from "./rate-limit.ts";
 import { Refusals } from "./refusals.ts";
 import { oneSecondOf } from "./token-bucket.ts";
-import type { Clock } from "./rfc868.ts";
-import { StartupError } from "./startup-error.ts";
+import type { Clock } from "../base/rfc868.ts";
+import { StartupError } from "../base/startup-error.ts";
 import { DEFAULT_GUARD_PORTS, checkGuardPorts, udpGuardCheck } from "./udp-guard.ts";
 
 /** Every hardening knob; all optional. Unset, only the UDP guard and the 2024 clock floor apply. */

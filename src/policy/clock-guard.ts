@@ -1,6 +1,6 @@
 // Never a wrong time: RFC 868 says a server that cannot tell the time sends nothing, so an implausible clock sends nothing.
-import { isUnsynchronised, readKernelClock } from "../native/index.ts";
-import { writeTimestamp, type Clock } from "./rfc868.ts";
+import { isUnsynchronised, readKernelClock } from "../../native/index.ts";
+import { writeTimestamp, type Clock } from "../base/rfc868.ts";
 import type { MonotonicClock } from "./token-bucket.ts";
 
 /** The default --clock-floor: a clock that reads earlier than this has lost the time (a dead RTC reads 1970 or 2000). */

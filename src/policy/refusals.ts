@@ -1,7 +1,7 @@
 // Refused requests: every one counted by kind, only the first few a second logged, so a flood of refusals is no flood of lines.
-import type { SockaddrStorage } from "../native/index.ts";
-import type { Counters } from "./counters.ts";
-import type { Log } from "./log.ts";
+import type { SockaddrStorage } from "../../native/index.ts";
+import type { Counters } from "../core/counters.ts";
+import type { Log } from "../logging/log.ts";
 import { TokenBucket, type MonotonicClock } from "./token-bucket.ts";
 
 /** Refusal lines a second (and at once); the rest only count. */
