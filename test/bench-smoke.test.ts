@@ -12,6 +12,9 @@ import { serverHasUdp } from "../bench/peers.ts";
 import type { LoadSummary } from "../bench/summary.ts";
 import { evaluateTargets } from "../bench/targets.ts";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 const SECONDS_1900_TO_1970 = 2208988800;
 const cc = findCompiler();

@@ -3,6 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, runServer, startServer, type ServerRun } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import packageJson from "../package.json";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

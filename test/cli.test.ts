@@ -3,6 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { UsageError, parseArgs, usage } from "../src/cli/server-flags.ts";
 import { DEFAULTS } from "../src/time-server.ts";
 import { killAll } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

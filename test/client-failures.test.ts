@@ -4,6 +4,9 @@ import { killAll } from "./support/server-process.ts";
 import { runClient } from "./support/client-process.ts";
 import { closedTcpPort, closedUdpPort } from "./support/ports.ts";
 import { scriptedTcpServer, scriptedUdpServer, type Script } from "./support/scripted-servers.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -4,6 +4,9 @@ import { killAll, startServer, type ServerProcess } from "./support/server-proce
 import { runClient } from "./support/client-process.ts";
 import { scriptedTcpServer, valueBytes } from "./support/scripted-servers.ts";
 import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../src/base/rfc868.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { encodeSockaddr, SockaddrStorage } from "../native/index.ts";
 import { CONSOLE_BUFFER_BYTES, Console } from "../src/logging/output-buffer.ts";
 import { Log, seedFormat } from "../src/logging/log.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 const dir = mkdtempSync(join(tmpdir(), "rfc868-console-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,6 +7,9 @@ import { errnoName } from "../native/errno-names.ts";
 import { encodeSockaddr } from "../native/sockaddr.ts";
 import { bindSocket, closeFd, getSocketOption, openSocket, socketName } from "../native/socket.ts";
 import { killAll } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -3,6 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, startServer } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import { readCounters, runLoad, udpAnswered } from "./support/hardening.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

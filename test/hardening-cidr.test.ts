@@ -5,6 +5,9 @@ import { accessCheck } from "../src/policy/access-policy.ts";
 import { cidrContains, parseCidr } from "../src/policy/cidr.ts";
 import { ipv4Offset } from "../native/source-address.ts";
 import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../src/policy/udp-guard.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 /** The sockaddr the kernel would hand us for a peer at address:port. */
 const from = (address: string, port = 40000) => encodeSockaddr({ address, port });

@@ -5,6 +5,9 @@ import { killAll, startServer, type ServerProcess } from "./support/server-proce
 import { tcpTime } from "./support/clients.ts";
 import { runCommand } from "./support/commands.ts";
 import { readCounters } from "./support/hardening.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -12,6 +12,9 @@ import { killAll, startServer } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import { runCommand } from "./support/commands.ts";
 import { fdLimits, openFdCount, readCounters, startLoad, waitForFdCount } from "./support/hardening.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

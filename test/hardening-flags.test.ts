@@ -2,6 +2,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { parseArgs } from "../src/cli/server-flags.ts";
 import { killAll, runServer } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

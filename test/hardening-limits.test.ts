@@ -5,6 +5,9 @@ import { ClockGuard, SYNC_CHECK_INTERVAL_MS } from "../src/policy/clock-guard.ts
 import { SourceBuckets, rateCheck, sourceKey } from "../src/policy/rate-limit.ts";
 import { TokenBucket } from "../src/policy/token-bucket.ts";
 import { runCommand } from "./support/commands.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 /** A monotonic clock the test moves by hand. */
 function manualClock(start = 1000) {

@@ -3,6 +3,9 @@ import { afterAll, expect, test } from "bun:test";
 import { killAll, startServer } from "./support/server-process.ts";
 import { tcpTime, udpTime } from "./support/clients.ts";
 import { IS_ROOT, openFdCount, readCounters, runLoad, skipNotice, waitForFdCount } from "./support/hardening.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 skipNotice("hardening-soak.test.ts", "the soak (its hostile UDP clients send from ports 7 to 37)");

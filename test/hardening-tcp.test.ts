@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import { openFdCount, readCounters, runLoad, startLoad, waitForFdCount } from "./support/hardening.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -4,6 +4,9 @@ import { killAll, startServer } from "./support/server-process.ts";
 import { IS_ROOT, readCounters, runLoad, skipNotice, spoofUdp, udpAnswered } from "./support/hardening.ts";
 import { udpTime } from "./support/clients.ts";
 import { REFUSAL_LINES_PER_SECOND } from "../src/policy/refusals.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 skipNotice("hardening-udp-guard.test.ts", "the spoofed-source-port and forged-address tests");

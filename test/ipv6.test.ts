@@ -2,6 +2,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, startServer } from "./support/server-process.ts";
 import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

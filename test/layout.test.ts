@@ -7,6 +7,9 @@ import { LINUX } from "../native/platform.ts";
 import { ERRNO_NAMES } from "../native/errno-names.ts";
 import { findCommand, runCommand } from "./support/commands.ts";
 import { killAll } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -4,6 +4,9 @@ import { readdirSync } from "node:fs";
 import { startTimeServer } from "../src/time-server.ts";
 import { Console } from "../src/logging/output-buffer.ts";
 import { Log } from "../src/logging/log.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 const openFds = () => readdirSync("/proc/self/fd").length;
 const silent = () => new Log(new Console(1), new Console(2), false);

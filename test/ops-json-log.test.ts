@@ -7,6 +7,9 @@ import { Console } from "../src/logging/output-buffer.ts";
 import { jsonFormat } from "../src/logging/json-format.ts";
 import { Log, seedFormat, type LogFormat } from "../src/logging/log.ts";
 import { killAll, runServer, spawnServer } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -5,6 +5,9 @@ import { killAll, runServer, startServer } from "./support/server-process.ts";
 import { runCommand } from "./support/commands.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import { freePrivilegedPort } from "./support/ports.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -8,6 +8,9 @@ import { activationWrapper, type PassedFd } from "./support/activation.ts";
 import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
 import { closedTcpPort } from "./support/ports.ts";
 import { findCommand } from "./support/commands.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

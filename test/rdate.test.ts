@@ -2,6 +2,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
 import { findCommand, runCommand } from "./support/commands.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

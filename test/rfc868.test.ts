@@ -2,6 +2,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { rfc868Seconds, writeTimestamp } from "../src/base/rfc868.ts";
 import { killAll } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -4,6 +4,9 @@ import { readFileSync } from "node:fs";
 import { RUNTIME_TUNING, tunedEnvironment } from "../src/ops/runtime-tuning.ts";
 import { killAll, startServer } from "./support/server-process.ts";
 import { tcpTime } from "./support/clients.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

@@ -5,6 +5,9 @@ import { SockaddrStorage, decodeSockaddr, encodeSockaddr } from "../native/socka
 import { formatIp, parseIp } from "../native/inet.ts";
 import { bindSocket, closeFd, openSocket, socketName } from "../native/socket.ts";
 import { killAll } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

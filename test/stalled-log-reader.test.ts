@@ -2,6 +2,9 @@
 import { afterAll, expect, test } from "bun:test";
 import { killAll, serverCommand, spawnTracked } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 /** The server is the wrapper's child, which killAll does not reach: a stalled one is killed here. */
 let serverPid = 0;

@@ -3,6 +3,9 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { runCommand } from "./support/commands.ts";
 import { killAll } from "./support/server-process.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 

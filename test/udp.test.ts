@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import dgram from "node:dgram";
 import { killAll, spawnServer, startServer, type ServerProcess } from "./support/server-process.ts";
 import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
+import { useSuiteTimeout } from "./support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 afterAll(killAll);
 
