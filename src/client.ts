@@ -2,10 +2,11 @@
 // rdate-like client entry: `bun run src/client.ts HOST [--port N] [--udp] [--timeout S] [--json]`.
 import { platformProblem } from "../native/platform.ts";
 
-const PROGRAM = "rfc868-client";
+/** The client's name in messages, and the name it is installed under: a symlink to the single executable (src/executable.ts). */
+export const CLIENT_NAME = "rfc868-client";
 
 function die(message: string, status: number): never {
-  process.stderr.write(`${PROGRAM}: ${message}\n`);
+  process.stderr.write(`${CLIENT_NAME}: ${message}\n`);
   process.exit(status);
 }
 
@@ -20,11 +21,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const { UsageError } = await import("./cli/flags.ts");
   const { queryTime, QueryError } = await import("./client/time-query.ts");
   const { SECONDS_1900_TO_1970, unixSecondsFromRfc868 } = await import("./base/rfc868.ts");
+  const { programName } = await import("./base/invocation.ts");
 
   let options, address;
   try {
     options = parseClientArgs(argv);
-    if (options.help) return void console.log(clientUsage());
+    if (options.help) return void console.log(clientUsage(programName()));
     address = resolveHost(options.host!);
   } catch (error) {
     if (error instanceof UsageError) die(error.message, 2);
@@ -57,6 +59,9 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`round trip ${reply.roundTripMs.toFixed(3)} ms`);
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).catch((error: Error) => die(error.message, 1));
+/** Run the client's command line; also the single executable's entry when invoked as rfc868-client (src/executable.ts). */
+export function runClient(argv: readonly string[]): void {
+  main(argv).catch((error: Error) => die(error.message, 1));
 }
+
+if (import.meta.main) runClient(process.argv.slice(2));

@@ -19,6 +19,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { ListenError } = await import("./core/listeners.ts");
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
+  const { programName } = await import("./base/invocation.ts");
 
   let options;
   try {
@@ -27,7 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof UsageError) die(error.message, 2);
     throw error;
   }
-  if (options.help) return void console.log(usage());
+  if (options.help) return void console.log(usage(programName()));
   if (options.version) return void console.log((await import("../package.json")).version);
 
   // Handlers before the ready line is written: whoever reads it may signal at once.
@@ -51,6 +52,9 @@ async function main(argv: readonly string[]): Promise<void> {
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).catch((error: Error) => die(error.message, 1));
+/** Run the server's command line; also the single executable's entry (src/executable.ts). */
+export function runServer(argv: readonly string[]): void {
+  main(argv).catch((error: Error) => die(error.message, 1));
 }
+
+if (import.meta.main) runServer(process.argv.slice(2));

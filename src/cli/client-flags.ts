@@ -25,7 +25,8 @@ export function parseSeconds(flag: string, text: string): number {
   return Math.ceil(seconds * 1000);
 }
 
-const FLAGS: Flag<ClientOptions>[] = [
+/** The client's flag table: parsing, --help and the man page come from it. */
+export const FLAGS: Flag<ClientOptions>[] = [
   { name: "port", value: "N", help: `the server's port (default ${CLIENT_DEFAULTS.port})`, apply: (o, v) => void (o.port = parseInteger("port", v, 1, 65535)) },
   { name: "udp", help: "ask over UDP (default TCP); an unanswered request times out", apply: (o) => void (o.udp = true) },
   { name: "timeout", value: "S", help: `give up after S seconds (default ${CLIENT_DEFAULTS.timeoutSeconds}; fractions allowed)`, apply: (o, v) => void (o.timeoutMs = parseSeconds("timeout", v)) },
@@ -33,9 +34,10 @@ const FLAGS: Flag<ClientOptions>[] = [
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
 ];
 
-export function clientUsage(): string {
+/** The --help text; `program` as invoked (src/base/invocation.ts). */
+export function clientUsage(program: string): string {
   return [
-    "usage: bun run src/client.ts HOST [options]",
+    `usage: ${program} HOST [options]`,
     "",
     "Ask an RFC 868 time server for the time, like rdate -p: print the server's time, its offset from",
     "the local clock and the round trip. The reply must be exactly 4 bytes.",

@@ -19,7 +19,8 @@ export function parseHost(text: string): string {
   return text;
 }
 
-const FLAGS: Flag<CliOptions>[] = [
+/** The server's one flag table: parsing, --help, the man page and the README's options block all come from it. */
+export const FLAGS: Flag<CliOptions>[] = [
   { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", help: `port for the service (default ${DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
   { name: "backlog", value: "N", help: `listen() backlog (default ${DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
@@ -37,9 +38,10 @@ const FLAGS: Flag<CliOptions>[] = [
   { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },
 ];
 
-export function usage(): string {
+/** The --help text; `program` as invoked (src/base/invocation.ts). */
+export function usage(program: string): string {
   const rows = flagRows(FLAGS);
-  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
+  return [`usage: ${program} [options]`, "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {

@@ -1,6 +1,7 @@
 // Bun settings the server runs with; only the environment can set them, so the CLI re-executes itself once to apply them.
 import { clearCloseOnExec, execProgram } from "../../native/index.ts";
 import { LISTEN_FDS_START, listenFdCount } from "./socket-activation.ts";
+import { selfArgv } from "../base/invocation.ts";
 
 /**
  * Each one measured on this server under bench load (see bench/RESULTS.md); a value the user
@@ -41,7 +42,7 @@ export function applyRuntimeTuning(): void {
   try {
     const passed = listenFdCount();
     for (let fd = LISTEN_FDS_START; fd < LISTEN_FDS_START + passed; fd++) clearCloseOnExec(fd);
-    execProgram(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], tuned);
+    execProgram(process.execPath, selfArgv(), tuned);
   } catch {
     // Untuned is still correct: only memory and idle wake-ups are at stake. A bad LISTEN_FDS or
     // passed fd is reported by socket activation itself, a moment later.
