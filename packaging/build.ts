@@ -1,0 +1,66 @@
+// `npm run build`: the single executable per architecture, the man pages and the Debian packages, all in dist/.
+// `bun packaging/build.ts --arch x64` builds one architecture only.
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLIENT_NAME } from "../src/client.ts";
+import { CLIENT_PAGE, SERVER_PAGE } from "./man-pages.ts";
+import { renderManPage } from "./roff.ts";
+import { buildDeb } from "./deb.ts";
+import { ARCHES, runtimeFor, type Arch } from "./runtimes.ts";
+import { run } from "./run.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const DIST = join(ROOT, "dist");
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+
+function die(message: string): never {
+  process.stderr.write(`build: ${message}\n`);
+  process.exit(2);
+}
+
+function selectedArches(argv: readonly string[]): readonly Arch[] {
+  if (argv.length === 0) return ARCHES;
+  const arch = argv[0] === "--arch" ? argv[1] : undefined;
+  if (argv.length !== 2 || !ARCHES.includes(arch as Arch)) die(`usage: bun packaging/build.ts [--arch ${ARCHES.join("|")}]`);
+  return [arch as Arch];
+}
+
+/** dist/linux-<arch>/rfc868 with the pinned runtime, and rfc868-client beside it as a symlink. */
+function buildExecutable(arch: Arch): string {
+  const dir = join(DIST, `linux-${arch}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const executable = join(dir, "rfc868");
+  const runtime = runtimeFor(arch, pkg.devDependencies.bun!, join(DIST, ".runtimes"));
+  run([
+    process.execPath, "build", "--compile", join(ROOT, "src/executable.ts"), "--outfile", executable,
+    `--compile-executable-path=${runtime}`,
+    // A stray .env or bunfig.toml in the working directory must not change a production server.
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+  ], ROOT);
+  symlinkSync("rfc868", join(dir, CLIENT_NAME));
+  return executable;
+}
+
+/** The package's version is package.json's; the changelog's first entry must say the same. */
+function checkChangelog(): void {
+  const first = readFileSync(join(import.meta.dir, "debian/changelog"), "utf8").split("\n")[0]!;
+  if (!first.startsWith(`rfc868 (${pkg.version})`)) die(`packaging/debian/changelog starts with "${first}", not version ${pkg.version} (package.json)`);
+}
+
+const mib = (path: string) => `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB`;
+
+const arches = selectedArches(process.argv.slice(2));
+checkChangelog();
+const manPages = {
+  [`${SERVER_PAGE.name}.${SERVER_PAGE.section}`]: renderManPage(SERVER_PAGE, pkg.version),
+  [`${CLIENT_PAGE.name}.${CLIENT_PAGE.section}`]: renderManPage(CLIENT_PAGE, pkg.version),
+};
+mkdirSync(join(DIST, "man"), { recursive: true });
+for (const [name, roff] of Object.entries(manPages)) writeFileSync(join(DIST, "man", name), roff);
+for (const arch of arches) {
+  const executable = buildExecutable(arch);
+  console.log(`${executable}: ${mib(executable)}`);
+  const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
+  console.log(`${deb}: ${mib(deb)}`);
+}

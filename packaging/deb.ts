@@ -1,0 +1,85 @@
+// The Debian package: a staging tree in Debian's layout, then dpkg-deb.
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { CLIENT_NAME } from "../src/client.ts";
+import { DEB_ARCH, type Arch } from "./runtimes.ts";
+import { run } from "./run.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const META = join(import.meta.dir, "debian");
+const UNITS = ["rfc868.socket", "rfc868.service", "rfc868-standalone.service"];
+
+export interface DebInputs {
+  arch: Arch;
+  version: string;
+  executable: string;
+  /** File name (rfc868.8) -> roff text. */
+  manPages: Record<string, string>;
+  outDir: string;
+}
+
+function put(stage: string, path: string, content: string | Uint8Array, mode = 0o644): void {
+  const file = join(stage, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  chmodSync(file, mode);
+}
+
+/** gzip -9n: no name and no time stamp in the header, so the same input gives the same bytes. */
+const gzip = (text: string) => gzipSync(text, { level: 9 });
+
+function control(version: string, arch: Arch, installedKiB: number): string {
+  return `Package: rfc868
+Version: ${version}
+Architecture: ${DEB_ARCH[arch]}
+Maintainer: rfc868 developers <rfc868@example.com>
+Installed-Size: ${installedKiB}
+Depends: libc6 (>= 2.17), adduser, init-system-helpers (>= 1.54~)
+Section: net
+Priority: optional
+Homepage: https://www.rfc-editor.org/rfc/rfc868
+Description: RFC 868 Time Protocol server (TCP and UDP port 37)
+ Answers RFC 868 time requests (rdate, check_time, embedded clients) with
+ the seconds since 1900 in 4 bytes. Written in TypeScript on libc through
+ bun:ffi and shipped as one executable with the Bun runtime inside it.
+ .
+ rfc868.socket is enabled: systemd listens on port 37 and starts the
+ sandboxed server on the first request. rfc868-client, like rdate -p,
+ checks a server.
+`;
+}
+
+/** Build dist/rfc868_<version>_<arch>.deb; returns its path. */
+export function buildDeb(inputs: DebInputs): string {
+  const { arch, version, outDir } = inputs;
+  const stage = join(outDir, `deb-${DEB_ARCH[arch]}`);
+  rmSync(stage, { recursive: true, force: true });
+  // copyFile, not a hard link: dpkg-deb keeps the mode of the file it is given.
+  mkdirSync(join(stage, "usr/bin"), { recursive: true });
+  copyFileSync(inputs.executable, join(stage, "usr/bin/rfc868"));
+  chmodSync(join(stage, "usr/bin/rfc868"), 0o755);
+  symlinkSync("rfc868", join(stage, "usr/bin", CLIENT_NAME));
+  for (const unit of UNITS) put(stage, `lib/systemd/system/${unit}`, readFileSync(join(ROOT, "deploy", unit)));
+  put(stage, "etc/rfc868/rfc868.toml", readFileSync(join(ROOT, "deploy/rfc868.toml")));
+  for (const [name, roff] of Object.entries(inputs.manPages)) put(stage, `usr/share/man/man${name.slice(-1)}/${name}.gz`, gzip(roff));
+  put(stage, "usr/share/doc/rfc868/copyright", readFileSync(join(META, "copyright")));
+  // A native package (no Debian revision): its changelog is changelog.gz, not changelog.Debian.gz.
+  put(stage, "usr/share/doc/rfc868/changelog.gz", gzip(readFileSync(join(META, "changelog"), "utf8")));
+  put(stage, "usr/share/lintian/overrides/rfc868", readFileSync(join(META, "lintian-overrides")));
+
+  const files = run(["find", ".", "-type", "f", "-printf", "%P\n"], stage).trim().split("\n").sort();
+  const md5sums = run(["md5sum", ...files], stage);
+  const installedKiB = Number(run(["du", "-sk", "--apparent-size", "."], stage).split("\t")[0]);
+  put(stage, "DEBIAN/control", control(version, arch, installedKiB));
+  put(stage, "DEBIAN/md5sums", md5sums);
+  put(stage, "DEBIAN/conffiles", "/etc/rfc868/rfc868.toml\n");
+  for (const script of ["postinst", "prerm", "postrm"]) put(stage, `DEBIAN/${script}`, readFileSync(join(META, script)), 0o755);
+
+  const deb = join(outDir, `rfc868_${version}_${DEB_ARCH[arch]}.deb`);
+  // gzip, not xz: xz takes 80-110 s per 109 MB executable on this class of machine, gzip a few
+  // seconds, and CI builds two packages (sizes in the README).
+  run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", stage, deb]);
+  rmSync(stage, { recursive: true, force: true });
+  return deb;
+}
