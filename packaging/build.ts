@@ -7,7 +7,7 @@ import { CLIENT_PAGE, SERVER_PAGE } from "./man-pages.ts";
 import { renderManPage } from "./roff.ts";
 import { buildDeb } from "./deb.ts";
 import { ARCHES, runtimeFor, type Arch } from "./runtimes.ts";
-import { run } from "./run.ts";
+import { compileExecutable } from "./executable.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const DIST = join(ROOT, "dist");
@@ -32,12 +32,7 @@ function buildExecutable(arch: Arch): string {
   mkdirSync(dir, { recursive: true });
   const executable = join(dir, "rfc868");
   const runtime = runtimeFor(arch, pkg.devDependencies.bun!, join(DIST, ".runtimes"));
-  run([
-    process.execPath, "build", "--compile", join(ROOT, "src/executable.ts"), "--outfile", executable,
-    `--compile-executable-path=${runtime}`,
-    // A stray .env or bunfig.toml in the working directory must not change a production server.
-    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
-  ], ROOT);
+  compileExecutable(runtime, executable);
   symlinkSync("rfc868", join(dir, CLIENT_NAME));
   return executable;
 }

@@ -1,0 +1,15 @@
+// Compile the single executable: src/executable.ts bundled into a given Bun runtime.
+import { join } from "node:path";
+import { run } from "./run.ts";
+
+const ROOT = join(import.meta.dir, "..");
+
+/** Write `outfile`, embedding `runtime` (a Bun executable of the target architecture, see runtimes.ts). */
+export function compileExecutable(runtime: string, outfile: string): void {
+  run([
+    process.execPath, "build", "--compile", join(ROOT, "src/executable.ts"), "--outfile", outfile,
+    `--compile-executable-path=${runtime}`,
+    // A stray .env or bunfig.toml in the working directory must not change a production server.
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+  ], ROOT);
+}
