@@ -6,13 +6,14 @@ import { runCommand } from "./support/commands.ts";
 import { tcpTime, unixSecondsOf } from "./support/clients.ts";
 import { freePrivilegedPort } from "./support/ports.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { NOT_REAL_ROOT, REAL_ROOT } from "./support/emulation.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
 
-const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.log("ops-privileges.test.ts: skipping the privilege drop and root refusal tests: they bind ports below 1024 and switch users, which needs root");
+const isRoot = REAL_ROOT;
+if (!isRoot) console.log(`ops-privileges.test.ts: skipping the privilege drop and root refusal tests: they bind ports below 1024 and switch users, which ${NOT_REAL_ROOT}`);
 
 /** Real, effective, saved and filesystem ids of every thread of `pid`, and its supplementary groups, from /proc. */
 function threadIds(pid: number) {

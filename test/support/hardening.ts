@@ -3,16 +3,17 @@ import { readFileSync, readdirSync } from "node:fs";
 import type { ServerProcess } from "./server-process.ts";
 
 import { runCommand } from "./commands.ts";
+import { NOT_REAL_ROOT, REAL_ROOT } from "./emulation.ts";
 
 const LOAD = new URL("./load.py", import.meta.url).pathname;
 const UDP_PROBE = new URL("./udp_probe.py", import.meta.url).pathname;
 const SPOOF = new URL("./spoof.py", import.meta.url).pathname;
 
 /** Root binds ports below 1024 and sends raw packets; the tests that need it skip, saying so, without it. */
-export const IS_ROOT = process.getuid?.() === 0;
+export const IS_ROOT = REAL_ROOT;
 
 export function skipNotice(file: string, what: string): void {
-  if (!IS_ROOT) console.log(`${file}: skipping ${what}: needs root (ports below 1024, raw sockets)`);
+  if (!IS_ROOT) console.log(`${file}: skipping ${what}: ${NOT_REAL_ROOT} (ports below 1024, raw sockets)`);
 }
 
 /** Ask the server for its counters line (SIGUSR1) and read it as kind -> count. */

@@ -1,5 +1,6 @@
 // The suite's time budget for every test and hook, set by each test file itself.
 import { setDefaultTimeout } from "bun:test";
+import { TIME_SCALE } from "./emulation.ts";
 
 /** Spawned servers and real clients on a shared 2-core machine: generous, since limits on time belong to the benchmark. */
 export const SUITE_TIMEOUT_MS = 30_000;
@@ -10,5 +11,5 @@ export const SUITE_TIMEOUT_MS = 30_000;
  * Bun's 5 s; test/suite-timeout.test.ts fails for any file that does not call this.
  */
 export function useSuiteTimeout(): void {
-  setDefaultTimeout(SUITE_TIMEOUT_MS);
+  setDefaultTimeout(SUITE_TIMEOUT_MS * TIME_SCALE);
 }
