@@ -66,8 +66,8 @@ export function openConfiguredListeners(options: TimeServerOptions): Listener[] 
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
-  const log = options.log ?? new Log(undefined, undefined, !options.quiet, LOG_FORMATS[options.logFormat ?? "seed"]);
   const counters = new Counters();
+  const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
   const admission = buildAdmission(options.hardening ?? {}, log, counters, options.clock ?? Date.now);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);

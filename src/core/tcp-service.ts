@@ -31,7 +31,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
   function serve(fd: number): void {
     try {
       if (admit !== null && !admit(peer)) return; // refused: closed below without a byte
-      if (log.events) log.connection(peer);
+      if (log.eventLines) log.connection(peer);
       if (!admission.clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
         return;
@@ -52,7 +52,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
     for (let i = 0; i < ACCEPT_BATCH; i++) {
       let fd: number | null;
       try {
-        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.events || admit ? peer : null);
+        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.eventLines || admit ? peer : null);
       } catch (error) {
         const code = errnoCode(error);
         if (code && RETRY_ACCEPT.has(code)) {

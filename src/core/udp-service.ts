@@ -21,7 +21,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       // A 0-byte datagram is a request (rdate -u sends one), not end-of-file: only null means "none queued".
       if (receiveFrom(listener.fd, request, 0, peer) === null) return false;
       if (admit !== null && !admit(peer)) return true; // refused: drained, and no reply
-      if (log.events) log.datagram(peer);
+      if (log.eventLines) log.datagram(peer);
       if (!admission.clock.stamp(stamp)) {
         counters.add("refused_udp_clock"); // no time rather than a wrong one
         return true;
