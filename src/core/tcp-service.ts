@@ -23,8 +23,8 @@ const RETRY_ACCEPT = new Set(["ECONNABORTED", "EPROTO", "EINTR", "ENETDOWN", "EN
 const BACK_OFF = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
-  const { loop, log, counters, admission } = context;
-  const admit = admission.admitFor(listener);
+  const { loop, log, counters, admission, clock } = context;
+  const admit = admission.admitFor(listener.transport, listener.local.port);
   const peer = new SockaddrStorage();
   const stamp = new Uint8Array(new ArrayBuffer(4));
 
@@ -32,7 +32,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
     try {
       if (admit !== null && !admit(peer)) return; // refused: closed below without a byte
       if (log.eventLines) log.connection(peer);
-      if (!admission.clock.stamp(stamp)) {
+      if (!clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
         return;
       }
