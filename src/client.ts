@@ -2,13 +2,10 @@
 // rdate-like client entry: `bun run src/client.ts HOST [--port N] [--udp] [--timeout S] [--json]`.
 import { platformProblem } from "../native/platform.ts";
 
+import { die } from "./cli/die.ts";
+
 /** The client's name in messages, and the name it is installed under: a symlink to the single executable (src/executable.ts). */
 export const CLIENT_NAME = "rfc868-client";
-
-function die(message: string, status: number): never {
-  process.stderr.write(`${CLIENT_NAME}: ${message}\n`);
-  process.exit(status);
-}
 
 /** `+0.123 s` / `-1.500 s`. */
 const signedSeconds = (seconds: number) => `${seconds >= 0 ? "+" : "-"}${Math.abs(seconds).toFixed(3)} s`;
@@ -16,7 +13,7 @@ const signedSeconds = (seconds: number) => `${seconds >= 0 ? "+" : "-"}${Math.ab
 async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, as in src/server.ts.
   const problem = platformProblem();
-  if (problem) die(problem, 1);
+  if (problem) die(problem, 1, CLIENT_NAME);
   const { parseClientArgs, clientUsage, resolveHost } = await import("./cli/client-flags.ts");
   const { UsageError } = await import("./cli/flags.ts");
   const { queryTime, QueryError } = await import("./client/time-query.ts");
@@ -29,7 +26,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (options.help) return void console.log(clientUsage(programName()));
     address = resolveHost(options.host!);
   } catch (error) {
-    if (error instanceof UsageError) die(error.message, 2);
+    if (error instanceof UsageError) die(error.message, 2, CLIENT_NAME);
     throw error;
   }
   const transport = options.udp ? "udp" : "tcp";
@@ -39,7 +36,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     reply = queryTime({ address, port: options.port, transport, timeoutMs: options.timeoutMs });
   } catch (error) {
-    if (error instanceof QueryError) die(`${where}: ${error.message}`, 1);
+    if (error instanceof QueryError) die(`${where}: ${error.message}`, 1, CLIENT_NAME);
     throw error;
   }
   const unixSeconds = unixSecondsFromRfc868(reply.value);
@@ -61,7 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 /** Run the client's command line; also the single executable's entry when invoked as rfc868-client (src/executable.ts). */
 export function runClient(argv: readonly string[]): void {
-  main(argv).catch((error: Error) => die(error.message, 1));
+  main(argv).catch((error: Error) => die(error.message, 1, CLIENT_NAME));
 }
 
 if (import.meta.main) runClient(process.argv.slice(2));
