@@ -54,7 +54,11 @@ tr '\0' '\n' </proc/$pid/environ | grep -E '^(BUN_JSC_useFTLJIT|BUN_GC_TIMER_DIS
 kill "$pid"
 wait "$pid"
 
-echo "== dpkg -P rfc868"
+echo "== dpkg -i again (the upgrade path of the maintainer scripts), dpkg -r keeps the conffile, dpkg -P"
+dpkg -i "$deb_amd64"
+dpkg -r rfc868
+test -f /etc/rfc868/rfc868.toml
+test ! -e /usr/bin/rfc868
 dpkg -P rfc868
 snapshot >"$after"
 if ! diff "$before" "$after"; then
