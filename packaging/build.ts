@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLIENT_NAME } from "../src/client.ts";
+import { die } from "../src/cli/die.ts";
 import { CLIENT_PAGE, SERVER_PAGE } from "./man-pages.ts";
 import { renderManPage } from "./roff.ts";
 import { buildDeb } from "./deb.ts";
@@ -13,15 +14,10 @@ const ROOT = join(import.meta.dir, "..");
 const DIST = join(ROOT, "dist");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
 
-function die(message: string): never {
-  process.stderr.write(`build: ${message}\n`);
-  process.exit(2);
-}
-
 function selectedArches(argv: readonly string[]): readonly Arch[] {
   if (argv.length === 0) return ARCHES;
   const arch = argv[0] === "--arch" ? argv[1] : undefined;
-  if (argv.length !== 2 || !ARCHES.includes(arch as Arch)) die(`usage: bun packaging/build.ts [--arch ${ARCHES.join("|")}]`);
+  if (argv.length !== 2 || !ARCHES.includes(arch as Arch)) die(`usage: bun packaging/build.ts [--arch ${ARCHES.join("|")}]`, 2, "build");
   return [arch as Arch];
 }
 
@@ -40,22 +36,31 @@ function buildExecutable(arch: Arch): string {
 /** The package's version is package.json's; the changelog's first entry must say the same. */
 function checkChangelog(): void {
   const first = readFileSync(join(import.meta.dir, "debian/changelog"), "utf8").split("\n")[0]!;
-  if (!first.startsWith(`rfc868 (${pkg.version})`)) die(`packaging/debian/changelog starts with "${first}", not version ${pkg.version} (package.json)`);
+  if (!first.startsWith(`rfc868 (${pkg.version})`)) die(`packaging/debian/changelog starts with "${first}", not version ${pkg.version} (package.json)`, 1, "build");
 }
 
 const mib = (path: string) => `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB`;
 
+function build(arches: readonly Arch[]): void {
+  checkChangelog();
+  const manPages = {
+    [`${SERVER_PAGE.name}.${SERVER_PAGE.section}`]: renderManPage(SERVER_PAGE, pkg.version),
+    [`${CLIENT_PAGE.name}.${CLIENT_PAGE.section}`]: renderManPage(CLIENT_PAGE, pkg.version),
+  };
+  mkdirSync(join(DIST, "man"), { recursive: true });
+  for (const [name, roff] of Object.entries(manPages)) writeFileSync(join(DIST, "man", name), roff);
+  for (const arch of arches) {
+    const executable = buildExecutable(arch);
+    console.log(`${executable}: ${mib(executable)}`);
+    const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
+    console.log(`${deb}: ${mib(deb)}`);
+  }
+}
+
 const arches = selectedArches(process.argv.slice(2));
-checkChangelog();
-const manPages = {
-  [`${SERVER_PAGE.name}.${SERVER_PAGE.section}`]: renderManPage(SERVER_PAGE, pkg.version),
-  [`${CLIENT_PAGE.name}.${CLIENT_PAGE.section}`]: renderManPage(CLIENT_PAGE, pkg.version),
-};
-mkdirSync(join(DIST, "man"), { recursive: true });
-for (const [name, roff] of Object.entries(manPages)) writeFileSync(join(DIST, "man", name), roff);
-for (const arch of arches) {
-  const executable = buildExecutable(arch);
-  console.log(`${executable}: ${mib(executable)}`);
-  const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
-  console.log(`${deb}: ${mib(deb)}`);
+try {
+  build(arches);
+} catch (error) {
+  // A failed step (run.ts) carries its command and stderr: one line, not a stack trace.
+  die((error as Error).message, 1, "build");
 }

@@ -55,7 +55,6 @@ export function buildDeb(inputs: DebInputs): string {
   const { arch, version, outDir } = inputs;
   const stage = join(outDir, `deb-${DEB_ARCH[arch]}`);
   rmSync(stage, { recursive: true, force: true });
-  // copyFile, not a hard link: dpkg-deb keeps the mode of the file it is given.
   mkdirSync(join(stage, "usr/bin"), { recursive: true });
   copyFileSync(inputs.executable, join(stage, "usr/bin/rfc868"));
   chmodSync(join(stage, "usr/bin/rfc868"), 0o755);
