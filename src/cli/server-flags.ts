@@ -5,6 +5,7 @@ import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag 
 import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
 import type { PrivilegeOptions } from "../ops/privileges.ts";
 import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
+import { parseMetricsAddress } from "../metrics/address.ts";
 
 export { UsageError, parseInteger };
 
@@ -16,6 +17,15 @@ export interface CliOptions extends TimeServerOptions, PrivilegeOptions {
 
 export function parseHost(text: string): string {
   if (!parseIp(text)) throw new UsageError(`--host: expected an IPv4 or IPv6 address literal, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+function parseMetrics(text: string): string {
+  try {
+    parseMetricsAddress(text);
+  } catch (error) {
+    throw new UsageError(`--metrics: ${(error as Error).message}`);
+  }
   return text;
 }
 
@@ -33,6 +43,7 @@ const FLAGS: Flag<CliOptions>[] = [
   { name: "group", value: "NAME", help: "with --user: this group instead of the user's own", apply: (o, v) => void (o.group = v) },
   { name: "allow-root", help: "serve a port below 1024 as root without --user", apply: (o) => void (o.allowRoot = true) },
   ...HARDENING_FLAGS,
+  { name: "metrics", value: "ADDR:PORT", help: "serve Prometheus metrics at http://ADDR:PORT/metrics (default off; use loopback, e.g. 127.0.0.1:9975)", apply: (o, v) => void (o.metrics = parseMetrics(v)) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
   { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },
 ];

@@ -1,0 +1,25 @@
+// What GET /metrics shows, read when it is asked for: the counters, the clock guard's state, uptime and version.
+import { version } from "../../package.json";
+import type { Counters } from "../core/counters.ts";
+import type { ClockGuard } from "../policy/clock-guard.ts";
+import { CONTENT_TYPES, negotiateFormat, renderMetrics } from "./exposition.ts";
+import type { Page } from "./responses.ts";
+
+export function metricsPage(counters: Counters, clock: ClockGuard): (accept: string | null) => Page {
+  return (accept) => {
+    const format = negotiateFormat(accept);
+    const body = renderMetrics(
+      {
+        counters: counters.counts,
+        clockFloorMs: clock.floorMs,
+        clockProblem: clock.problemNow(),
+        // performance.timeOrigin is when this process started, as Unix ms.
+        startedAtMs: performance.timeOrigin,
+        uptimeSeconds: performance.now() / 1000,
+        version,
+      },
+      format,
+    );
+    return { contentType: CONTENT_TYPES[format], body };
+  };
+}
