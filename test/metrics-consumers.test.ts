@@ -94,7 +94,7 @@ async function queryUntil(api: string, query: string, accept: (value: number) =>
   const until = Date.now() + hangGuardMs;
   let last: number | null = null;
   while (Date.now() < until) {
-    const reply = await fetch(`${api}/api/v1/query?query=${encodeURIComponent(query)}`).then((r) => r.json()).catch(() => null);
+    const reply = (await fetch(`${api}/api/v1/query?query=${encodeURIComponent(query)}`).then((r) => r.json()).catch(() => null)) as { data?: { result?: { value?: [number, string] }[] } } | null;
     const value = reply?.data?.result?.[0]?.value?.[1];
     last = value === undefined ? null : Number(value);
     if (last !== null && accept(last)) return last;

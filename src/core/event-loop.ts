@@ -54,9 +54,16 @@ export class EventLoop {
     return key;
   }
 
-  unregister(fd: number): void {
+  /** The key registered for `fd`; throws for an fd that is not registered, as selectors' get_key does. */
+  getKey(fd: number): SelectorKey {
     const key = this.#keys.find((k) => k.fd === fd);
-    if (!key) return;
+    if (!key) throw new Error(`fd ${fd} is not registered`);
+    return key;
+  }
+
+  /** Stop watching `fd` (the caller closes it). Throws for an fd that is not registered. */
+  unregister(fd: number): void {
+    const key = this.getKey(fd);
     if (key.pausedUntil !== 0) this.#paused--;
     this.watchWritable(fd, null);
     // A new array, so a tick that is dispatching over the old one is not disturbed.
@@ -67,11 +74,11 @@ export class EventLoop {
 
   /**
    * Call `onWritable` whenever `fd` can take more bytes (a reply that did not fit the send buffer at once),
-   * until it is set back to null. The time services never need it: their replies are 4 bytes.
+   * until it is set back to null. The time services never need it: their replies are 4 bytes. Throws for an unknown fd.
    */
   watchWritable(fd: number, onWritable: (() => void) | null): void {
-    const key = this.#keys.find((k) => k.fd === fd);
-    if (!key || (key.onWritable === null && onWritable === null)) return;
+    const key = this.getKey(fd);
+    if (key.onWritable === null && onWritable === null) return;
     if (key.onWritable === null) this.#writers++;
     if (onWritable === null) this.#writers--;
     key.onWritable = onWritable;
@@ -101,10 +108,9 @@ export class EventLoop {
     for (const timer of due) timer.run();
   }
 
-  /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. */
+  /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. Throws for an unknown fd. */
   pause(fd: number, ms: number): void {
-    const key = this.#keys.find((k) => k.fd === fd);
-    if (!key) return;
+    const key = this.getKey(fd);
     if (key.pausedUntil === 0) this.#paused++;
     key.pausedUntil = performance.now() + ms;
     this.#master.delete(fd);
@@ -129,7 +135,14 @@ export class EventLoop {
     return timeout;
   }
 
-  /** One iteration: wait up to the timeout, call the handler of every ready fd, then the due timers. Returns how many fds. */
+  /**
+   * One iteration, as Redis's aeProcessEvents: flush (beforeSleep), resume paused fds that are due,
+   * then block in select() for up to IDLE_TIMEOUT_MS (less when a paused fd or a timer is due sooner), then
+   * call the handlers of every readable (and watched writable) fd, in registration order, then the due
+   * timers. A timeout of the full idle length with no events calls onIdle. Blocks; never yields to Bun's
+   * event loop (run() does that). Returns the number of ready fds: 0 on a timeout or when a signal
+   * interrupted select() (EINTR).
+   */
   tick(): number {
     this.hooks.beforeSleep?.();
     const timeout = this.#armTimeout();

@@ -9,8 +9,8 @@ export const RECEIVE_BATCH = 64;
 const DATAGRAM_BUFFER_BYTES = 65536;
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
-  const { log, counters, admission } = context;
-  const admit = admission.admitFor(listener);
+  const { log, counters, admission, clock } = context;
+  const admit = admission.admitFor(listener.transport, listener.local.port);
   const peer = new SockaddrStorage();
   const request = new Uint8Array(new ArrayBuffer(DATAGRAM_BUFFER_BYTES));
   const stamp = new Uint8Array(new ArrayBuffer(4));
@@ -21,8 +21,8 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       // A 0-byte datagram is a request (rdate -u sends one), not end-of-file: only null means "none queued".
       if (receiveFrom(listener.fd, request, 0, peer) === null) return false;
       if (admit !== null && !admit(peer)) return true; // refused: drained, and no reply
-      if (log.events) log.datagram(peer);
-      if (!admission.clock.stamp(stamp)) {
+      if (log.eventLines) log.datagram(peer);
+      if (!clock.stamp(stamp)) {
         counters.add("refused_udp_clock"); // no time rather than a wrong one
         return true;
       }
