@@ -66,13 +66,15 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
         sent += n ?? 0;
         if (sent === reply!.byteLength) return finish(true);
         loop.watchWritable(fd, flush); // the rest when the client has read some
+        // Its input no longer matters, and a half-closed socket would be readable on every tick: left out until the deadline.
+        loop.pause(fd, METRICS_DEADLINE_MS);
       } catch (error) {
         fail(error);
       }
     }
 
     function onReadable(): void {
-      if (reply !== null) return void drainInput(fd, context, "metrics"); // answered already: only keep input from piling up
+      if (reply !== null) return; // answering already (the pause above ended a moment before the deadline)
       try {
         const got = receiveBytes(fd, request.subarray(received), 0);
         if (got === null) return;
