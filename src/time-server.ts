@@ -64,7 +64,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     for (const listener of listeners) {
       loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
     }
-    if (metricsAddress) metrics = startMetricsServer(metricsAddress, context, metricsPage(counters, clock));
+    if (metricsAddress) metrics = startMetricsServer(metricsAddress, context, metricsPage(context));
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;

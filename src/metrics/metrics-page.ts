@@ -1,12 +1,13 @@
 // What GET /metrics shows, read when it is asked for: the counters, the clock guard's state, uptime and version.
 import { version } from "../../package.json";
-import type { Counters } from "../core/counters.ts";
-import type { ClockGuard } from "../policy/clock-guard.ts";
+import type { ServiceContext } from "../core/service-context.ts";
 import { CONTENT_TYPES, negotiateFormat, renderMetrics } from "./exposition.ts";
 import type { Page } from "./responses.ts";
 
-export function metricsPage(counters: Counters, clock: ClockGuard): (accept: string | null) => Page {
+/** Reads the context's clock guard at each scrape, not once: a reload may replace it. */
+export function metricsPage(context: ServiceContext): (accept: string | null) => Page {
   return (accept) => {
+    const { counters, clock } = context;
     const format = negotiateFormat(accept);
     const body = renderMetrics(
       {
