@@ -68,6 +68,21 @@ describe("the metrics endpoint", () => {
   });
 });
 
+describe("the clock state on the metrics page", () => {
+  test("a clock below the floor: time not sent, problem floor, the floor itself, and clock refusals counted", async () => {
+    const server = await startServer(["--clock-floor", "2100-01-01", "--metrics", "127.0.0.1:0", "--quiet"]);
+    const url = await metricsUrl(server);
+    expect((await tcpTime(server.port)).bytes.length).toBe(0);
+    const values = samples((await scrape(url)).body);
+    expect(values.get("rfc868_clock_time_sent")).toBe(0);
+    expect(values.get('rfc868_clock_problem{problem="floor"}')).toBe(1);
+    expect(values.get('rfc868_clock_problem{problem="unsynchronised"}')).toBe(0);
+    expect(values.get("rfc868_clock_floor_seconds")).toBe(Date.UTC(2100, 0, 1) / 1000);
+    expect(values.get('rfc868_refusals_total{transport="tcp",reason="clock"}')).toBe(1);
+    expect(values.get('rfc868_requests_total{transport="tcp"}')).toBe(0);
+  });
+});
+
 describe("--metrics mistakes", () => {
   test("a bad ADDR:PORT is one line and exit 2", async () => {
     for (const value of ["9975", "localhost:9975", "127.0.0.1:70000", "::1:9975", "[127.0.0.1]:1"]) {
