@@ -7,7 +7,8 @@ dest=.cache/prometheus
 if [ -x "$dest/usr/bin/promtool" ] && [ -x "$dest/usr/bin/prometheus" ]; then exit 0; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download -qq prometheus)
+# A fresh machine may have no package lists yet: fetch them once if the first try fails.
+(cd "$work" && { apt-get download -qq prometheus || { apt-get update -qq && apt-get download -qq prometheus; }; })
 rm -rf "$dest"
 mkdir -p "$dest"
 dpkg-deb -x "$work"/prometheus_*.deb "$dest"
