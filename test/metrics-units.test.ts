@@ -72,6 +72,12 @@ describe("renderMetrics", () => {
     expect(page.endsWith("\n# EOF\n")).toBe(true);
   });
 
+  test("no HELP text holds a double quote, which OpenMetrics' HELP grammar leaves out (only escaped backslash and newline pass both formats alike)", () => {
+    const helps = renderMetrics(snapshot, "openmetrics").split("\n").filter((line) => line.startsWith("# HELP "));
+    expect(helps.length).toBeGreaterThan(10);
+    expect(helps.filter((line) => line.includes('"'))).toEqual([]);
+  });
+
   test("escapes backslash, quote and newline in label values", () => {
     const page = renderMetrics({ ...snapshot, version: 'a"b\\c\nd' }, "prometheus");
     expect(page).toContain('rfc868_build_info{version="a\\"b\\\\c\\nd"} 1\n');

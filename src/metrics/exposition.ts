@@ -49,7 +49,7 @@ function counterFamilies(counters: ReadonlyMap<string, number>): Family[] {
 function gaugeFamilies(s: MetricsSnapshot): Family[] {
   const gauge = (name: string, help: string, samples: Family["samples"]): Family => ({ name, type: "gauge", help, samples });
   return [
-    gauge("rfc868_clock_time_sent", "1 while the time is sent; 0 while the clock guard withholds it (refusals count as reason=\"clock\").", [{ labels: [], value: s.clockProblem === null ? 1 : 0 }]),
+    gauge("rfc868_clock_time_sent", "1 while the time is sent; 0 while the clock guard withholds it (its refusals have the reason clock).", [{ labels: [], value: s.clockProblem === null ? 1 : 0 }]),
     gauge("rfc868_clock_problem", "1 for the reason the clock guard withholds the time, as of the last check.", [
       { labels: [["problem", "floor"]], value: s.clockProblem === "floor" ? 1 : 0 },
       { labels: [["problem", "unsynchronised"]], value: s.clockProblem === "unsynchronised" ? 1 : 0 },
