@@ -35,6 +35,9 @@ export interface TimeServerOptions {
   clock?: Clock;
 }
 
+/** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
+export type LiveOptions = Pick<TimeServerOptions, "hardening" | "quiet" | "logFormat">;
+
 export interface TimeServer {
   /** The first listener's bound address and port. */
   readonly address: string;
@@ -47,6 +50,13 @@ export interface TimeServer {
   stop(): Promise<void>;
   /** Log the counters as one line (the CLI does on SIGUSR1; the server does once more when it stops). */
   reportCounters(): void;
+  /** Where its lines go (the CLI adds its reload lines). */
+  readonly log: Log;
+  /**
+   * Apply `changes` in one step, from the next batch of requests on; the sockets stay open. A new
+   * `hardening` replaces the old whole (its rate buckets start full). Throws, changing nothing, when it is invalid.
+   */
+  reconfigure(changes: LiveOptions): void;
 }
 
 export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
@@ -69,7 +79,8 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const log = options.log ?? new Log(undefined, undefined, !options.quiet, LOG_FORMATS[options.logFormat ?? "seed"]);
   const counters = new Counters();
   // Before this function opens any socket: a bad policy must not leave one behind.
-  const admission = buildAdmission(options.hardening ?? {}, log, counters, options.clock ?? Date.now);
+  const clock = options.clock ?? Date.now;
+  const admission = buildAdmission(options.hardening ?? {}, log, counters, clock);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
@@ -102,5 +113,13 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
       return closed;
     },
     reportCounters,
+    log,
+    reconfigure(changes) {
+      // Everything that can fail is built before anything changes.
+      const admission = changes.hardening ? buildAdmission(changes.hardening, log, counters, clock) : context.admission;
+      const format = changes.logFormat ? LOG_FORMATS[changes.logFormat] : log.format;
+      context.admission = admission;
+      log.use(changes.quiet === undefined ? log.events : !changes.quiet, format);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
 import type { PrivilegeOptions } from "../ops/privileges.ts";
 import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
 import { applyConfigFile } from "../config/load.ts";
+import { signalRows } from "../ops/signals.ts";
 
 export { UsageError, parseInteger };
 
@@ -44,7 +45,7 @@ export const FLAGS: readonly Flag<CliOptions>[] = [
 
 export function usage(): string {
   const rows = flagRows(FLAGS);
-  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
+  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows, "", "signals:", ...signalRows()].join("\n");
 }
 
 const fresh = (): CliOptions => ({ hosts: [], help: false, version: false });

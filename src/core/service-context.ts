@@ -1,18 +1,43 @@
 // What every service handler shares: the loop, the log, the counters, admission (with the guarded clock), and how a client's failure is handled.
 import { errnoCode } from "../../native/index.ts";
-import type { Admission } from "../policy/admission.ts";
+import type { Admission, Admit } from "../policy/admission.ts";
+import type { ClockGuard } from "../policy/clock-guard.ts";
 import type { Counters } from "./counters.ts";
 import type { EventLoop } from "./event-loop.ts";
+import type { Listener } from "./listeners.ts";
 import type { Log } from "../logging/log.ts";
+
+/** What one listener's requests go through: its admission check (null: none applies) and the guarded clock. */
+export interface ListenerPolicy {
+  admit: Admit | null;
+  clock: ClockGuard;
+}
 
 export class ServiceContext {
   constructor(
     readonly loop: EventLoop,
     readonly log: Log,
     readonly counters: Counters,
-    /** Which requests are served, and the guarded clock that stamps them. */
-    readonly admission: Admission,
+    /** Which requests are served, and the guarded clock that stamps them; a reload swaps it whole (TimeServer.reconfigure). */
+    public admission: Admission,
   ) {}
+
+  /**
+   * A listener's policy, read once per batch: rebuilt only when a reload swapped the admission, so a
+   * reload applies from the next batch on and the hot path makes nothing per request.
+   */
+  policyFor(listener: Listener): () => ListenerPolicy {
+    let seen: Admission | null = null;
+    const policy: ListenerPolicy = { admit: null, clock: this.admission.clock };
+    return () => {
+      if (seen !== this.admission) {
+        seen = this.admission;
+        policy.admit = seen.admitFor(listener);
+        policy.clock = seen.clock;
+      }
+      return policy;
+    };
+  }
 
   /**
    * A client's connection or datagram failed (reset, vanished, aborted): count it by errno, log the

@@ -68,9 +68,15 @@ export class Log {
     readonly out: Console = new Console(1),
     readonly err: Console = new Console(2),
     /** false turns the per-event lines (still waiting, connection from) off. */
-    readonly events = true,
-    readonly format: LogFormat = seedFormat,
+    public events = true,
+    public format: LogFormat = seedFormat,
   ) {}
+
+  /** Switch the per-event lines and the format together (a reload); lines already buffered keep their format. */
+  use(events: boolean, format: LogFormat): void {
+    this.events = events;
+    this.format = format;
+  }
 
   listening(port: number): void {
     this.out.line(this.format.listening(port));
