@@ -2,7 +2,8 @@
 import { libc } from "./libc.ts";
 import { lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
-import { checkFd, getSocketOption } from "./socket.ts";
+import { checkFd } from "./checked-int.ts";
+import { getSocketOption } from "./socket.ts";
 
 /**
  * Start connecting `fd` to `sockaddr`: true when it is connected at once (always for UDP, which only

@@ -2,7 +2,7 @@
 import type { CliOptions } from "../cli/server-flags.ts";
 import { DEFAULT_CLOCK_FLOOR_MS } from "../policy/clock-guard.ts";
 import { DEFAULT_GUARD_PORTS } from "../policy/udp-guard.ts";
-import { DEFAULTS } from "../time-server.ts";
+import { LISTEN_DEFAULTS } from "../core/listeners.ts";
 
 /** restart: the sockets or the process identity; log and admission: swapped whole by TimeServer.reconfigure. */
 export type Takes = "restart" | "log" | "admission";
@@ -16,10 +16,10 @@ interface KeyValue {
 /** Every config key (a test checks this against the flag table). */
 export const KEY_VALUES: Record<string, KeyValue> = {
   host: { takes: "restart", read: (o) => o.hosts },
-  port: { takes: "restart", read: (o) => o.port ?? DEFAULTS.port },
-  backlog: { takes: "restart", read: (o) => o.backlog ?? DEFAULTS.backlog },
-  tcp: { takes: "restart", read: (o) => o.tcp ?? DEFAULTS.tcp },
-  udp: { takes: "restart", read: (o) => o.udp ?? DEFAULTS.udp },
+  port: { takes: "restart", read: (o) => o.port ?? LISTEN_DEFAULTS.port },
+  backlog: { takes: "restart", read: (o) => o.backlog ?? LISTEN_DEFAULTS.backlog },
+  tcp: { takes: "restart", read: (o) => o.tcp ?? LISTEN_DEFAULTS.tcp },
+  udp: { takes: "restart", read: (o) => o.udp ?? LISTEN_DEFAULTS.udp },
   user: { takes: "restart", read: (o) => o.user },
   group: { takes: "restart", read: (o) => o.group },
   "allow-root": { takes: "restart", read: (o) => o.allowRoot ?? false },

@@ -13,8 +13,23 @@ import {
   socketName,
   type SocketAddress,
 } from "../../native/index.ts";
+import type { Transport } from "../base/rfc868.ts";
 
-export type Transport = "tcp" | "udp";
+/** Where and how to listen; unset fields take LISTEN_DEFAULTS. */
+export interface ListenOptions {
+  /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */
+  hosts?: string[];
+  /** Default 8037; 0 picks a free port. */
+  port?: number;
+  /** listen() backlog; default 1024. */
+  backlog?: number;
+  /** Serve TCP (default true). */
+  tcp?: boolean;
+  /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
+  udp?: boolean;
+}
+
+export const LISTEN_DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
 
 export interface Listener {
   readonly transport: Transport;
@@ -87,4 +102,18 @@ export function openListeners(hosts: readonly string[], transports: readonly Tra
 
 export function closeListeners(listeners: readonly Listener[]): void {
   for (const listener of listeners) closeFd(listener.fd);
+}
+
+function transportsOf(options: ListenOptions): Transport[] {
+  const transports: Transport[] = [];
+  if (options.tcp ?? LISTEN_DEFAULTS.tcp) transports.push("tcp");
+  if (options.udp ?? LISTEN_DEFAULTS.udp) transports.push("udp");
+  if (transports.length === 0) throw new RangeError("at least one of TCP and UDP must be served");
+  return transports;
+}
+
+/** Bind every socket the options ask for (hosts x transports, on one port). */
+export function openConfiguredListeners(options: ListenOptions): Listener[] {
+  const { hosts, port, backlog } = LISTEN_DEFAULTS;
+  return openListeners(options.hosts ?? hosts, transportsOf(options), options.port ?? port, options.backlog ?? backlog);
 }

@@ -1,4 +1,4 @@
-// What every service handler shares: the loop, the log, the counters, admission (with the guarded clock), and how a client's failure is handled.
+// What every service handler shares: the loop, the log, the counters, admission, the guarded clock, and how a client's failure is handled.
 import { errnoCode } from "../../native/index.ts";
 import type { Admission, Admit } from "../policy/admission.ts";
 import type { ClockGuard } from "../policy/clock-guard.ts";
@@ -18,23 +18,25 @@ export class ServiceContext {
     readonly loop: EventLoop,
     readonly log: Log,
     readonly counters: Counters,
-    /** Which requests are served, and the guarded clock that stamps them; a reload swaps it whole (TimeServer.reconfigure). */
+    /** Which sources are served; a reload replaces it (TimeServer.reconfigure). */
     public admission: Admission,
+    /** Writes the stamp, or refuses while the clock cannot be trusted; a reload replaces it with the admission. */
+    public clock: ClockGuard,
   ) {}
 
   /**
-   * A listener's policy, read once per batch: rebuilt only when a reload swapped the admission, so a
-   * reload applies from the next batch on and the hot path makes nothing per request.
+   * A listener's policy, read once per batch: the check is rebuilt only when a reload replaced the
+   * admission, so a reload applies from the next batch on and the hot path makes nothing per request.
    */
   policyFor(listener: Listener): () => ListenerPolicy {
     let seen: Admission | null = null;
-    const policy: ListenerPolicy = { admit: null, clock: this.admission.clock };
+    const policy: ListenerPolicy = { admit: null, clock: this.clock };
     return () => {
       if (seen !== this.admission) {
         seen = this.admission;
-        policy.admit = seen.admitFor(listener);
-        policy.clock = seen.clock;
+        policy.admit = seen.admitFor(listener.transport, listener.local.port);
       }
+      policy.clock = this.clock;
       return policy;
     };
   }

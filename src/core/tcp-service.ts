@@ -32,7 +32,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
   function serve(fd: number): void {
     try {
       if (policy.admit !== null && !policy.admit(peer)) return; // refused: closed below without a byte
-      if (log.events) log.connection(peer);
+      if (log.eventLines) log.connection(peer);
       if (!policy.clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
         return;
@@ -54,7 +54,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
     for (let i = 0; i < ACCEPT_BATCH; i++) {
       let fd: number | null;
       try {
-        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.events || policy.admit ? peer : null);
+        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.eventLines || policy.admit ? peer : null);
       } catch (error) {
         const code = errnoCode(error);
         if (code && RETRY_ACCEPT.has(code)) {

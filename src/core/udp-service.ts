@@ -22,7 +22,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       // A 0-byte datagram is a request (rdate -u sends one), not end-of-file: only null means "none queued".
       if (receiveFrom(listener.fd, request, 0, peer) === null) return false;
       if (policy.admit !== null && !policy.admit(peer)) return true; // refused: drained, and no reply
-      if (log.events) log.datagram(peer);
+      if (log.eventLines) log.datagram(peer);
       if (!policy.clock.stamp(stamp)) {
         counters.add("refused_udp_clock"); // no time rather than a wrong one
         return true;

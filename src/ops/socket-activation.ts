@@ -8,7 +8,8 @@ import {
   socketName,
   unsetEnvironment,
 } from "../../native/index.ts";
-import type { Listener, Transport } from "../core/listeners.ts";
+import type { Transport } from "../base/rfc868.ts";
+import type { Listener } from "../core/listeners.ts";
 import { StartupError } from "../base/startup-error.ts";
 
 /** SD_LISTEN_FDS_START: the first passed fd; the rest follow without gaps. */
