@@ -19,6 +19,6 @@ export function startConnect(fd: number, sockaddr: Uint8Array): boolean {
 
 /** After a non-blocking connect turned writable: nothing when it connected, else its SyscallError (SO_ERROR). */
 export function checkConnected(fd: number): void {
-  const errno = getSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_ERROR);
+  const errno = getSocketOption(fd, "SO_ERROR");
   if (errno !== 0) throw new SyscallError("connect", errno);
 }

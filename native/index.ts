@@ -11,6 +11,7 @@ export {
   openSocket,
   setSocketOption,
   getSocketOption,
+  type SocketOptionName,
   bindSocket,
   listenOn,
   socketName,

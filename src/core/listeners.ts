@@ -14,6 +14,7 @@ import {
   type SocketAddress,
 } from "../../native/index.ts";
 import type { Transport } from "../base/rfc868.ts";
+import { StartupError } from "../base/startup-error.ts";
 
 /** Where and how to listen; unset fields take LISTEN_DEFAULTS. */
 export interface ListenOptions {
@@ -39,7 +40,7 @@ export interface Listener {
 }
 
 /** Setup failed after the socket existed; carries which address, for a one-line message. */
-export class ListenError extends Error {
+export class ListenError extends StartupError {
   constructor(readonly transport: Transport, readonly host: string, readonly port: number, cause: Error) {
     super(`cannot listen on ${transport} ${host.includes(":") ? `[${host}]` : host} port ${port}: ${cause.message}`, { cause });
   }
@@ -59,9 +60,9 @@ export function openListener(transport: Transport, host: string, port: number, b
   }
   try {
     // The server closes first, so its port collects TIME_WAIT: without this a restart fails for a minute.
-    if (transport === "tcp") setSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR, 1);
+    if (transport === "tcp") setSocketOption(fd, "SO_REUSEADDR", 1);
     // "::" serves IPv4 too (dual stack); a specific IPv6 address is IPv6 only either way.
-    if (ip.family === "IPv6") setSocketOption(fd, LINUX.IPPROTO_IPV6, LINUX.IPV6_V6ONLY, 0);
+    if (ip.family === "IPv6") setSocketOption(fd, "IPV6_V6ONLY", 0);
     bindSocket(fd, encodeSockaddr({ address: host, port }));
     if (transport === "tcp") listenOn(fd, backlog);
     if (fd >= FD_SETSIZE) {
