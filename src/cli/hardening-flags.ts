@@ -57,7 +57,7 @@ export const HARDENING_FLAGS: Flag<WithHardening>[] = [
   { name: "rate", value: "N/s", config: "string", help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
   { name: "burst", value: "N", config: "integer", help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
   { name: "global-rate", value: "N/s", config: "string", help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
-  { name: "clock-floor", value: "DATE", config: "string", help: "send no time while the clock reads before this UTC date (default 2024-01-01)", apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
+  { name: "clock-floor", value: "DATE", config: "date", help: "send no time while the clock reads before this UTC date (default 2024-01-01)", apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
   { name: "require-sync", config: { switch: true }, help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
 ];
 

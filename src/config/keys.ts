@@ -20,12 +20,16 @@ function expected(what: string, value: unknown): never {
 }
 
 const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+/** Bun's TOML parser gives a bare date (clock-floor = 2024-01-01) as a Temporal.PlainDate, which prints as YYYY-MM-DD. */
+const isLocalDate = (value: unknown) => Object.prototype.toString.call(value) === "[object Temporal.PlainDate]";
 
 /** How a value of `type` becomes the flag's argument strings (one per application), once its TOML type is right. */
 function argumentsOf(type: Exclude<ConfigType, { switch: boolean }>, value: unknown): string[] {
   switch (type) {
     case "string":
       return typeof value === "string" ? [value] : expected("a string", value);
+    case "date":
+      return typeof value === "string" || isLocalDate(value) ? [String(value)] : expected("a date such as 2024-01-01", value);
     case "integer":
       return isInteger(value) ? [String(value)] : expected("an integer", value);
     case "strings":
