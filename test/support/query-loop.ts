@@ -41,9 +41,10 @@ export function startQueryLoop(port: number, workers = 4) {
   const done = Promise.all(Array.from({ length: workers }, worker));
   return {
     tally,
-    /** Resolves once `count` replies have arrived in all (at once if they have). */
+    /** Resolves once `count` replies have arrived in all, or every worker has ended (the server is gone: the caller's checks then fail). */
     reached(count: number): Promise<void> {
-      return tally.answered >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }));
+      if (tally.answered >= count) return Promise.resolve();
+      return Promise.race([new Promise<void>((resolve) => waiters.push({ count, resolve })), done.then(() => {})]);
     },
     /** Resolves when every worker has ended by itself (the server is gone). */
     ended: () => done.then(() => tally),
