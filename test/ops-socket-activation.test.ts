@@ -5,7 +5,7 @@ import { LINUX, closeFd, getSocketOption, openSocket } from "../native/index.ts"
 import { adoptSocket, takeListenFds, type Environment } from "../src/ops/socket-activation.ts";
 import { killAll, spawnTracked, serverCommand, startServer } from "./support/server-process.ts";
 import { activationWrapper, type PassedFd } from "./support/activation.ts";
-import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { closedTcpPort } from "./support/ports.ts";
 import { findCommand } from "./support/commands.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
@@ -18,7 +18,7 @@ afterAll(killAll);
 const O_CLOEXEC = 0o2000000;
 
 function expectCurrent(reply: Buffer): void {
-  expect(Math.abs(unixSecondsOf(reply) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+  expectNearNow(unixSecondsOf(reply));
 }
 
 /** Start the server behind the wrapper; its own flags ask for a different port (0), which it must not bind. */
