@@ -1,6 +1,7 @@
 // Every signal an operator or a tool may send, under load: none costs a log line or the counters line (answered = logged).
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
+import { killAll, runServer, startServer, type ServerProcess } from "./support/server-process.ts";
+import { SIGNALS } from "../src/ops/signals.ts";
 import { parseCounters } from "./support/hardening.ts";
 import { ConfigDir } from "./support/config-files.ts";
 import { startQueryLoop, type QueryTally } from "./support/query-loop.ts";
@@ -66,4 +67,12 @@ describe("a signal that stops the server", () => {
     expect(tally.refused).toBe(WORKERS);
     await expectAnsweredLogged(signal, server, tally);
   });
+});
+
+test("--help lists every caught signal with its meaning", async () => {
+  const run = await runServer(["--help"]);
+  expect(run.code).toBe(0);
+  const listed = run.stdout.slice(run.stdout.indexOf("signals:") + 1).filter((line) => line !== "");
+  expect(listed.map((line) => line.trim().split(/\s+/)[0])).toEqual(SIGNALS.map(({ signal }) => signal));
+  expect(SIGNALS.map(({ signal }) => signal).sort()).toEqual(["SIGALRM", "SIGHUP", "SIGINT", "SIGPIPE", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2"]);
 });
