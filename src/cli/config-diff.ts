@@ -1,5 +1,5 @@
 // Which config keys differ between two option sets, and what applying each one takes: a restart, the log, or admission.
-import type { CliOptions } from "../cli/server-flags.ts";
+import type { CliOptions } from "./server-flags.ts";
 import { DEFAULT_CLOCK_FLOOR_MS } from "../policy/clock-guard.ts";
 import { DEFAULT_GUARD_PORTS } from "../policy/udp-guard.ts";
 import { LISTEN_DEFAULTS } from "../core/listeners.ts";

@@ -6,7 +6,7 @@ import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag 
 import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
 import type { PrivilegeOptions } from "../ops/privileges.ts";
 import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
-import { applyConfigFile } from "../config/load.ts";
+import { applyConfigFile } from "./config-file.ts";
 import { signalRows } from "../ops/signals.ts";
 
 export { UsageError, parseInteger };
@@ -24,7 +24,7 @@ export function parseHost(text: string): string {
   return text;
 }
 
-/** The server's one flag table; the config file's keys derive from it too (src/config/keys.ts). */
+/** The server's one flag table; the config file's keys derive from it too (src/cli/config-keys.ts). */
 export const FLAGS: readonly Flag<CliOptions>[] = [
   { name: "host", value: "ADDR", config: "strings", help: `address to bind, repeatable (default ${LISTEN_DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", config: "integer", help: `port for the service (default ${LISTEN_DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
