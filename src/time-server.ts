@@ -31,6 +31,9 @@ export interface TimeServerOptions extends ListenOptions {
   metrics?: string;
 }
 
+/** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
+export type LiveOptions = Pick<TimeServerOptions, "hardening" | "quiet" | "logFormat">;
+
 export interface TimeServer {
   /** The first listener's bound address and port. */
   readonly address: string;
@@ -45,6 +48,13 @@ export interface TimeServer {
   stop(): Promise<void>;
   /** Log the counters as one line (the CLI does on SIGUSR1; the server does once more when it stops). */
   reportCounters(): void;
+  /** Where its lines go (the CLI adds its reload lines). */
+  readonly log: Log;
+  /**
+   * Apply `changes` in one step, from the next batch of requests on; the sockets stay open. A new
+   * `hardening` replaces the old whole (rate buckets start full, the clock guard re-checks). Throws, changing nothing, when invalid.
+   */
+  reconfigure(changes: LiveOptions): void;
 }
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
@@ -53,7 +63,8 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
   const admission = buildAdmission(options.hardening ?? {}, log, counters);
-  const clock = buildClockGuard(options.hardening ?? {}, log, options.clock ?? Date.now);
+  const clockSource = options.clock ?? Date.now;
+  const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
   const metricsAddress = options.metrics === undefined ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
@@ -91,5 +102,16 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
       return closed;
     },
     reportCounters,
+    log,
+    reconfigure(changes) {
+      // Everything that can fail is built before anything changes.
+      const hardening = changes.hardening;
+      const admission = hardening ? buildAdmission(hardening, log, counters) : context.admission;
+      const guard = hardening ? buildClockGuard(hardening, log, clockSource) : context.clock;
+      const format = changes.logFormat ? LOG_FORMATS[changes.logFormat] : log.format;
+      context.admission = admission;
+      context.clock = guard;
+      log.use(changes.quiet === undefined ? log.eventLines : !changes.quiet, format);
+    },
   };
 }

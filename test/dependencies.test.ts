@@ -40,6 +40,11 @@ describe("the import graph of src/ and native/", () => {
     expect(forbiddenImports(graph, "src/metrics/", ["src/cli/", "src/ops/", "src/client/", "src/time-server.ts", "src/server.ts", "src/client.ts"])).toEqual([]);
   });
 
+  test("operations and the library API never import the command line", () => {
+    expect(forbiddenImports(graph, "src/ops/", ["src/cli/", "src/server.ts"])).toEqual([]);
+    expect(forbiddenImports(graph, "src/time-server.ts", ["src/cli/", "src/ops/", "src/server.ts"])).toEqual([]);
+  });
+
   test("has no import cycle, type-only imports included", () => {
     expect(findCycles(graph)).toEqual([]);
   });
