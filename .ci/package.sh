@@ -43,8 +43,8 @@ for unit in rfc868.service rfc868-standalone.service; do
   systemd-analyze security --offline=true "/lib/systemd/system/$unit" | tail -n 1 | sed "s|^|$unit: |"
 done
 
-echo "== /usr/bin/rfc868 serves rdate (no systemd as PID 1 here: started by hand on a free port)"
-/usr/bin/rfc868 --host 127.0.0.1 --port 0 --quiet >"$served" 2>&1 &
+echo "== /usr/bin/rfc868 with the conffile serves rdate (no systemd as PID 1 here: started by hand on a free port)"
+/usr/bin/rfc868 --config /etc/rfc868/rfc868.toml --host 127.0.0.1 --port 0 --quiet >"$served" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q '^listening on port' "$served" && break; sleep 0.1; done
 port=$(sed -n 's/^listening on port //p' "$served")

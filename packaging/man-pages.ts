@@ -1,6 +1,7 @@
 // The two man pages: rfc868(8) for the server, rfc868-client(1); OPTIONS come from the CLI's own flag tables.
 import { FLAGS as SERVER_FLAGS } from "../src/cli/server-flags.ts";
 import { CLIENT_DEFAULTS, FLAGS as CLIENT_FLAGS } from "../src/cli/client-flags.ts";
+import { SIGNALS } from "../src/ops/signals.ts";
 import type { ManPage } from "./roff.ts";
 
 export const SERVER_PAGE: ManPage = {
@@ -15,10 +16,10 @@ export const SERVER_PAGE: ManPage = {
   ],
   flags: SERVER_FLAGS,
   sections: {
-    SIGNALS: ["SIGINT and SIGTERM close the sockets, flush the log and exit 0. SIGUSR1 writes the counters line to stderr."],
+    SIGNALS: SIGNALS.map(({ signal, meaning }) => `${signal}: ${meaning}.`),
     "EXIT STATUS": ["0 after SIGINT or SIGTERM; 1 when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake."],
     FILES: [
-      "/etc/rfc868/rfc868.toml: the example configuration, every option with its default.",
+      "/etc/rfc868/rfc868.toml: the configuration the units pass with --config; every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",
       "/lib/systemd/system/rfc868.socket and rfc868.service: socket activation on port 37 (enabled by the package). rfc868-standalone.service: binds port 37 itself and drops to the user rfc868; not enabled, and not to be run together with the socket.",
     ],
     "SEE ALSO": ["rfc868-client(1), rdate(8), systemd.socket(5), RFC 868 (https://www.rfc-editor.org/rfc/rfc868)."],
