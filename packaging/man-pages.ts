@@ -2,6 +2,7 @@
 import { FLAGS as SERVER_FLAGS } from "../src/cli/server-flags.ts";
 import { CLIENT_DEFAULTS, FLAGS as CLIENT_FLAGS } from "../src/cli/client-flags.ts";
 import { SIGNALS } from "../src/ops/signals.ts";
+import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
 import type { ManPage } from "./roff.ts";
 
 export const SERVER_PAGE: ManPage = {
@@ -12,12 +13,12 @@ export const SERVER_PAGE: ManPage = {
   description: [
     "rfc868 answers RFC 868 Time Protocol requests: a client connects over TCP (or sends a datagram over UDP, with --udp) and receives 4 bytes, big-endian, the seconds since 1900-01-01T00:00:00Z modulo 2^32.",
     "Started by systemd with socket activation (rfc868.socket, port 37), it serves the sockets systemd passed and ignores --host, --port, --backlog, --tcp and --udp. Started by hand, it binds them itself; as root on a port below 1024 it needs --user NAME (drop to that user once bound) or --allow-root.",
-    "On start it re-executes itself once, same pid, with BUN_JSC_useFTLJIT=0, BUN_GC_TIMER_DISABLE=1 and MIMALLOC_PURGE_DELAY=0 added to the environment (less memory, fewer idle wake-ups); a value already set wins.",
+    `On start it re-executes itself once, same pid, with ${Object.entries(RUNTIME_TUNING).map(([name, value]) => `${name}=${value}`).join(", ")} added to the environment (less memory, fewer idle wake-ups); a value already set wins.`,
   ],
   flags: SERVER_FLAGS,
   sections: {
     SIGNALS: SIGNALS.map(({ signal, meaning }) => `${signal}: ${meaning}.`),
-    "EXIT STATUS": ["0 after SIGINT or SIGTERM; 1 when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake."],
+    "EXIT STATUS": ["0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake."],
     FILES: [
       "/etc/rfc868/rfc868.toml: the configuration the units pass with --config; every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",
       "/lib/systemd/system/rfc868.socket and rfc868.service: socket activation on port 37 (enabled by the package). rfc868-standalone.service: binds port 37 itself and drops to the user rfc868; not enabled, and not to be run together with the socket.",
