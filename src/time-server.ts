@@ -17,6 +17,8 @@ export interface TimeServerOptions {
   port?: number;
   /** listen() backlog; default 1024. */
   backlog?: number;
+  /** SO_REUSEPORT on every socket, so several instances serve one port (docs/scaling.md); default false. */
+  reusePort?: boolean;
   /** Serve TCP (default true). */
   tcp?: boolean;
   /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
@@ -49,7 +51,7 @@ export interface TimeServer {
   reportCounters(): void;
 }
 
-export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
+export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, reusePort: false, tcp: true, udp: false } as const;
 
 function transportsOf(options: TimeServerOptions): Transport[] {
   const transports: Transport[] = [];
@@ -61,7 +63,7 @@ function transportsOf(options: TimeServerOptions): Transport[] {
 
 /** Bind every socket the options ask for (hosts x transports, on one port). */
 export function openConfiguredListeners(options: TimeServerOptions): Listener[] {
-  return openListeners(options.hosts ?? DEFAULTS.hosts, transportsOf(options), options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
+  return openListeners(options.hosts ?? DEFAULTS.hosts, transportsOf(options), options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog, options.reusePort ?? DEFAULTS.reusePort);
 }
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */

@@ -23,6 +23,7 @@ const FLAGS: Flag<CliOptions>[] = [
   { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", help: `port for the service (default ${DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
   { name: "backlog", value: "N", help: `listen() backlog (default ${DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
+  { name: "reuse-port", help: "SO_REUSEPORT: several instances share the port, the kernel spreads clients (docs/scaling.md)", apply: (o) => void (o.reusePort = true) },
   { name: "tcp", help: "serve TCP (default)", apply: (o) => void (o.tcp = true) },
   { name: "no-tcp", help: "do not serve TCP", apply: (o) => void (o.tcp = false) },
   { name: "udp", help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },
