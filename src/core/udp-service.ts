@@ -9,8 +9,9 @@ export const RECEIVE_BATCH = 64;
 const DATAGRAM_BUFFER_BYTES = 65536;
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
-  const { log, counters, admission } = context;
-  const admit = admission.admitFor(listener);
+  const { log, counters } = context;
+  const currentPolicy = context.policyFor(listener);
+  let policy = currentPolicy();
   const peer = new SockaddrStorage();
   const request = new Uint8Array(new ArrayBuffer(DATAGRAM_BUFFER_BYTES));
   const stamp = new Uint8Array(new ArrayBuffer(4));
@@ -20,9 +21,9 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
     try {
       // A 0-byte datagram is a request (rdate -u sends one), not end-of-file: only null means "none queued".
       if (receiveFrom(listener.fd, request, 0, peer) === null) return false;
-      if (admit !== null && !admit(peer)) return true; // refused: drained, and no reply
-      if (log.events) log.datagram(peer);
-      if (!admission.clock.stamp(stamp)) {
+      if (policy.admit !== null && !policy.admit(peer)) return true; // refused: drained, and no reply
+      if (log.eventLines) log.datagram(peer);
+      if (!policy.clock.stamp(stamp)) {
         counters.add("refused_udp_clock"); // no time rather than a wrong one
         return true;
       }
@@ -39,6 +40,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
   }
 
   return function receiveBatch(): void {
+    policy = currentPolicy();
     for (let i = 0; i < RECEIVE_BATCH && answerOne(); i++);
   };
 }
