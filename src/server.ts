@@ -15,7 +15,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
   const { installSignalHandlers } = await import("./ops/signals.ts");
-  const { ConfigReloader } = await import("./config/reload.ts");
+  const { ConfigReloader } = await import("./cli/config-reload.ts");
 
   let options;
   try {

@@ -10,6 +10,9 @@ import type { Clock, Transport } from "./base/rfc868.ts";
 import { ServiceContext } from "./core/service-context.ts";
 import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
+import { parseMetricsAddress } from "./metrics/address.ts";
+import { metricsPage } from "./metrics/metrics-page.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
 
 export interface TimeServerOptions extends ListenOptions {
   /** Turn the per-event lines (still waiting, connection from) off. */
@@ -24,6 +27,8 @@ export interface TimeServerOptions extends ListenOptions {
   hardening?: HardeningOptions;
   /** Unix time in ms; default Date.now. */
   clock?: Clock;
+  /** Serve Prometheus metrics at http://ADDR:PORT/metrics (README, "Metrics"); e.g. "127.0.0.1:9975". Default off. */
+  metrics?: string;
 }
 
 /** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
@@ -35,6 +40,8 @@ export interface TimeServer {
   readonly port: number;
   readonly listeners: readonly { transport: Transport; local: SocketAddress }[];
   readonly counters: Counters;
+  /** Where the metrics endpoint listens, or null without `metrics`. */
+  readonly metrics: SocketAddress | null;
   /** Resolves once the loop ended and the sockets are closed; rejects if the loop failed. */
   readonly closed: Promise<void>;
   /** Stop after the current select() returns (at most 1 s), close the sockets, flush the log. */
@@ -58,14 +65,17 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const admission = buildAdmission(options.hardening ?? {}, log, counters);
   const clockSource = options.clock ?? Date.now;
   const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
+  const metricsAddress = options.metrics === undefined ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, admission, clock);
+  let metrics: MetricsServer | null = null;
   try {
     for (const listener of listeners) {
       loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
     }
+    if (metricsAddress) metrics = startMetricsServer(metricsAddress, context, metricsPage(context));
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;
@@ -75,6 +85,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   log.listening(first.port);
 
   const closed = loop.run().finally(() => {
+    metrics?.close();
     closeListeners(listeners);
     reportCounters();
     log.flush();
@@ -84,6 +95,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     port: first.port,
     listeners: listeners.map(({ transport, local }) => ({ transport, local })),
     counters,
+    metrics: metrics?.local ?? null,
     closed,
     stop() {
       loop.stop();

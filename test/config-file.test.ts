@@ -1,8 +1,8 @@
 // --config: a TOML file holding every flag under its own name, checked whole before anything is bound; flags win.
 import { afterAll, describe, expect, test } from "bun:test";
 import { FLAGS, parseArgs } from "../src/cli/server-flags.ts";
-import { configKeys } from "../src/config/keys.ts";
-import { KEY_VALUES } from "../src/config/diff.ts";
+import { configKeys } from "../src/cli/config-keys.ts";
+import { KEY_VALUES } from "../src/cli/config-diff.ts";
 import { killAll, runServer, startServer } from "./support/server-process.ts";
 import { tcpTime } from "./support/clients.ts";
 import { ConfigDir, uncommentedExample } from "./support/config-files.ts";
@@ -27,7 +27,7 @@ describe("the keys", () => {
     expect(KEYS.filter((key) => key.startsWith("no-"))).toEqual([]);
   });
 
-  test("each has a place in the reload's table of what it takes to apply (src/config/diff.ts)", () => {
+  test("each has a place in the reload's table of what it takes to apply (src/cli/config-diff.ts)", () => {
     expect(Object.keys(KEY_VALUES).sort()).toEqual(KEYS);
   });
 
@@ -39,8 +39,8 @@ describe("the keys", () => {
   test("deploy/rfc868.toml uncommented is valid and holds the defaults the server has without it", () => {
     const live = parseArgs(["--config", files.write(uncommentedExample())]);
     const bare = parseArgs([]);
-    // The example's user, group and limits are samples (no defaults): every other key reads as its default.
-    const sampled = new Set(["user", "group", "rate", "burst", "global-rate"]);
+    // The example's user, group, limits and metrics address are samples (no defaults): every other key reads as its default.
+    const sampled = new Set(["user", "group", "rate", "burst", "global-rate", "metrics"]);
     const differ = Object.entries(KEY_VALUES)
       .filter(([key, { read }]) => !sampled.has(key) && JSON.stringify(read(live)) !== JSON.stringify(read(bare)))
       .map(([key]) => key);

@@ -9,7 +9,7 @@ export interface Flag<Options> {
   /** Placeholder for the value; absent for a switch. */
   value?: string;
   help: string;
-  /** How a config file (src/config/) spells this flag, by its key's TOML type; absent: no key (help, version, config). */
+  /** How a config file (src/cli/config-*.ts) spells this flag, by its key's TOML type; absent: no key (help, version, config). */
   config?: ConfigType;
   apply(options: Options, value: string): void;
 }

@@ -6,8 +6,9 @@ import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag 
 import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
 import type { PrivilegeOptions } from "../ops/privileges.ts";
 import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
-import { applyConfigFile } from "../config/load.ts";
+import { applyConfigFile } from "./config-file.ts";
 import { signalRows } from "../ops/signals.ts";
+import { parseMetricsAddress } from "../metrics/address.ts";
 
 export { UsageError, parseInteger };
 
@@ -24,7 +25,16 @@ export function parseHost(text: string): string {
   return text;
 }
 
-/** The server's one flag table; the config file's keys derive from it too (src/config/keys.ts). */
+function parseMetrics(text: string): string {
+  try {
+    parseMetricsAddress(text);
+  } catch (error) {
+    throw new UsageError(`--metrics: ${(error as Error).message}`);
+  }
+  return text;
+}
+
+/** The server's one flag table; the config file's keys derive from it too (src/cli/config-keys.ts). */
 export const FLAGS: readonly Flag<CliOptions>[] = [
   { name: "host", value: "ADDR", config: "strings", help: `address to bind, repeatable (default ${LISTEN_DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", config: "integer", help: `port for the service (default ${LISTEN_DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
@@ -40,6 +50,7 @@ export const FLAGS: readonly Flag<CliOptions>[] = [
   { name: "group", value: "NAME", config: "string", help: "with --user: this group instead of the user's own", apply: (o, v) => void (o.group = v) },
   { name: "allow-root", config: { switch: true }, help: "serve a port below 1024 as root without --user", apply: (o) => void (o.allowRoot = true) },
   ...HARDENING_FLAGS,
+  { name: "metrics", value: "ADDR:PORT", config: "string", help: "serve Prometheus metrics at http://ADDR:PORT/metrics (default off; use loopback, e.g. 127.0.0.1:9975)", apply: (o, v) => void (o.metrics = parseMetrics(v)) },
   { name: "config", value: "PATH", help: "read options from this TOML file (flags win; SIGHUP re-reads it: see README)", apply: (o, v) => void (o.config = v) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
   { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },

@@ -3,7 +3,7 @@
 export interface SignalActions {
   /** Stop gracefully: the loop ends after the current batch, the log and the counters line are flushed, exit 0. */
   stop(): void;
-  /** Re-read the --config file (src/config/reload.ts). */
+  /** Re-read the --config file (src/cli/config-reload.ts). */
   reload(): void;
   /** Write the counters line. */
   report(): void;

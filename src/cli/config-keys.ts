@@ -1,5 +1,5 @@
 // The config file's keys, derived from the flag table: one source for names, TOML types and value checks.
-import { UsageError, type ConfigType, type Flag } from "../cli/flags.ts";
+import { UsageError, type ConfigType, type Flag } from "./flags.ts";
 
 export interface ConfigKey<Options> {
   name: string;

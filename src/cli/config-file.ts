@@ -1,7 +1,7 @@
 // Reading a --config file: Bun's TOML parser, then every key checked through the flag table before any value is used.
 import { readFileSync } from "node:fs";
-import { UsageError, type Flag } from "../cli/flags.ts";
-import { configKeys } from "./keys.ts";
+import { UsageError, type Flag } from "./flags.ts";
+import { configKeys } from "./config-keys.ts";
 
 /** The file's top-level table; a UsageError `PATH: problem` when it cannot be read or is not TOML. */
 export function readConfigFile(path: string): Record<string, unknown> {

@@ -1,8 +1,8 @@
 // SIGHUP: re-read the --config file, check all of it, apply in one step what needs no rebind, and log one line saying what changed.
 import { StartupError } from "../base/startup-error.ts";
-import { UsageError, parseArgs, type CliOptions } from "../cli/server-flags.ts";
+import { UsageError, parseArgs, type CliOptions } from "./server-flags.ts";
 import type { TimeServer } from "../time-server.ts";
-import { changedKeys } from "./diff.ts";
+import { changedKeys } from "./config-diff.ts";
 
 export class ConfigReloader {
   /** What the server runs with now: the live keys of the last good reload. */

@@ -1,5 +1,5 @@
 // Which config keys differ between two option sets, and what applying each one takes: a restart, the log, or admission.
-import type { CliOptions } from "../cli/server-flags.ts";
+import type { CliOptions } from "./server-flags.ts";
 import { DEFAULT_CLOCK_FLOOR_MS } from "../policy/clock-guard.ts";
 import { DEFAULT_GUARD_PORTS } from "../policy/udp-guard.ts";
 import { LISTEN_DEFAULTS } from "../core/listeners.ts";
@@ -35,6 +35,7 @@ export const KEY_VALUES: Record<string, KeyValue> = {
   "global-rate": { takes: "admission", read: (o) => o.hardening?.globalRate },
   "clock-floor": { takes: "admission", read: (o) => o.hardening?.clockFloorMs ?? DEFAULT_CLOCK_FLOOR_MS },
   "require-sync": { takes: "admission", read: (o) => o.hardening?.requireSync ?? false },
+  metrics: { takes: "restart", read: (o) => o.metrics },
 };
 
 /** The keys whose value differs between `before` and `after`, in table order. */
