@@ -1,6 +1,6 @@
 // deploy/container: the FROM scratch image builds, runs as its non-root user read-only with no capability, serves, and is a valid OCI image.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IMAGE_UID, sharedLibraries, stageContext } from "../deploy/container/context.ts";
@@ -81,16 +81,16 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
     expect(inspect.Config).toMatchObject({ User: `${IMAGE_UID}:${IMAGE_UID}`, ExposedPorts: { "8037/tcp": {}, "8037/udp": {} }, Entrypoint: ["/usr/bin/rfc868"] });
   });
 
-  test("runs read-only, with no capability, as user 10001, serves TCP and UDP on a published loopback port, and stops on SIGTERM", async () => {
-    const port = await closedTcpPort();
-    // Mounted over the image's own (all defaults): UDP on as well.
-    const config = join(WORK, "rfc868.toml");
-    writeFileSync(config, "port = 8037\nudp = true\n");
+  test("runs read-only, with no capability, as user 10001, with the Kubernetes config: TCP, UDP and metrics on published loopback ports; SIGTERM exits 0", async () => {
+    const [port, metricsPort] = [await closedTcpPort(), await closedTcpPort()];
+    // The ConfigMap's file (deploy/kubernetes), mounted over the image's own as the pods mount it.
+    const config = new URL("../deploy/kubernetes/rfc868.toml", import.meta.url).pathname;
     const run = spawnTracked([
       ...PODMAN, "run", "--rm", "--name", CONTAINER, ...ULIMITS, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-      "--publish", `127.0.0.1:${port}:8037/tcp`, "--publish", `127.0.0.1:${port}:8037/udp`, "--volume", `${config}:/etc/rfc868/rfc868.toml:ro`, IMAGE,
+      "--publish", `127.0.0.1:${port}:8037/tcp`, "--publish", `127.0.0.1:${port}:8037/udp`, "--publish", `127.0.0.1:${metricsPort}:9975/tcp`,
+      "--volume", `${config}:/etc/rfc868/rfc868.toml:ro`, IMAGE,
     ]);
-    const ready = await Promise.race([run.stdout.waitFor(/^listening on port 8037$/), run.proc.exited.then(() => "")]);
+    const ready = await Promise.race([run.stdout.waitFor(/"event":"listening","port":8037\b/), run.proc.exited.then(() => "")]);
     if (!ready) {
       await run.stderr.ended();
       throw new Error(`the container did not start: ${run.stderr.all.join(" | ")}`);
@@ -102,9 +102,10 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
     const tcp = await tcpTime(port);
     expect(Math.abs(unixSecondsOf(tcp.bytes) - Date.now() / 1000)).toBeLessThanOrEqual(2);
     expect(Math.abs(unixSecondsOf(await udpTime(port)) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^rfc868_requests_total\{transport="tcp"[^}]*\} 1$/m);
     await must([...PODMAN, "stop", "--time", "10", CONTAINER]);
     expect(await run.proc.exited).toBe(0);
-    expect(await run.stderr.waitFor(/^rfc868: counters: served_tcp=1 served_udp=1$/)).not.toBe("");
   });
 
   test("is a valid OCI image layout (skopeo copy, then oci-image-tool validate), and a broken copy is not", async () => {
