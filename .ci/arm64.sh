@@ -22,17 +22,7 @@ file -b "$bun_arm64" dist/linux-arm64/rfc868 | cut -d, -f1-2
 echo "process.arch under emulation: $("$bun_arm64" -e 'console.log(process.arch)')"
 
 echo "== dist/linux-arm64/rfc868 serves rdate"
-served=$(mktemp)
-dist/linux-arm64/rfc868 --host 127.0.0.1 --port 0 --quiet >"$served" 2>&1 &
-pid=$!
-for _ in $(seq 600); do grep -q '^listening on port' "$served" && break; sleep 0.1; done
-port=$(sed -n 's/^listening on port //p' "$served")
-rdate -p -o "$port" 127.0.0.1
-dist/linux-arm64/rfc868-client 127.0.0.1 --port "$port"
-tr '\0' '\n' </proc/$pid/environ | grep -E '^(BUN_JSC_useFTLJIT|BUN_GC_TIMER_DISABLE|MIMALLOC_PURGE_DELAY)='
-kill "$pid"
-wait "$pid"
-rm -f "$served"
+bash .ci/serves-rdate.sh dist/linux-arm64/rfc868
 
 echo "== the test suite on the aarch64 Bun"
 log=$(mktemp)

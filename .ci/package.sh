@@ -25,8 +25,8 @@ fi
 snapshot() {
   find /etc /usr /lib /opt /srv /var -xdev \( -path /var/cache/man -o -path /var/log -o -path /var/tmp \) -prune -o -print | sort
 }
-before=$(mktemp); after=$(mktemp); served=$(mktemp)
-trap 'rm -f "$before" "$after" "$served"' EXIT
+before=$(mktemp); after=$(mktemp)
+trap 'rm -f "$before" "$after"' EXIT
 snapshot >"$before"
 
 echo "== dpkg -i $deb_amd64"
@@ -45,15 +45,7 @@ for unit in rfc868.service rfc868-standalone.service rfc868@1.service; do
 done
 
 echo "== /usr/bin/rfc868 with the conffile serves rdate (no systemd as PID 1 here: started by hand on a free port)"
-/usr/bin/rfc868 --config /etc/rfc868/rfc868.toml --host 127.0.0.1 --port 0 --quiet >"$served" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q '^listening on port' "$served" && break; sleep 0.1; done
-port=$(sed -n 's/^listening on port //p' "$served")
-rdate -p -o "$port" 127.0.0.1
-/usr/bin/rfc868-client 127.0.0.1 --port "$port"
-tr '\0' '\n' </proc/$pid/environ | grep -E '^(BUN_JSC_useFTLJIT|BUN_GC_TIMER_DISABLE|MIMALLOC_PURGE_DELAY)='
-kill "$pid"
-wait "$pid"
+bash .ci/serves-rdate.sh /usr/bin/rfc868 --config /etc/rfc868/rfc868.toml
 
 echo "== dpkg -i again (the upgrade path of the maintainer scripts), dpkg -r keeps the conffile, dpkg -P"
 dpkg -i "$deb_amd64"
