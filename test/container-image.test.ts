@@ -11,6 +11,7 @@ import { findCommand, runCommand } from "./support/commands.ts";
 import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
 import { closedTcpPort } from "./support/ports.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { NOT_REAL_ROOT, USERNS_ROOT } from "./support/emulation.ts";
 
 useSuiteTimeout();
 
@@ -34,6 +35,8 @@ const PODMAN = [findCommand("podman") ?? "podman", "--runtime", "runc"];
 const ULIMITS = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"];
 
 async function podmanProblem(): Promise<string | null> {
+  // .ci/arm64.sh: podman needs a real root, and the host's ldd cannot read the aarch64 executable.
+  if (USERNS_ROOT) return `${NOT_REAL_ROOT} (podman), and ldd of the host's architecture`;
   for (const tool of ["podman", "runc", "skopeo", "oci-image-tool", "ldd"]) if (!findCommand(tool)) return `needs ${tool} (apt-get install podman runc skopeo oci-image-tool)`;
   const info = await runCommand([...PODMAN, "info", "--format", "{{.Host.OCIRuntime.Name}}"]);
   return info.code === 0 ? null : `podman cannot run here: ${info.stderr.trim().split("\n").pop()}`;

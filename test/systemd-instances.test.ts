@@ -8,6 +8,7 @@ import { findCommand, runCommand } from "./support/commands.ts";
 import { readCounters, startLoad } from "./support/hardening.ts";
 import { netnsProblem, privateNetns } from "./support/netns.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { NOT_REAL_ROOT, USERNS_ROOT } from "./support/emulation.ts";
 
 useSuiteTimeout();
 
@@ -48,7 +49,7 @@ describe.skipIf(!systemdAnalyze)("the template unit", () => {
   });
 });
 
-const skipReason = netnsProblem() ?? (findCommand("setpriv") ? null : "needs setpriv(1)");
+const skipReason = (USERNS_ROOT ? `switching to another uid ${NOT_REAL_ROOT}` : null) ?? netnsProblem() ?? (findCommand("setpriv") ? null : "needs setpriv(1)");
 if (skipReason) console.log(`systemd-instances.test.ts: skipping the identity test: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)("the unit's identity, in a private network namespace (port 37 is free there)", () => {
