@@ -3,10 +3,10 @@
 export class Counters {
   readonly counts = new Map<string, number>();
 
-  /** Count one event of `kind`; true the first time, so the caller logs a kind once and counts the rest. */
-  add(kind: string): boolean {
+  /** Count `n` events of `kind` (a batch is counted in one step); true the first time, so the caller logs a kind once and counts the rest. */
+  add(kind: string, n = 1): boolean {
     const seen = this.counts.get(kind) ?? 0;
-    this.counts.set(kind, seen + 1);
+    this.counts.set(kind, seen + n);
     return seen === 0;
   }
 
