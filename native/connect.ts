@@ -2,7 +2,8 @@
 import { libc } from "./libc.ts";
 import { lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
-import { checkFd, getSocketOption } from "./socket.ts";
+import { checkFd } from "./checked-int.ts";
+import { getSocketOption } from "./socket.ts";
 
 /**
  * Start connecting `fd` to `sockaddr`: true when it is connected at once (always for UDP, which only
@@ -18,6 +19,6 @@ export function startConnect(fd: number, sockaddr: Uint8Array): boolean {
 
 /** After a non-blocking connect turned writable: nothing when it connected, else its SyscallError (SO_ERROR). */
 export function checkConnected(fd: number): void {
-  const errno = getSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_ERROR);
+  const errno = getSocketOption(fd, "SO_ERROR");
   if (errno !== 0) throw new SyscallError("connect", errno);
 }

@@ -1,7 +1,7 @@
 // The process's user and group ids: read them, and give them up for good (setgroups, setgid, setuid) on every thread.
 import { libc } from "./libc.ts";
 import { fail } from "./errno.ts";
-import { checkInt } from "./socket.ts";
+import { checkInt } from "./checked-int.ts";
 
 export interface ProcessIds {
   uid: number;

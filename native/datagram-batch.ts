@@ -4,7 +4,7 @@ import { libc } from "./libc.ts";
 import { lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
 import { SockaddrStorage } from "./sockaddr.ts";
-import { checkFd, checkInt } from "./socket.ts";
+import { checkFd, checkInt } from "./checked-int.ts";
 
 const MMSGHDR = LINUX.sizeof_mmsghdr;
 // The same fields as 32-bit word indexes inside one mmsghdr (both targets are little-endian LP64).

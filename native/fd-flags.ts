@@ -2,7 +2,7 @@
 import { libc } from "./libc.ts";
 import { fail } from "./errno.ts";
 import { LINUX } from "./platform.ts";
-import { checkFd } from "./socket.ts";
+import { checkFd } from "./checked-int.ts";
 
 /** Read one flag word with `get`, turn `flag` on or off, write it back with `set`: other bits stay as they were. */
 function changeFlag(fd: number, get: number, set: number, flag: number, on = true): void {

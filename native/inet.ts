@@ -2,7 +2,9 @@
 import { libc } from "./libc.ts";
 import { LINUX } from "./platform.ts";
 import { cString } from "./c-string.ts";
-import type { Family } from "./sockaddr.ts";
+
+/** An IP address family, named as Python and Node name it. */
+export type Family = "IPv4" | "IPv6";
 
 export interface IpBytes {
   family: Family;

@@ -3,7 +3,7 @@ import { libc } from "./libc.ts";
 import { lastErrno, SyscallError } from "./errno.ts";
 import { FD_SETSIZE, type FdSet } from "./fdset.ts";
 import { LINUX } from "./platform.ts";
-import { checkInt } from "./socket.ts";
+import { checkInt } from "./checked-int.ts";
 
 /**
  * struct timeval { int64 tv_sec; int64 tv_usec; } in its own ArrayBuffer, so its address is stable.

@@ -1,8 +1,6 @@
 // sockaddr_in / sockaddr_in6 encode and decode, and a reusable sockaddr_storage for accept4/recvfrom.
 import { LINUX } from "./platform.ts";
-import { formatIp, parseIp } from "./inet.ts";
-
-export type Family = "IPv4" | "IPv6";
+import { formatIp, parseIp, type Family } from "./inet.ts";
 
 export interface SocketAddress {
   family: Family;

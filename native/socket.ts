@@ -3,18 +3,7 @@ import { libc } from "./libc.ts";
 import { fail, lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
 import { SockaddrStorage, type SocketAddress } from "./sockaddr.ts";
-
-/** bun:ffi turns undefined into 0, 1.9 into 1 and 2**31 into a negative: so `close(undefined)` would close stdin. */
-export function checkInt(name: string, value: number, min = -0x80000000, max = 0x7fffffff): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkFd(fd: number): number {
-  return checkInt("fd", fd, 0);
-}
+import { checkFd, checkInt } from "./checked-int.ts";
 
 /** A non-blocking call's result: itself when >= 0, null for EAGAIN ("nothing now"), else the SyscallError. */
 function orNullIfWouldBlock(result: number | bigint, syscall: string): number | null {
@@ -29,19 +18,32 @@ export function openSocket(domain: number, type: number, protocol = 0): number {
   return fd < 0 ? fail("socket") : fd;
 }
 
+/** The socket options this project sets or reads, by name, each with its level: errors then name the option, as anet's do. */
+const SOCKET_OPTIONS = {
+  SO_REUSEADDR: [LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR],
+  SO_DOMAIN: [LINUX.SOL_SOCKET, LINUX.SO_DOMAIN],
+  SO_TYPE: [LINUX.SOL_SOCKET, LINUX.SO_TYPE],
+  SO_ACCEPTCONN: [LINUX.SOL_SOCKET, LINUX.SO_ACCEPTCONN],
+  SO_ERROR: [LINUX.SOL_SOCKET, LINUX.SO_ERROR],
+  IPV6_V6ONLY: [LINUX.IPPROTO_IPV6, LINUX.IPV6_V6ONLY],
+} as const;
+export type SocketOptionName = keyof typeof SOCKET_OPTIONS;
+
 const intOption = new Int32Array(new ArrayBuffer(4));
 const intOptionLength = new Uint32Array(new ArrayBuffer(4));
 
-export function setSocketOption(fd: number, level: number, name: number, value: number): void {
+/** setsockopt with an int value; fails as `setsockopt SO_REUSEADDR: <strerror> (<ERRNO>)`. */
+export function setSocketOption(fd: number, option: SocketOptionName, value: number): void {
+  const [level, name] = SOCKET_OPTIONS[option];
   intOption[0] = checkInt("option value", value);
-  if (libc.setsockopt(checkFd(fd), checkInt("level", level), checkInt("option", name), intOption, 4) < 0) fail("setsockopt");
+  if (libc.setsockopt(checkFd(fd), level, name, intOption, 4) < 0) fail(`setsockopt ${option}`);
 }
 
-export function getSocketOption(fd: number, level: number, name: number): number {
+/** getsockopt of an int option; fails as `getsockopt SO_TYPE: ...`. */
+export function getSocketOption(fd: number, option: SocketOptionName): number {
+  const [level, name] = SOCKET_OPTIONS[option];
   intOptionLength[0] = 4;
-  if (libc.getsockopt(checkFd(fd), checkInt("level", level), checkInt("option", name), intOption, intOptionLength) < 0) {
-    fail("getsockopt");
-  }
+  if (libc.getsockopt(checkFd(fd), level, name, intOption, intOptionLength) < 0) fail(`getsockopt ${option}`);
   return intOption[0]!;
 }
 

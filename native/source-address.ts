@@ -1,5 +1,5 @@
 // A request's source read straight from the raw sockaddr bytes (no strings on the hot path), IPv4-mapped IPv6 unwrapped.
-import { LINUX } from "./index.ts";
+import { LINUX } from "./platform.ts";
 
 const SIN_ADDR = LINUX.offsetof_sockaddr_in_sin_addr;
 const SIN6_ADDR = LINUX.offsetof_sockaddr_in6_sin6_addr;
@@ -13,6 +13,11 @@ export function sourcePort(sockaddr: Uint8Array): number {
 
 function family(sockaddr: Uint8Array): number {
   return sockaddr[0]! | (sockaddr[1]! << 8);
+}
+
+/** True for a sockaddr_in (an IPv4 peer of an IPv4 socket; a mapped peer of a dual-stack socket is IPv6). */
+export function isIpv4Sockaddr(sockaddr: Uint8Array): boolean {
+  return family(sockaddr) === LINUX.AF_INET;
 }
 
 /** True for ::ffff:0:0/96, the form a dual-stack socket gives an IPv4 peer. */

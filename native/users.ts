@@ -25,7 +25,7 @@ const MAX_BUFFER_BYTES = 1 << 22;
 type NameLookup = (name: Uint8Array, entry: Uint8Array, strings: Uint8Array, size: number, result: BigUint64Array) => number;
 
 /** One *nam_r call until its string buffer is big enough: the filled struct, or null when the name is unknown. */
-function lookUp(syscall: string, call: NameLookup, name: string, structBytes: number): DataView | null {
+function findEntry(syscall: string, call: NameLookup, name: string, structBytes: number): DataView | null {
   const cName = name === "" ? null : cString(name);
   if (!cName) return null;
   const entry = new Uint8Array(new ArrayBuffer(structBytes));
@@ -44,7 +44,7 @@ function lookUp(syscall: string, call: NameLookup, name: string, structBytes: nu
 
 /** The user called `name`, or null when there is none. Throws SyscallError when the lookup itself fails. */
 export function lookupUser(name: string): UserEntry | null {
-  const entry = lookUp("getpwnam_r", libc.getpwnam_r, name, LINUX.sizeof_passwd);
+  const entry = findEntry("getpwnam_r", libc.getpwnam_r, name, LINUX.sizeof_passwd);
   if (!entry) return null;
   return {
     name,
@@ -55,6 +55,6 @@ export function lookupUser(name: string): UserEntry | null {
 
 /** The group called `name`, or null when there is none. Throws SyscallError when the lookup itself fails. */
 export function lookupGroup(name: string): GroupEntry | null {
-  const entry = lookUp("getgrnam_r", libc.getgrnam_r, name, LINUX.sizeof_group);
+  const entry = findEntry("getgrnam_r", libc.getgrnam_r, name, LINUX.sizeof_group);
   return entry && { name, gid: entry.getUint32(LINUX.offsetof_group_gr_gid, true) };
 }

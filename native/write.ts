@@ -3,7 +3,7 @@ import { libc } from "./libc.ts";
 import { lastErrno, SyscallError } from "./errno.ts";
 import { FdSet } from "./fdset.ts";
 import { LINUX } from "./platform.ts";
-import { checkFd } from "./socket.ts";
+import { checkFd } from "./checked-int.ts";
 import { selectFds } from "./select.ts";
 
 const writableSet = new FdSet();

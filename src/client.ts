@@ -2,12 +2,9 @@
 // rdate-like client entry: `bun run src/client.ts HOST [--port N] [--udp] [--timeout S] [--json]`.
 import { platformProblem } from "../native/platform.ts";
 
-const PROGRAM = "rfc868-client";
+import { die } from "./cli/die.ts";
 
-function die(message: string, status: number): never {
-  process.stderr.write(`${PROGRAM}: ${message}\n`);
-  process.exit(status);
-}
+const PROGRAM = "rfc868-client";
 
 /** `+0.123 s` / `-1.500 s`. */
 const signedSeconds = (seconds: number) => `${seconds >= 0 ? "+" : "-"}${Math.abs(seconds).toFixed(3)} s`;
@@ -15,7 +12,7 @@ const signedSeconds = (seconds: number) => `${seconds >= 0 ? "+" : "-"}${Math.ab
 async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, as in src/server.ts.
   const problem = platformProblem();
-  if (problem) die(problem, 1);
+  if (problem) die(problem, 1, PROGRAM);
   const { parseClientArgs, clientUsage, resolveHost } = await import("./cli/client-flags.ts");
   const { UsageError } = await import("./cli/flags.ts");
   const { queryTime, QueryError } = await import("./client/time-query.ts");
@@ -27,7 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (options.help) return void console.log(clientUsage());
     address = resolveHost(options.host!);
   } catch (error) {
-    if (error instanceof UsageError) die(error.message, 2);
+    if (error instanceof UsageError) die(error.message, 2, PROGRAM);
     throw error;
   }
   const transport = options.udp ? "udp" : "tcp";
@@ -37,7 +34,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     reply = queryTime({ address, port: options.port, transport, timeoutMs: options.timeoutMs });
   } catch (error) {
-    if (error instanceof QueryError) die(`${where}: ${error.message}`, 1);
+    if (error instanceof QueryError) die(`${where}: ${error.message}`, 1, PROGRAM);
     throw error;
   }
   const unixSeconds = unixSecondsFromRfc868(reply.value);
@@ -58,5 +55,5 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (import.meta.main) {
-  main(process.argv.slice(2)).catch((error: Error) => die(error.message, 1));
+  main(process.argv.slice(2)).catch((error: Error) => die(error.message, 1, PROGRAM));
 }

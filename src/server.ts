@@ -1,12 +1,8 @@
 #!/usr/bin/env bun
 // Command-line entry: check the platform, parse flags, run the server until SIGINT/SIGTERM (SIGUSR1: the counters line).
 import { platformProblem } from "../native/platform.ts";
+import { die } from "./cli/die.ts";
 import type { TimeServer } from "./time-server.ts";
-
-function die(message: string, status: number): never {
-  process.stderr.write(`rfc868: ${message}\n`);
-  process.exit(status);
-}
 
 async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
@@ -16,7 +12,6 @@ async function main(argv: readonly string[]): Promise<void> {
   applyRuntimeTuning();
   const { parseArgs, usage, UsageError } = await import("./cli/server-flags.ts");
   const { startTimeServer } = await import("./time-server.ts");
-  const { ListenError } = await import("./core/listeners.ts");
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
 
@@ -44,7 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
     // Bound (or inherited) and privileges dropped before the first request is read.
     server = await startTimeServer({ ...options, listeners: openServiceSockets(options) });
   } catch (error) {
-    if (error instanceof ListenError || error instanceof StartupError) die(error.message, 1);
+    if (error instanceof StartupError) die(error.message, 1);
     throw error;
   }
   if (stopRequested) stop();

@@ -1,26 +1,17 @@
 // The embeddable server: bind the listeners, run the select loop on this thread, stop cleanly.
 import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
+import { buildClockGuard } from "./policy/clock-guard.ts";
 import { Counters } from "./core/counters.ts";
 import { EventLoop } from "./core/event-loop.ts";
-import { closeListeners, openListeners, type Listener, type Transport } from "./core/listeners.ts";
+import { closeListeners, openConfiguredListeners, type ListenOptions, type Listener } from "./core/listeners.ts";
 import { LOG_FORMATS, Log, type LogFormatName } from "./logging/log.ts";
-import type { Clock } from "./base/rfc868.ts";
+import type { Clock, Transport } from "./base/rfc868.ts";
 import { ServiceContext } from "./core/service-context.ts";
 import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
 
-export interface TimeServerOptions {
-  /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */
-  hosts?: string[];
-  /** Default 8037; 0 picks a free port. */
-  port?: number;
-  /** listen() backlog; default 1024. */
-  backlog?: number;
-  /** Serve TCP (default true). */
-  tcp?: boolean;
-  /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
-  udp?: boolean;
+export interface TimeServerOptions extends ListenOptions {
   /** Turn the per-event lines (still waiting, connection from) off. */
   quiet?: boolean;
   /** Where the lines go; default stdout and stderr. */
@@ -49,31 +40,17 @@ export interface TimeServer {
   reportCounters(): void;
 }
 
-export const DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
-
-function transportsOf(options: TimeServerOptions): Transport[] {
-  const transports: Transport[] = [];
-  if (options.tcp ?? DEFAULTS.tcp) transports.push("tcp");
-  if (options.udp ?? DEFAULTS.udp) transports.push("udp");
-  if (transports.length === 0) throw new RangeError("at least one of TCP and UDP must be served");
-  return transports;
-}
-
-/** Bind every socket the options ask for (hosts x transports, on one port). */
-export function openConfiguredListeners(options: TimeServerOptions): Listener[] {
-  return openListeners(options.hosts ?? DEFAULTS.hosts, transportsOf(options), options.port ?? DEFAULTS.port, options.backlog ?? DEFAULTS.backlog);
-}
-
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
-  const log = options.log ?? new Log(undefined, undefined, !options.quiet, LOG_FORMATS[options.logFormat ?? "seed"]);
   const counters = new Counters();
+  const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
-  const admission = buildAdmission(options.hardening ?? {}, log, counters, options.clock ?? Date.now);
+  const admission = buildAdmission(options.hardening ?? {}, log, counters);
+  const clock = buildClockGuard(options.hardening ?? {}, log, options.clock ?? Date.now);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
-  const context = new ServiceContext(loop, log, counters, admission);
+  const context = new ServiceContext(loop, log, counters, admission, clock);
   try {
     for (const listener of listeners) {
       loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));

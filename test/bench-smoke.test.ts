@@ -1,8 +1,6 @@
 // The benchmark harness checked, not timed: the load generator against the real server and against wrong servers, the verdicts, and --smallest end to end.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import dgram from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -11,6 +9,7 @@ import { runLoadgen, type LoadRequest, type LoadResult } from "../bench/loadgen.
 import { serverHasUdp } from "../bench/peers.ts";
 import type { LoadSummary } from "../bench/summary.ts";
 import { evaluateTargets } from "../bench/targets.ts";
+import { scriptedTcpServer, scriptedUdpServer, type Script, type ScriptedServer } from "./support/scripted-servers.ts";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -22,7 +21,7 @@ if (!cc) console.warn("bench-smoke: skipped: no C compiler (cc) on PATH, and the
 const withCompiler = cc ? describe : describe.skip;
 
 /** In-process wrong servers and the bench subprocess: closed and killed in afterAll like the servers. */
-const servers: (net.Server | dgram.Socket)[] = [];
+const servers: ScriptedServer[] = [];
 const benchRuns = new Set<Subprocess>();
 let scratch = "";
 
@@ -32,7 +31,7 @@ afterAll(async () => {
   await Promise.all([...benchRuns].map((proc) => proc.exited));
   clearTimeout(timer);
   await killAll();
-  for (const server of servers) server.close();
+  await Promise.all(servers.map((server) => server.close()));
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -42,31 +41,11 @@ function rfc868Now(offsetSeconds = 0): Buffer {
   return bytes;
 }
 
-/** A TCP server on a free loopback port doing `onConnection` with every client. */
-function tcpServer(onConnection: (socket: net.Socket) => void): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer((socket) => {
-      socket.on("error", () => undefined);
-      onConnection(socket);
-    });
-    servers.push(server);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port));
-  });
-}
-
-/** A UDP server on a free loopback port answering each datagram with `replies()` (none, one or several). */
-function udpServer(replies: () => Buffer[]): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket("udp4");
-    servers.push(socket);
-    // A reply sent after the load generator closed its socket comes back as ICMP port unreachable,
-    // which node:dgram reports as an 'error' event; it is expected here, not a test failure.
-    socket.on("error", () => undefined);
-    socket.on("message", (_request, peer) => {
-      for (const reply of replies()) socket.send(reply, peer.port, peer.address);
-    });
-    socket.bind(0, "127.0.0.1", () => resolve(socket.address().port));
-  });
+/** A scripted server on a free loopback port, closed in afterAll. */
+async function scripted(transport: "tcp" | "udp", script: Script): Promise<number> {
+  const server = await (transport === "tcp" ? scriptedTcpServer : scriptedUdpServer)(script);
+  servers.push(server);
+  return server.port;
 }
 
 withCompiler("the load generator", () => {
@@ -98,47 +77,47 @@ withCompiler("the load generator", () => {
   });
 
   test("reports a 3-byte reply as wrong (short)", async () => {
-    const result = await load(await tcpServer((socket) => socket.end(rfc868Now().subarray(0, 3))));
+    const result = await load(await scripted("tcp", { send: () => rfc868Now().subarray(0, 3), close: true }));
     expect(result.ok).toBe(0);
     expect(result.wrong).toBe(result.requested);
     expect(result.wrong_detail.short).toBe(result.requested);
   });
 
   test("reports 5 bytes, an empty reply and a time 1 hour off as wrong, each by kind", async () => {
-    const long = await load(await tcpServer((socket) => socket.end(Buffer.concat([rfc868Now(), Buffer.from([0])]))));
+    const long = await load(await scripted("tcp", { send: () => Buffer.concat([rfc868Now(), Buffer.from([0])]), close: true }));
     expect(long.wrong_detail.long).toBe(long.requested);
-    const empty = await load(await tcpServer((socket) => socket.end()));
+    const empty = await load(await scripted("tcp", { send: Buffer.alloc(0), close: true }));
     expect(empty.wrong_detail.empty).toBe(empty.requested);
-    const late = await load(await tcpServer((socket) => socket.end(rfc868Now(3600))));
+    const late = await load(await scripted("tcp", { send: () => rfc868Now(3600), close: true }));
     expect(late.wrong_detail.value).toBe(late.requested);
     expect(long.ok + empty.ok + late.ok).toBe(0);
   });
 
   test("reports 4 good bytes without the server closing as wrong (no EOF), not ok", async () => {
-    const result = await load(await tcpServer((socket) => socket.write(rfc868Now())), { timeoutMs: 300, requests: 16 });
+    const result = await load(await scripted("tcp", { send: rfc868Now, close: false }), { timeoutMs: 300, requests: 16 });
     expect(result.ok).toBe(0);
     expect(result.wrong_detail.no_eof).toBe(16);
   });
 
   test("reports a connection that is accepted and never answered as never answered", async () => {
-    const result = await load(await tcpServer(() => undefined), { timeoutMs: 300, requests: 16 });
+    const result = await load(await scripted("tcp", "silent"), { timeoutMs: 300, requests: 16 });
     expect(result.never_answered).toBe(16);
     expect(result.ok).toBe(0);
   });
 
   test("reports a refused connection as reset", async () => {
-    const port = await tcpServer(() => undefined);
-    await new Promise<void>((resolve) => (servers.at(-1) as net.Server).close(() => resolve()));
+    const port = await scripted("tcp", "silent");
+    await servers.pop()!.close(); // the port is free again: a connection to it is refused
     const result = await load(port, { requests: 20 });
     expect(result.reset).toBe(20);
   });
 
   test("UDP: no reply is lost, a short reply is wrong, a doubled reply is an extra", async () => {
-    const silent = await load(await udpServer(() => []), { transport: "udp", requests: 8, timeoutMs: 300 });
+    const silent = await load(await scripted("udp", "silent"), { transport: "udp", requests: 8, timeoutMs: 300 });
     expect(silent.lost).toBe(8);
-    const short = await load(await udpServer(() => [rfc868Now().subarray(0, 3)]), { transport: "udp", requests: 50 });
+    const short = await load(await scripted("udp", { send: () => rfc868Now().subarray(0, 3), close: false }), { transport: "udp", requests: 50 });
     expect(short.wrong_detail.short).toBe(50);
-    const doubled = await load(await udpServer(() => [rfc868Now(), rfc868Now()]), { transport: "udp", requests: 50, concurrency: 1 });
+    const doubled = await load(await scripted("udp", { send: rfc868Now, close: false, times: 2 }), { transport: "udp", requests: 50, concurrency: 1 });
     expect(doubled.wrong_detail.extra).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 // The server process's exits: one stderr line and a status for each mistake, --help/--version, --quiet, SIGINT.
 import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, runServer, startServer, type ServerRun } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import packageJson from "../package.json";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -78,7 +78,7 @@ describe("--quiet and signals", () => {
     await control.stdout.waitFor(/^still waiting$/);
     const reply = await tcpTime(quiet.port);
     expect(reply.close).toBe("end");
-    expect(Math.abs(unixSecondsOf(reply.bytes) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+    expectNearNow(unixSecondsOf(reply.bytes));
     await tcpTime(control.port);
     expect(await control.stdout.waitFor(/^connection from /)).not.toBe("");
     // Stopping flushes everything the quiet server had to say; its output then ends.

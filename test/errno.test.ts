@@ -5,7 +5,7 @@ import { LINUX } from "../native/platform.ts";
 import { SyscallError, errnoCode } from "../native/errno.ts";
 import { errnoName } from "../native/errno-names.ts";
 import { encodeSockaddr } from "../native/sockaddr.ts";
-import { bindSocket, closeFd, getSocketOption, openSocket, socketName } from "../native/socket.ts";
+import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../native/socket.ts";
 import { killAll } from "./support/server-process.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -30,7 +30,7 @@ function close(fd: number): void {
 /** Whether `fd` is still an open socket of ours (SO_TYPE answers only on a live socket). */
 function isOpenStreamSocket(fd: number): boolean {
   try {
-    return getSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_TYPE) === LINUX.SOCK_STREAM;
+    return getSocketOption(fd, "SO_TYPE") === LINUX.SOCK_STREAM;
   } catch {
     return false;
   }
@@ -79,6 +79,15 @@ describe("SyscallError from real failures", () => {
     const error = thrown(() => closeFd(2 ** 31 - 1)) as SyscallError;
     expect(error).toBeInstanceOf(SyscallError);
     expect(error.code).toBe("EBADF");
+  });
+
+  test("a socket option error names the option, as anet's do: setsockopt IPV6_V6ONLY on an IPv4 socket", () => {
+    const fd = tcpSocket();
+    const error = thrown(() => setSocketOption(fd, "IPV6_V6ONLY", 0)) as SyscallError;
+    expect(error).toBeInstanceOf(SyscallError);
+    expect(error.syscall).toBe("setsockopt IPV6_V6ONLY");
+    expect(error.message).toMatch(/^setsockopt IPV6_V6ONLY: .+ \(E[A-Z]+\)$/);
+    close(fd);
   });
 
   test("a socket of an unsupported family fails with EAFNOSUPPORT, not a generic error", () => {

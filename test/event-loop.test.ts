@@ -1,46 +1,130 @@
-// EventLoop.run() under constant readiness: it batches ticks between yields, yet timers still run and stop() still ends it.
-import { afterEach, expect, test } from "bun:test";
-import dgram from "node:dgram";
-import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, socketName } from "../native/index.ts";
-import { EventLoop } from "../src/core/event-loop.ts";
+// EventLoop driven by hand with real loopback sockets (tick: dispatch, pause and resume, unregister, the idle and flush hooks) and run() under constant readiness.
+import { afterEach, describe, expect, test } from "bun:test";
+import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect } from "../native/index.ts";
+import { EventLoop, IDLE_TIMEOUT_MS } from "../src/core/event-loop.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-let fd = -1;
+const opened: number[] = [];
 afterEach(() => {
-  if (fd >= 0) closeFd(fd);
-  fd = -1;
+  for (const fd of opened.splice(0)) closeFd(fd);
 });
 
-/** A UDP socket with one datagram queued that nobody reads: readable on every select(), like a loop under load. */
-async function alwaysReadable(): Promise<number> {
-  fd = openSocket(LINUX.AF_INET, LINUX.SOCK_DGRAM | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC);
+/** A non-blocking UDP socket on 127.0.0.1, and a connected sender that puts a datagram in its queue. */
+function udpPair(): { fd: number; send: () => void } {
+  const type = LINUX.SOCK_DGRAM | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC;
+  const fd = openSocket(LINUX.AF_INET, type);
+  opened.push(fd);
   bindSocket(fd, encodeSockaddr({ address: "127.0.0.1", port: 0 }));
-  const client = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => client.send(Buffer.alloc(0), socketName(fd).port, "127.0.0.1", () => resolve()));
-  client.close();
-  return fd;
+  const sender = openSocket(LINUX.AF_INET, type);
+  opened.push(sender);
+  startConnect(sender, encodeSockaddr({ address: "127.0.0.1", port: socketName(fd).port }));
+  return { fd, send: () => void sendBytes(sender, new Uint8Array(new ArrayBuffer(1)), 0) };
 }
 
-test("under constant readiness, timers and macrotasks run, and a stop() from a timer ends run()", async () => {
-  const readable = await alwaysReadable();
-  const loop = new EventLoop();
-  let ticks = 0;
-  loop.register(readable, () => void ticks++);
-  let yields = 0;
-  let counting = true;
-  const countYields = () => {
-    yields++;
-    if (counting) setImmediate(countYields);
+/** A handler that drains the socket and counts its calls. */
+function drainingHandler(fd: number): { calls: number; onReadable: () => void } {
+  const buffer = new Uint8Array(new ArrayBuffer(16));
+  const handler = {
+    calls: 0,
+    onReadable: () => {
+      handler.calls++;
+      while (receiveBytes(fd, buffer, 0) !== null);
+    },
   };
-  setImmediate(countYields);
-  const running = loop.run();
-  await new Promise<void>((resolve) => setTimeout(resolve, 50)); // a timer fires although select() never blocks
-  loop.stop();
-  counting = false;
-  await running;
-  expect(yields).toBeGreaterThan(2);
-  // Many ticks per yield: the loop yields by elapsed time, not after every tick (which would give about 1).
-  expect(ticks / yields).toBeGreaterThan(5);
+  return handler;
+}
+
+describe("EventLoop.tick()", () => {
+  test("dispatches a readable fd to its key's handler once, and returns the number of ready fds", () => {
+    const a = udpPair();
+    const b = udpPair();
+    const loop = new EventLoop();
+    const onA = drainingHandler(a.fd);
+    const onB = drainingHandler(b.fd);
+    loop.register(a.fd, onA.onReadable);
+    loop.register(b.fd, onB.onReadable);
+    a.send();
+    expect(loop.tick()).toBe(1);
+    expect([onA.calls, onB.calls]).toEqual([1, 0]);
+    a.send();
+    b.send();
+    expect(loop.tick()).toBe(2);
+    expect([onA.calls, onB.calls]).toEqual([2, 1]);
+  });
+
+  test("a full idle timeout with no events calls onIdle and returns 0; beforeSleep runs before every select", () => {
+    const a = udpPair();
+    const hooks = { idle: 0, sleeps: 0 };
+    const loop = new EventLoop({ onIdle: () => hooks.idle++, beforeSleep: () => hooks.sleeps++ });
+    loop.register(a.fd, drainingHandler(a.fd).onReadable);
+    const started = performance.now();
+    expect(loop.tick()).toBe(0);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS - 10);
+    expect(hooks).toEqual({ idle: 1, sleeps: 1 });
+    a.send();
+    expect(loop.tick()).toBe(1);
+    expect(hooks).toEqual({ idle: 1, sleeps: 2 });
+  });
+
+  test("a paused fd is left out of select until its pause ends, without an idle call; then it is dispatched", () => {
+    const a = udpPair();
+    let idle = 0;
+    const loop = new EventLoop({ onIdle: () => idle++ });
+    const onA = drainingHandler(a.fd);
+    loop.register(a.fd, onA.onReadable);
+    a.send();
+    loop.pause(a.fd, 50);
+    // The pending datagram does not wake select(): the tick times out when the pause is due.
+    expect(loop.tick()).toBe(0);
+    expect(onA.calls).toBe(0);
+    expect(idle).toBe(0);
+    while (loop.tick() === 0); // a shorter-than-asked select() may end a tick a moment early
+    expect(onA.calls).toBe(1);
+  });
+
+  test("an unregistered fd is no longer dispatched; unknown fds raise, as selectors' do", () => {
+    const a = udpPair();
+    const b = udpPair();
+    const loop = new EventLoop();
+    const onA = drainingHandler(a.fd);
+    loop.register(a.fd, onA.onReadable);
+    loop.register(b.fd, drainingHandler(b.fd).onReadable);
+    expect(() => loop.register(a.fd, onA.onReadable)).toThrow(`fd ${a.fd} is already registered`);
+    loop.unregister(a.fd);
+    a.send();
+    b.send();
+    expect(loop.tick()).toBe(1);
+    expect(onA.calls).toBe(0);
+    expect(() => loop.unregister(a.fd)).toThrow(`fd ${a.fd} is not registered`);
+    expect(() => loop.pause(a.fd, 10)).toThrow(`fd ${a.fd} is not registered`);
+    expect(loop.getKey(b.fd).fd).toBe(b.fd);
+  });
+});
+
+describe("EventLoop.run()", () => {
+  test("under constant readiness it runs many ticks per yield, yet timers run and a stop() from a timer ends it", async () => {
+    // A datagram nobody reads: the fd is readable on every select(), like a listener under load.
+    const a = udpPair();
+    a.send();
+    const loop = new EventLoop();
+    let ticks = 0;
+    loop.register(a.fd, () => void ticks++);
+    let yields = 0;
+    let counting = true;
+    const countYields = () => {
+      yields++;
+      if (counting) setImmediate(countYields);
+    };
+    setImmediate(countYields);
+    const running = loop.run();
+    await new Promise<void>((resolve) => setTimeout(resolve, 50)); // fires although select() never blocks
+    loop.stop();
+    counting = false;
+    await running;
+    expect(yields).toBeGreaterThan(2);
+    // Yielding after every tick would give about 1 tick per yield; by elapsed time it is many.
+    expect(ticks / yields).toBeGreaterThan(5);
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { encodeSockaddr } from "../native/index.ts";
 import { accessCheck } from "../src/policy/access-policy.ts";
 import { cidrContains, parseCidr } from "../src/policy/cidr.ts";
-import { ipv4Offset } from "../native/source-address.ts";
+import { ipv4Offset } from "../native/index.ts";
 import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../src/policy/udp-guard.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readdirSync } from "node:fs";
 import { FD_SETSIZE } from "../native/index.ts";
-import { Console } from "../src/logging/output-buffer.ts";
+import { OutputBuffer } from "../src/logging/output-buffer.ts";
 import { EventLoop } from "../src/core/event-loop.ts";
 import { Log } from "../src/logging/log.ts";
 import { ACCEPT_BACKOFF_MS } from "../src/core/tcp-service.ts";
@@ -99,7 +99,7 @@ os.execv(sys.argv[1],sys.argv[1:])`;
 
   test.skipIf(limits.soft < ROOM_ABOVE_FD_SETSIZE)("accepted connections never enter an fd_set: with every fd below 1024 taken, a client is still served", async () => {
     const devNull = openSync("/dev/null", "w");
-    const log = new Log(new Console(devNull), new Console(devNull), false);
+    const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
     const server = await startTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
     const fillers: number[] = [];
     try {

@@ -1,21 +1,13 @@
 // Rate limits end to end: per source (TCP closed without data, UDP dropped), a global cap that never switches the service off.
 import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
+import { tcpServed, tcpTime } from "./support/clients.ts";
 import { readCounters, runLoad, udpAnswered } from "./support/hardening.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
-
-/** Served (4 bytes) or refused (closed without a byte), for one TCP connection from `source`. */
-async function tcpServed(port: number, source = "127.0.0.1"): Promise<boolean> {
-  const reply = await tcpTime(port, "127.0.0.1", 10_000, source);
-  expect(reply.close).toBe("end");
-  expect([0, 4]).toContain(reply.bytes.length);
-  return reply.bytes.length === 4;
-}
 
 async function tcpServedInTurn(port: number, count: number, source?: string): Promise<boolean[]> {
   const served: boolean[] = [];

@@ -1,7 +1,7 @@
 // Misbehaving TCP clients cost only themselves: reset before reading, never reading, writing first, half-closing, thousands at once.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { openFdCount, readCounters, runLoad, startLoad, waitForFdCount } from "./support/hardening.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -37,7 +37,7 @@ async function whileStopped(mix: Record<string, number>) {
 async function expectServing(): Promise<void> {
   const reply = await tcpTime(server.port);
   expect(reply.close).toBe("end");
-  expect(Math.abs(unixSecondsOf(reply.bytes) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+  expectNearNow(unixSecondsOf(reply.bytes));
 }
 
 describe("misbehaving TCP clients", () => {

@@ -1,7 +1,7 @@
 // IPv6 end to end: ::1, dual stack on ::, several --host addresses, and Python's 4-tuple log lines.
 import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -9,7 +9,7 @@ useSuiteTimeout();
 afterAll(killAll);
 
 function expectCurrent(reply: Buffer): void {
-  expect(Math.abs(unixSecondsOf(reply) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+  expectNearNow(unixSecondsOf(reply));
 }
 
 describe("IPv6", () => {

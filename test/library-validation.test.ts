@@ -2,14 +2,14 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { startTimeServer } from "../src/time-server.ts";
-import { Console } from "../src/logging/output-buffer.ts";
+import { OutputBuffer } from "../src/logging/output-buffer.ts";
 import { Log } from "../src/logging/log.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 const openFds = () => readdirSync("/proc/self/fd").length;
-const silent = () => new Log(new Console(1), new Console(2), false);
+const silent = () => new Log({ out: new OutputBuffer(1), err: new OutputBuffer(2), eventLines: false });
 
 describe("startTimeServer with a bad hardening option", () => {
   const cases: [string, object][] = [

@@ -3,9 +3,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
 import dgram from "node:dgram";
 import type { SocketAddress } from "../native/index.ts";
-import { Console } from "../src/logging/output-buffer.ts";
+import { OutputBuffer } from "../src/logging/output-buffer.ts";
 import { jsonFormat } from "../src/logging/json-format.ts";
-import { Log, seedFormat, type LogFormat } from "../src/logging/log.ts";
+import { Log } from "../src/logging/log.ts";
+import type { LogFormat } from "../src/logging/log-format.ts";
+import { seedFormat } from "../src/logging/seed-format.ts";
 import { killAll, runServer, spawnServer } from "./support/server-process.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -86,9 +88,9 @@ describe("jsonFormat", () => {
     /** The lines an idle event writes in `logFormat`, caught before any reaches a real fd. */
     const idleLines = (logFormat: LogFormat) => {
       const written: string[] = [];
-      const out = new Console(1);
+      const out = new OutputBuffer(1);
       out.line = (text) => void written.push(text);
-      new Log(out, out, true, logFormat).idle();
+      new Log({ out, err: out, format: logFormat }).idle();
       return written;
     };
     expect(idleLines(format)).toEqual([]);

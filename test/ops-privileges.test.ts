@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { killAll, runServer, startServer } from "./support/server-process.ts";
 import { runCommand } from "./support/commands.ts";
-import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { freePrivilegedPort } from "./support/ports.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -53,7 +53,7 @@ describe.skipIf(!isRoot)("--user as root", () => {
     }
     const reply = await tcpTime(port);
     expect(reply.close).toBe("end");
-    expect(Math.abs(unixSecondsOf(reply.bytes) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+    expectNearNow(unixSecondsOf(reply.bytes));
   });
 
   test("--group replaces the user's own group on every thread", async () => {

@@ -1,17 +1,17 @@
-// A log reader that stops reading (a full stdout pipe) never stalls the service, nor SIGTERM.
+// A log reader that stops reading (a full stdout pipe) never stalls the service, nor SIGTERM; what it missed is reported in the log format.
 import { afterAll, expect, test } from "bun:test";
 import { killAll, serverCommand, spawnTracked } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-/** The server is the wrapper's child, which killAll does not reach: a stalled one is killed here. */
-let serverPid = 0;
+/** The servers are the wrapper's children, which killAll does not reach: a stalled one is killed here. */
+const serverPids: number[] = [];
 afterAll(async () => {
-  if (serverPid) {
+  for (const pid of serverPids) {
     try {
-      process.kill(serverPid, "SIGKILL");
+      process.kill(pid, "SIGKILL");
     } catch {
       // already gone: the usual case
     }
@@ -34,12 +34,53 @@ print("exit", server.wait(), flush=True)
 test("with stdout unread, 3,000 logged connections are all served and SIGTERM still exits 0", async () => {
   const { stdout } = spawnTracked(["python3", "-c", STALLING_READER, ...serverCommand(["--host", "127.0.0.1", "--port", "0"])]);
   const port = Number((await stdout.waitFor(/^listening on port \d+$/)).split(" ").pop());
-  const pid = (serverPid = Number(await stdout.waitFor(/^\d+$/)));
+  const pid = Number(await stdout.waitFor(/^\d+$/));
+  serverPids.push(pid);
   // ~40 bytes a line: 3,000 lines are more than the pipe (64 KiB) and the console buffer (64 KiB) hold together.
   for (let round = 0; round < 30; round++) {
     const replies = await Promise.all(Array.from({ length: 100 }, () => tcpTime(port)));
-    for (const reply of replies) expect(Math.abs(unixSecondsOf(reply.bytes) - Date.now() / 1000)).toBeLessThanOrEqual(2);
+    for (const reply of replies) expectNearNow(unixSecondsOf(reply.bytes));
   }
   process.kill(pid, "SIGTERM");
   expect(await stdout.waitFor(/^exit /)).toBe("exit 0");
+});
+
+/** As STALLING_READER, but on SIGUSR1 it reads again and passes on every line; the server's stderr is passed through. */
+const RESUMING_READER = `
+import os, signal, subprocess, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+r, w = os.pipe()
+server = subprocess.Popen(sys.argv[1:], stdout=w, preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1}))
+os.close(w)
+reader = os.fdopen(r)
+print(reader.readline().strip(), flush=True)
+print(server.pid, flush=True)
+signal.sigwait({signal.SIGUSR1})
+for line in reader:
+    print(line, end="", flush=True)
+print("exit", server.wait(), flush=True)
+`;
+
+test("--log json with a stalled reader: every line parses, and logged plus dropped is every connection", async () => {
+  const wrapper = spawnTracked(["python3", "-c", RESUMING_READER, ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"])]);
+  const { port } = JSON.parse(await wrapper.stdout.waitFor(/"event":"listening"/));
+  const pid = Number(await wrapper.stdout.waitFor(/^\d+$/));
+  serverPids.push(pid);
+  const connections = 3000; // ~110 bytes a JSON line: far more than the pipe and the buffer hold
+  for (let round = 0; round < connections / 100; round++) await Promise.all(Array.from({ length: 100 }, () => tcpTime(port)));
+  process.kill(wrapper.proc.pid, "SIGUSR1"); // the reader reads again
+  const dropNotice = JSON.parse(await wrapper.stderr.waitFor(/log lines dropped/));
+  process.kill(pid, "SIGTERM");
+  expect(await wrapper.stdout.waitFor(/^exit /)).toBe("exit 0");
+  await wrapper.stderr.ended();
+
+  const eventLines = wrapper.stdout.all.filter((line) => !/^(\d+|exit \d+)$/.test(line));
+  const events = eventLines.map((line) => JSON.parse(line));
+  const notices = wrapper.stderr.all.filter((line) => line !== "").map((line) => JSON.parse(line));
+  const dropped = Number(/^(\d+) log lines dropped/.exec(dropNotice.message)?.[1]);
+  expect(dropped).toBeGreaterThan(0);
+  expect(events.filter((event) => event.event === "connection").length + dropped).toBe(connections);
+  const counters = notices.find((notice) => notice.message?.startsWith("counters:"));
+  expect(counters.message).toContain(`log_lines_dropped=${dropped}`);
+  expect(counters.message).toContain(`served_tcp=${connections}`);
 });

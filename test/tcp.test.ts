@@ -1,7 +1,7 @@
 // The TCP service end to end: a spawned server on loopback port 0, answered by node:net clients.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -30,7 +30,7 @@ describe("TCP time service", () => {
     const now = Date.now() / 1000;
     for (const reply of replies) {
       expect(reply.close).toBe("end");
-      expect(Math.abs(unixSecondsOf(reply.bytes) - now)).toBeLessThanOrEqual(2);
+      expectNearNow(unixSecondsOf(reply.bytes));
     }
   });
 

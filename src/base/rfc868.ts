@@ -4,6 +4,9 @@
 export const SECONDS_1900_TO_1970 = 2208988800;
 const TWO_POW_32 = 2 ** 32;
 
+/** RFC 868 is served over both: a TCP connection, or a UDP datagram. */
+export type Transport = "tcp" | "udp";
+
 /** Milliseconds since 1970-01-01T00:00:00Z, like Date.now (injectable for tests). */
 export type Clock = () => number;
 

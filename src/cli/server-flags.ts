@@ -1,6 +1,7 @@
 // Command-line flags: one declarative table, strict validation, a UsageError with one clear line.
 import { parseIp } from "../../native/index.ts";
-import { DEFAULTS, type TimeServerOptions } from "../time-server.ts";
+import { LISTEN_DEFAULTS } from "../core/listeners.ts";
+import type { TimeServerOptions } from "../time-server.ts";
 import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag } from "./flags.ts";
 import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
 import type { PrivilegeOptions } from "../ops/privileges.ts";
@@ -20,9 +21,9 @@ export function parseHost(text: string): string {
 }
 
 const FLAGS: Flag<CliOptions>[] = [
-  { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
-  { name: "port", value: "N", help: `port for the service (default ${DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
-  { name: "backlog", value: "N", help: `listen() backlog (default ${DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
+  { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${LISTEN_DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
+  { name: "port", value: "N", help: `port for the service (default ${LISTEN_DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
+  { name: "backlog", value: "N", help: `listen() backlog (default ${LISTEN_DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
   { name: "tcp", help: "serve TCP (default)", apply: (o) => void (o.tcp = true) },
   { name: "no-tcp", help: "do not serve TCP", apply: (o) => void (o.tcp = false) },
   { name: "udp", help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },
@@ -44,8 +45,8 @@ export function usage(): string {
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options = parseFlags<CliOptions>(argv, FLAGS, { hosts: [], help: false, version: false });
-  if (options.hosts.length === 0) options.hosts = [...DEFAULTS.hosts];
-  if ((options.tcp ?? DEFAULTS.tcp) === false && (options.udp ?? DEFAULTS.udp) === false) {
+  if (options.hosts.length === 0) options.hosts = [...LISTEN_DEFAULTS.hosts];
+  if ((options.tcp ?? LISTEN_DEFAULTS.tcp) === false && (options.udp ?? LISTEN_DEFAULTS.udp) === false) {
     throw new UsageError("--no-tcp without --udp leaves nothing to serve");
   }
   if (options.group !== undefined && options.user === undefined) throw new UsageError("--group needs --user");

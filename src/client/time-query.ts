@@ -13,7 +13,7 @@ import {
   sendBytes,
   startConnect,
 } from "../../native/index.ts";
-import type { Transport } from "../core/listeners.ts";
+import type { Transport } from "../base/rfc868.ts";
 import { readTimestamp } from "../base/rfc868.ts";
 
 export interface TimeQuery {

@@ -3,7 +3,7 @@
 export class Counters {
   readonly counts = new Map<string, number>();
 
-  /** Count `n` events of `kind` (a batch is counted in one step); true the first time, so the caller logs a kind once and counts the rest. */
+  /** Count `n` (default one) events of `kind`; true the first time, so the caller logs a kind once and counts the rest. */
   add(kind: string, n = 1): boolean {
     const seen = this.counts.get(kind) ?? 0;
     this.counts.set(kind, seen + n);

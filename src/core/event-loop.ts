@@ -45,9 +45,16 @@ export class EventLoop {
     return key;
   }
 
-  unregister(fd: number): void {
+  /** The key registered for `fd`; throws for an fd that is not registered, as selectors' get_key does. */
+  getKey(fd: number): SelectorKey {
     const key = this.#keys.find((k) => k.fd === fd);
-    if (!key) return;
+    if (!key) throw new Error(`fd ${fd} is not registered`);
+    return key;
+  }
+
+  /** Stop watching `fd` (the caller closes it). Throws for an fd that is not registered. */
+  unregister(fd: number): void {
+    const key = this.getKey(fd);
     if (key.pausedUntil !== 0) this.#paused--;
     // A new array, so a tick that is dispatching over the old one is not disturbed.
     this.#keys = this.#keys.filter((k) => k !== key);
@@ -55,10 +62,9 @@ export class EventLoop {
     this.#nfds = Math.max(0, ...this.#keys.map((k) => k.fd + 1));
   }
 
-  /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. */
+  /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. Throws for an unknown fd. */
   pause(fd: number, ms: number): void {
-    const key = this.#keys.find((k) => k.fd === fd);
-    if (!key) return;
+    const key = this.getKey(fd);
     if (key.pausedUntil === 0) this.#paused++;
     key.pausedUntil = performance.now() + ms;
     this.#master.delete(fd);
@@ -82,7 +88,13 @@ export class EventLoop {
     return timeout;
   }
 
-  /** One iteration: wait up to the timeout, then call the handler of every readable fd. Returns how many. */
+  /**
+   * One iteration, as Redis's aeProcessEvents: flush (beforeSleep), resume paused fds that are due,
+   * then block in select() for up to IDLE_TIMEOUT_MS (less when a paused fd is due back sooner), then
+   * call the handler of every readable fd, in registration order. A timeout of the full idle length
+   * with no events calls onIdle. Blocks; never yields to Bun's event loop (run() does that).
+   * Returns the number of ready fds: 0 on a timeout or when a signal interrupted select() (EINTR).
+   */
   tick(): number {
     this.hooks.beforeSleep?.();
     const timeout = this.#armTimeout();

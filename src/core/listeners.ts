@@ -13,8 +13,24 @@ import {
   socketName,
   type SocketAddress,
 } from "../../native/index.ts";
+import type { Transport } from "../base/rfc868.ts";
+import { StartupError } from "../base/startup-error.ts";
 
-export type Transport = "tcp" | "udp";
+/** Where and how to listen; unset fields take LISTEN_DEFAULTS. */
+export interface ListenOptions {
+  /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */
+  hosts?: string[];
+  /** Default 8037; 0 picks a free port. */
+  port?: number;
+  /** listen() backlog; default 1024. */
+  backlog?: number;
+  /** Serve TCP (default true). */
+  tcp?: boolean;
+  /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
+  udp?: boolean;
+}
+
+export const LISTEN_DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
 
 export interface Listener {
   readonly transport: Transport;
@@ -24,7 +40,7 @@ export interface Listener {
 }
 
 /** Setup failed after the socket existed; carries which address, for a one-line message. */
-export class ListenError extends Error {
+export class ListenError extends StartupError {
   constructor(readonly transport: Transport, readonly host: string, readonly port: number, cause: Error) {
     super(`cannot listen on ${transport} ${host.includes(":") ? `[${host}]` : host} port ${port}: ${cause.message}`, { cause });
   }
@@ -44,9 +60,9 @@ export function openListener(transport: Transport, host: string, port: number, b
   }
   try {
     // The server closes first, so its port collects TIME_WAIT: without this a restart fails for a minute.
-    if (transport === "tcp") setSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR, 1);
+    if (transport === "tcp") setSocketOption(fd, "SO_REUSEADDR", 1);
     // "::" serves IPv4 too (dual stack); a specific IPv6 address is IPv6 only either way.
-    if (ip.family === "IPv6") setSocketOption(fd, LINUX.IPPROTO_IPV6, LINUX.IPV6_V6ONLY, 0);
+    if (ip.family === "IPv6") setSocketOption(fd, "IPV6_V6ONLY", 0);
     bindSocket(fd, encodeSockaddr({ address: host, port }));
     if (transport === "tcp") listenOn(fd, backlog);
     if (fd >= FD_SETSIZE) {
@@ -87,4 +103,18 @@ export function openListeners(hosts: readonly string[], transports: readonly Tra
 
 export function closeListeners(listeners: readonly Listener[]): void {
   for (const listener of listeners) closeFd(listener.fd);
+}
+
+function transportsOf(options: ListenOptions): Transport[] {
+  const transports: Transport[] = [];
+  if (options.tcp ?? LISTEN_DEFAULTS.tcp) transports.push("tcp");
+  if (options.udp ?? LISTEN_DEFAULTS.udp) transports.push("udp");
+  if (transports.length === 0) throw new RangeError("at least one of TCP and UDP must be served");
+  return transports;
+}
+
+/** Bind every socket the options ask for (hosts x transports, on one port). */
+export function openConfiguredListeners(options: ListenOptions): Listener[] {
+  const { hosts, port, backlog } = LISTEN_DEFAULTS;
+  return openListeners(options.hosts ?? hosts, transportsOf(options), options.port ?? port, options.backlog ?? backlog);
 }

@@ -1,6 +1,7 @@
-// What every service handler shares: the loop, the log, the counters, admission (with the guarded clock), and how a client's failure is handled.
+// What every service handler shares: the loop, the log, the counters, admission, the guarded clock, and how a client's failure is handled.
 import { errnoCode } from "../../native/index.ts";
 import type { Admission } from "../policy/admission.ts";
+import type { ClockGuard } from "../policy/clock-guard.ts";
 import type { Counters } from "./counters.ts";
 import type { EventLoop } from "./event-loop.ts";
 import type { Log } from "../logging/log.ts";
@@ -10,8 +11,10 @@ export class ServiceContext {
     readonly loop: EventLoop,
     readonly log: Log,
     readonly counters: Counters,
-    /** Which requests are served, and the guarded clock that stamps them. */
+    /** Which sources are served. */
     readonly admission: Admission,
+    /** Writes the stamp, or refuses while the clock cannot be trusted. */
+    readonly clock: ClockGuard,
   ) {}
 
   /**

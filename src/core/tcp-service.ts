@@ -23,16 +23,16 @@ const RETRY_ACCEPT = new Set(["ECONNABORTED", "EPROTO", "EINTR", "ENETDOWN", "EN
 const BACK_OFF = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
-  const { loop, log, counters, admission } = context;
-  const admit = admission.admitFor(listener);
+  const { loop, log, counters, admission, clock } = context;
+  const admit = admission.admitFor(listener.transport, listener.local.port);
   const peer = new SockaddrStorage();
   const stamp = new Uint8Array(new ArrayBuffer(4));
 
   function serve(fd: number): void {
     try {
       if (admit !== null && !admit(peer)) return; // refused: closed below without a byte
-      if (log.events) log.connection(peer);
-      if (!admission.clock.stamp(stamp)) {
+      if (log.eventLines) log.connection(peer);
+      if (!clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
         return;
       }
@@ -52,7 +52,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
     for (let i = 0; i < ACCEPT_BATCH; i++) {
       let fd: number | null;
       try {
-        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.events || admit ? peer : null);
+        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.eventLines || admit ? peer : null);
       } catch (error) {
         const code = errnoCode(error);
         if (code && RETRY_ACCEPT.has(code)) {

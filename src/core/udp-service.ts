@@ -7,8 +7,8 @@ import type { ServiceContext } from "./service-context.ts";
 export const RECEIVE_BATCH = 64;
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
-  const { log, counters, admission } = context;
-  const admit = admission.admitFor(listener);
+  const { log, counters, admission, clock } = context;
+  const admit = admission.admitFor(listener.transport, listener.local.port);
   // Owns every buffer its structs point to; held by this closure for as long as the listener is served.
   const batch = new DatagramBatch(RECEIVE_BATCH);
 
@@ -18,8 +18,8 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
     for (let i = 0; i < received; i++) {
       const peer = batch.peers[i]!;
       if (admit !== null && !admit(peer)) continue; // refused: drained, and no reply
-      if (log.events) log.datagram(peer);
-      stamped ??= admission.clock.stamp(batch.reply);
+      if (log.eventLines) log.datagram(peer);
+      stamped ??= clock.stamp(batch.reply);
       if (stamped) batch.queueReply(i);
       else counters.add("refused_udp_clock"); // no time rather than a wrong one
     }

@@ -1,6 +1,6 @@
 // The --log json format: one JSON object per event, with an ISO-8601 UTC time and the peer's address and port, for a log collector.
 import type { SocketAddress } from "../../native/index.ts";
-import type { LogFormat } from "./log.ts";
+import type { LogFormat } from "./log-format.ts";
 
 /** One event as a line; `time` first, so lines sort and scan by time. */
 function line(now: () => number, event: string, fields: Record<string, string | number>): string {

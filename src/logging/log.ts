@@ -1,83 +1,47 @@
-// The server's console lines: which events are written and where; the Python original's words by default, JSON with --log json.
-import { LINUX, type SockaddrStorage, type SocketAddress } from "../../native/index.ts";
-import { Console } from "./output-buffer.ts";
+// The server's log: which events are written, in which format, to which output; dropped lines reported through the format.
+import type { SockaddrStorage, SocketAddress } from "../../native/index.ts";
 import { jsonFormat } from "./json-format.ts";
-
-/** Python's repr of a socket address: ('127.0.0.1', 1469) or ('::1', 5353, 0, 0). */
-export function pythonAddressRepr(peer: SocketAddress): string {
-  return peer.family === "IPv4"
-    ? `('${peer.address}', ${peer.port})`
-    : `('${peer.address}', ${peer.port}, ${peer.flowinfo}, ${peer.scopeId})`;
-}
-
-const ascii = (text: string) => new TextEncoder().encode(text);
-const CONNECTION_FROM = ascii("connection from ('");
-const DATAGRAM_FROM = ascii("datagram from ('");
-
-/**
- * `<prefix>127.0.0.1', 1469)` written straight from sockaddr_in bytes, the same line the seed
- * format gives but with no object or string made per request. False for any other family.
- */
-function writeIpv4PeerLine(out: Console, prefix: Uint8Array, sockaddr: Uint8Array): boolean {
-  if ((sockaddr[0]! | (sockaddr[1]! << 8)) !== LINUX.AF_INET) return false;
-  if (!out.reserve(prefix.byteLength + 32)) return true; // dropped and counted: the reader is stalled
-  out.appendBytes(prefix);
-  for (let i = LINUX.offsetof_sockaddr_in_sin_addr; i < LINUX.offsetof_sockaddr_in_sin_addr + 4; i++) {
-    if (i > LINUX.offsetof_sockaddr_in_sin_addr) out.appendByte(0x2e); // "."
-    out.appendDecimal(sockaddr[i]!);
-  }
-  out.appendByte(0x27); // "'"
-  out.appendByte(0x2c); // ","
-  out.appendByte(0x20); // " "
-  out.appendDecimal((sockaddr[2]! << 8) | sockaddr[3]!); // sin_port, big-endian
-  out.appendByte(0x29); // ")"
-  out.appendByte(0x0a);
-  return true;
-}
-
-/** How each event becomes one line; Log decides which events are written and where. */
-export interface LogFormat {
-  /** Optional fast path for the per-request lines: write one straight into `out`; false to use the string form. */
-  peerLine?(out: Console, event: "connection" | "datagram", sockaddr: Uint8Array): boolean;
-  listening(port: number): string;
-  /** null: this format leaves the idle heartbeat out. */
-  idle(): string | null;
-  connection(peer: SocketAddress): string;
-  datagram(peer: SocketAddress): string;
-  refused(transport: string, peer: SocketAddress, reason: string): string;
-  notice(text: string): string;
-}
-
-/** The default: the Python original's words and tuples. */
-export const seedFormat: LogFormat = {
-  peerLine: (out, event, sockaddr) => writeIpv4PeerLine(out, event === "connection" ? CONNECTION_FROM : DATAGRAM_FROM, sockaddr),
-  listening: (port) => `listening on port ${port}`,
-  idle: () => "still waiting",
-  connection: (peer) => `connection from ${pythonAddressRepr(peer)}`,
-  datagram: (peer) => `datagram from ${pythonAddressRepr(peer)}`,
-  refused: (transport, peer, reason) => `refused ${transport} from ${pythonAddressRepr(peer)}: ${reason}`,
-  notice: (text) => `rfc868: ${text}`,
-};
+import type { LogFormat } from "./log-format.ts";
+import { OutputBuffer } from "./output-buffer.ts";
+import { seedFormat } from "./seed-format.ts";
 
 /** The formats `--log` names. */
 export const LOG_FORMATS = { seed: seedFormat, json: jsonFormat() } as const;
 export type LogFormatName = keyof typeof LOG_FORMATS;
 
+export interface LogOptions {
+  /** Event lines (listening, still waiting, connection from, refused); default stdout. */
+  out?: OutputBuffer;
+  /** Notices for the operator; default stderr. */
+  err?: OutputBuffer;
+  /** false turns the per-event lines (still waiting, connection from) off; default true. */
+  eventLines?: boolean;
+  format?: LogFormat;
+  /** Told how many lines a stalled reader cost, once it reads again (the server counts them). */
+  onDropped?: (lines: number) => void;
+}
+
 export class Log {
-  constructor(
-    readonly out: Console = new Console(1),
-    readonly err: Console = new Console(2),
-    /** false turns the per-event lines (still waiting, connection from) off. */
-    readonly events = true,
-    readonly format: LogFormat = seedFormat,
-  ) {}
+  readonly out: OutputBuffer;
+  readonly err: OutputBuffer;
+  readonly eventLines: boolean;
+  readonly format: LogFormat;
+  readonly #onDropped: ((lines: number) => void) | undefined;
+
+  constructor(options: LogOptions = {}) {
+    this.out = options.out ?? new OutputBuffer(1);
+    this.err = options.err ?? new OutputBuffer(2);
+    this.eventLines = options.eventLines ?? true;
+    this.format = options.format ?? seedFormat;
+    this.#onDropped = options.onDropped;
+  }
 
   listening(port: number): void {
     this.out.line(this.format.listening(port));
   }
 
   idle(): void {
-    const line = this.events ? this.format.idle() : null;
+    const line = this.eventLines ? this.format.idle() : null;
     if (line !== null) this.out.line(line);
   }
 
@@ -100,8 +64,18 @@ export class Log {
     this.err.line(this.format.notice(text));
   }
 
+  /** Write out what the outputs take now; then report, in this format, lines a stalled reader cost. */
   flush(): void {
     this.out.flush();
     this.err.flush();
+    this.#reportDropped(this.out, "output");
+    this.#reportDropped(this.err, "notice output");
+  }
+
+  #reportDropped(output: OutputBuffer, name: string): void {
+    const dropped = output.takeDropped();
+    if (dropped === 0) return;
+    this.#onDropped?.(dropped);
+    this.notice(`${dropped} log lines dropped while the ${name} (fd ${output.fd}) was not being read`);
   }
 }

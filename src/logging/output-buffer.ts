@@ -1,4 +1,4 @@
-// Buffered console output: lines collect in one fixed byte buffer and go out once per loop iteration, never blocking.
+// Buffered output to one fd: lines collect in one fixed byte buffer and go out once per loop iteration, never blocking.
 import { isWritableNow, writeAll } from "../../native/index.ts";
 
 /** Lines held between flushes; a fuller buffer is written out early. Fixed, so logging grows no heap. */
@@ -8,11 +8,11 @@ const CHUNK_BYTES = 4096; // PIPE_BUF on Linux
 const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
 
-export class Console {
+export class OutputBuffer {
   readonly #buffer = new Uint8Array(new ArrayBuffer(CONSOLE_BUFFER_BYTES));
   #length = 0;
   #broken = false;
-  /** Lines dropped while the reader was not reading and the buffer was full; reported once it reads again. */
+  /** Lines dropped while the reader was not reading and the buffer was full; the log reports them (Log.flush). */
   #dropped = 0;
 
   constructor(readonly fd: number) {}
@@ -78,11 +78,17 @@ export class Console {
     }
     this.#buffer.copyWithin(0, written, this.#length);
     this.#length -= written;
-    if (this.#length === 0 && this.#dropped > 0) {
-      const dropped = this.#dropped;
-      this.#dropped = 0;
-      this.line(`rfc868: ${dropped} log lines dropped while this output was not being read`);
-    }
+  }
+
+  /**
+   * The lines dropped since the last call, once the reader has caught up (the buffer is empty), else 0:
+   * reported while the reader is still stalled, the report would only be dropped too.
+   */
+  takeDropped(): number {
+    if (this.#length > 0 || this.#dropped === 0) return 0;
+    const dropped = this.#dropped;
+    this.#dropped = 0;
+    return dropped;
   }
 
   #write(bytes: Uint8Array): void {

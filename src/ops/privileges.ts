@@ -25,7 +25,7 @@ export function applyPrivilegePolicy(ports: readonly number[], options: Privileg
 }
 
 /** Run a lookup, turning a failure of NSS itself (not "no such name") into one line. */
-function lookUp<Entry>(kind: string, name: string, lookup: (name: string) => Entry | null): Entry {
+function requireEntry<Entry>(kind: string, name: string, lookup: (name: string) => Entry | null): Entry {
   let entry: Entry | null;
   try {
     entry = lookup(name);
@@ -38,8 +38,8 @@ function lookUp<Entry>(kind: string, name: string, lookup: (name: string) => Ent
 
 /** Become `userName` (and `groupName`, else the user's primary group) with no supplementary groups, then prove it. */
 export function dropPrivileges(userName: string, groupName?: string): void {
-  const user = lookUp("user", userName, lookupUser);
-  const gid = groupName === undefined ? user.gid : lookUp("group", groupName, lookupGroup).gid;
+  const user = requireEntry("user", userName, lookupUser);
+  const gid = groupName === undefined ? user.gid : requireEntry("group", groupName, lookupGroup).gid;
   if (user.uid === 0) throw new StartupError(`--user ${userName} is root, which drops nothing (--allow-root runs as root)`);
   try {
     switchIds(user.uid, gid);

@@ -8,7 +8,8 @@ import {
   socketName,
   unsetEnvironment,
 } from "../../native/index.ts";
-import type { Listener, Transport } from "../core/listeners.ts";
+import type { Transport } from "../base/rfc868.ts";
+import type { Listener } from "../core/listeners.ts";
 import { StartupError } from "../base/startup-error.ts";
 
 /** SD_LISTEN_FDS_START: the first passed fd; the rest follow without gaps. */
@@ -50,13 +51,13 @@ export function listenFdCount(env: Environment = processEnvironment, pid = proce
 }
 
 function transportOf(fd: number): Transport {
-  const domain = getSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_DOMAIN);
+  const domain = getSocketOption(fd, "SO_DOMAIN");
   if (domain !== LINUX.AF_INET && domain !== LINUX.AF_INET6) throw new Error(`not an IPv4 or IPv6 socket (address family ${domain})`);
-  const type = getSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_TYPE);
+  const type = getSocketOption(fd, "SO_TYPE");
   if (type === LINUX.SOCK_DGRAM) return "udp";
   if (type !== LINUX.SOCK_STREAM) throw new Error(`neither a stream nor a datagram socket (type ${type})`);
   // Accept=yes would pass one connection instead of the listener; this server accepts by itself.
-  if (getSocketOption(fd, LINUX.SOL_SOCKET, LINUX.SO_ACCEPTCONN) !== 1) throw new Error("a TCP socket that is not listening (the socket unit needs Accept=no)");
+  if (getSocketOption(fd, "SO_ACCEPTCONN") !== 1) throw new Error("a TCP socket that is not listening (the socket unit needs Accept=no)");
   return "tcp";
 }
 

@@ -1,6 +1,6 @@
 // --allow / --deny: deny wins; when any --allow is given, only allowed sources are served.
 import { anyContains, parseCidr, type Cidr } from "./cidr.ts";
-import { ipv4Offset } from "../../native/source-address.ts";
+import { ipv4Offset } from "../../native/index.ts";
 
 /** A refusal reason (counted as refused_<transport>_<reason>), or null to go on. */
 export type SourceCheck = (sockaddr: Uint8Array) => string | null;

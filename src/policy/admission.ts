@@ -1,15 +1,11 @@
-// Which requests are served: the access lists, the UDP guard, the rate limits and the clock guard, built once from the options.
-import { readKernelClock, type SockaddrStorage } from "../../native/index.ts";
-import { accessCheck, type SourceCheck } from "./access-policy.ts";
-import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, kernelClockSynchronised } from "./clock-guard.ts";
-import type { Counters } from "../core/counters.ts";
-import type { Listener } from "../core/listeners.ts";
+// Which sources are served: the access lists, the UDP guard and the rate limits, built once from the options.
+import type { SockaddrStorage } from "../../native/index.ts";
+import type { Transport } from "../base/rfc868.ts";
 import type { Log } from "../logging/log.ts";
+import { accessCheck, type SourceCheck } from "./access-policy.ts";
 import { rateCheck } from "./rate-limit.ts";
-import { Refusals } from "./refusals.ts";
+import { Refusals, type RefusalCounter } from "./refusals.ts";
 import { oneSecondOf } from "./token-bucket.ts";
-import type { Clock } from "../base/rfc868.ts";
-import { StartupError } from "../base/startup-error.ts";
 import { DEFAULT_GUARD_PORTS, checkGuardPorts, udpGuardCheck } from "./udp-guard.ts";
 
 /** Every hardening knob; all optional. Unset, only the UDP guard and the 2024 clock floor apply. */
@@ -38,10 +34,8 @@ export interface HardeningOptions {
 export type Admit = (peer: SockaddrStorage) => boolean;
 
 export interface Admission {
-  /** The check for a listener's requests, or null when none applies: the hot path then reads no address at all. */
-  admitFor(listener: Listener): Admit | null;
-  /** Writes the stamp, or refuses while the clock cannot be trusted. */
-  readonly clock: ClockGuard;
+  /** The check for the requests of a socket on `localPort`, or null when none applies: the hot path then reads no address at all. */
+  admitFor(transport: Transport, localPort: number): Admit | null;
 }
 
 function admitThrough(transport: string, checks: readonly SourceCheck[], refusals: Refusals): Admit {
@@ -57,33 +51,19 @@ function admitThrough(transport: string, checks: readonly SourceCheck[], refusal
   };
 }
 
-/** Build the checks once; a bad CIDR or rate throws RangeError, an unreadable kernel clock StartupError. */
-export function buildAdmission(options: HardeningOptions, log: Log, counters: Counters, clock: Clock): Admission {
+/** Build the checks once; a bad CIDR, rate or guard port throws RangeError. */
+export function buildAdmission(options: HardeningOptions, log: Log, counters: RefusalCounter): Admission {
   const access = accessCheck(options.allow ?? [], options.deny ?? []);
   checkGuardPorts(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS); // used per listener later, checked now
   const perSource = options.rate === undefined ? undefined : { perSecond: options.rate, burst: options.burst ?? oneSecondOf(options.rate) };
   const rate = rateCheck({ perSource, globalPerSecond: options.globalRate });
-  if (options.requireSync) {
-    try {
-      readKernelClock(); // fail at start-up, not by refusing every request later
-    } catch (error) {
-      throw new StartupError(`--require-sync: cannot read the kernel clock state: ${(error as Error).message}`);
-    }
-  }
   const refusals = new Refusals(log, counters);
   return {
-    clock: new ClockGuard({
-      clock,
-      floorMs: options.clockFloorMs ?? DEFAULT_CLOCK_FLOOR_MS,
-      isSynchronised: options.requireSync ? kernelClockSynchronised : null,
-      onChange: (problem) =>
-        log.notice(problem ? `${problem}: sending no time until that changes (refusals are counted)` : "the clock is trusted again: serving"),
-    }),
-    admitFor(listener) {
-      const guard = listener.transport === "udp" && options.udpGuard !== false ? udpGuardCheck(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS, listener.local.port) : null;
+    admitFor(transport, localPort) {
+      const guard = transport === "udp" && options.udpGuard !== false ? udpGuardCheck(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS, localPort) : null;
       // Cheapest first, and the rate check last: only a request that would be served spends a token.
       const checks = [guard, access, rate].filter((check): check is SourceCheck => check !== null);
-      return checks.length === 0 ? null : admitThrough(listener.transport, checks, refusals);
+      return checks.length === 0 ? null : admitThrough(transport, checks, refusals);
     },
   };
 }

@@ -1,6 +1,5 @@
 // CIDR blocks (192.0.2.0/24, 2001:db8::/32), parsed once through inet_pton and matched against raw sockaddr bytes.
-import { parseIp } from "../../native/index.ts";
-import { IPV6_OFFSET, ipv4At } from "../../native/source-address.ts";
+import { IPV6_OFFSET, ipv4At, parseIp } from "../../native/index.ts";
 
 export interface Cidr {
   /** As given, for messages. */

@@ -1,6 +1,8 @@
 // Never a wrong time: RFC 868 says a server that cannot tell the time sends nothing, so an implausible clock sends nothing.
 import { isUnsynchronised, readKernelClock } from "../../native/index.ts";
 import { writeTimestamp, type Clock } from "../base/rfc868.ts";
+import { StartupError } from "../base/startup-error.ts";
+import type { Log } from "../logging/log.ts";
 import type { MonotonicClock } from "./token-bucket.ts";
 
 /** The default --clock-floor: a clock that reads earlier than this has lost the time (a dead RTC reads 1970 or 2000). */
@@ -73,4 +75,21 @@ export class ClockGuard {
           : null,
     );
   }
+}
+
+/** The guard the options ask for, telling the log when the time stops and starts being sent. */
+export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: boolean }, log: Log, clock: Clock): ClockGuard {
+  if (options.requireSync) {
+    try {
+      readKernelClock(); // fail at start-up, not by refusing every request later
+    } catch (error) {
+      throw new StartupError(`--require-sync: cannot read the kernel clock state: ${(error as Error).message}`);
+    }
+  }
+  return new ClockGuard({
+    clock,
+    floorMs: options.clockFloorMs ?? DEFAULT_CLOCK_FLOOR_MS,
+    isSynchronised: options.requireSync ? kernelClockSynchronised : null,
+    onChange: (problem) => log.notice(problem ? `${problem}: sending no time until that changes (refusals are counted)` : "the clock is trusted again: serving"),
+  });
 }

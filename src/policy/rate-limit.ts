@@ -1,6 +1,6 @@
 // Rate limits: a token bucket per source address in a fixed-size table, then one global bucket. Excess is refused, never the service.
 import type { SourceCheck } from "./access-policy.ts";
-import { IPV6_OFFSET, ipv4At, ipv4Offset } from "../../native/source-address.ts";
+import { IPV6_OFFSET, ipv4At, ipv4Offset } from "../../native/index.ts";
 import { TokenBucket, checkBucket, oneSecondOf, type MonotonicClock } from "./token-bucket.ts";
 
 /** Sources remembered at once: about 2 MB at most, however many addresses a flood spoofs. */

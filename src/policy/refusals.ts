@@ -1,6 +1,5 @@
 // Refused requests: every one counted by kind, only the first few a second logged, so a flood of refusals is no flood of lines.
 import type { SockaddrStorage } from "../../native/index.ts";
-import type { Counters } from "../core/counters.ts";
 import type { Log } from "../logging/log.ts";
 import { TokenBucket, type MonotonicClock } from "./token-bucket.ts";
 
@@ -17,13 +16,18 @@ const REASONS: Record<string, string> = {
   global_rate: "over --global-rate",
 };
 
+/** Where refusals are counted (the server's Counters): one call per refusal, by kind. */
+export interface RefusalCounter {
+  add(kind: string): boolean;
+}
+
 export class Refusals {
   readonly #lines: TokenBucket;
   #toldSuppressed = false;
 
   constructor(
     readonly log: Log,
-    readonly counters: Counters,
+    readonly counters: RefusalCounter,
     now?: MonotonicClock,
   ) {
     this.#lines = new TokenBucket(REFUSAL_LINES_PER_SECOND, REFUSAL_LINES_PER_SECOND, now);

@@ -1,6 +1,6 @@
 // The UDP loop and reflection guard: no reply to small-service ports, to our own port, or to sources no real client has.
 import type { SourceCheck } from "./access-policy.ts";
-import { IPV6_OFFSET, ipv4At, ipv4Offset, sourcePort } from "../../native/source-address.ts";
+import { IPV6_OFFSET, ipv4At, ipv4Offset, sourcePort } from "../../native/index.ts";
 
 /**
  * Two UDP small services answering each other loop forever (CERT CA-1996-01): echo 7, discard 9,

@@ -1,6 +1,7 @@
 // Independent time clients over node:net and node:dgram, and the RFC 868 value a reply should carry.
 import net from "node:net";
 import dgram from "node:dgram";
+import { expect } from "bun:test";
 
 export const SECONDS_1900_TO_1970 = 2208988800;
 
@@ -48,4 +49,21 @@ export function unixSecondsOf(reply: Buffer, nowMs = Date.now()): number {
   const value = reply.readUInt32BE(0);
   const era = Math.round((nowMs / 1000 + SECONDS_1900_TO_1970 - value) / 2 ** 32);
   return value + era * 2 ** 32 - SECONDS_1900_TO_1970;
+}
+
+/** The agreement every test asks of a served time: within 2 s of the local clock (the protocol counts whole seconds). */
+export function expectNearNow(unixSeconds: number): void {
+  expect(Math.abs(unixSeconds - Date.now() / 1000)).toBeLessThanOrEqual(2);
+}
+
+/**
+ * One TCP query from `source`: true when served (4 bytes of the current time), false when refused
+ * (closed with a FIN and no byte). Anything else (a reset, a short reply) fails the test.
+ */
+export async function tcpServed(port: number, source = "127.0.0.1", host = "127.0.0.1"): Promise<boolean> {
+  const reply = await tcpTime(port, host, 10_000, source);
+  expect(reply.close).toBe("end");
+  if (reply.bytes.length === 0) return false;
+  expectNearNow(unixSecondsOf(reply.bytes));
+  return true;
 }

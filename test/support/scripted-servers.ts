@@ -1,9 +1,14 @@
-// Misbehaving time servers on node:net and node:dgram, for the client's tests: wrong sizes, silence, no close.
+// Misbehaving time servers on node:net and node:dgram, for the client's and the load generator's tests: wrong sizes, silence, no close.
 import net from "node:net";
 import dgram from "node:dgram";
 
-/** What a scripted server does with each request: send these bytes (and then close, for TCP), or "silent": nothing. */
-export type Script = { send: Buffer; close: boolean } | "silent";
+/**
+ * What a scripted server does with each request: send these bytes (made afresh per request when a
+ * function; `times` datagrams for UDP, default 1), then close (TCP) or not; or "silent": nothing.
+ */
+export type Script = { send: Buffer | (() => Buffer); close: boolean; times?: number } | "silent";
+
+const bytesOf = (send: Buffer | (() => Buffer)) => (typeof send === "function" ? send() : send);
 
 export interface ScriptedServer {
   port: number;
@@ -17,7 +22,7 @@ export async function scriptedTcpServer(script: Script): Promise<ScriptedServer>
     socket.on("error", () => {});
     held.push(socket);
     if (script === "silent") return;
-    socket.write(script.send);
+    socket.write(bytesOf(script.send));
     if (script.close) socket.end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -33,8 +38,12 @@ export async function scriptedTcpServer(script: Script): Promise<ScriptedServer>
 /** A UDP server on 127.0.0.1 that answers every datagram with `script.send` (or never). */
 export async function scriptedUdpServer(script: Script): Promise<ScriptedServer> {
   const socket = dgram.createSocket("udp4");
+  // A reply sent after the client closed its socket comes back as ICMP port unreachable, which
+  // node:dgram reports as an 'error' event: expected of clients that give up, not a failure.
+  socket.on("error", () => undefined);
   socket.on("message", (_, peer) => {
-    if (script !== "silent") socket.send(script.send, peer.port, peer.address);
+    if (script === "silent") return;
+    for (let i = 0; i < (script.times ?? 1); i++) socket.send(bytesOf(script.send), peer.port, peer.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
   return { port: socket.address().port, close: () => new Promise((resolve) => socket.close(() => resolve())) };

@@ -1,5 +1,6 @@
 // Spawn the real server as a subprocess, wait for its ready line, read its output, kill it for sure.
 import type { Subprocess } from "bun";
+import { runCommand } from "./commands.ts";
 
 const SERVER = new URL("../../src/server.ts", import.meta.url).pathname;
 const children = new Set<Subprocess>();
@@ -125,22 +126,14 @@ export interface ServerRun {
   stderr: string[];
 }
 
+/** A command's output as lines, without the empty string after the last newline. */
+const linesOf = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
+
 /**
- * Spawn `bun src/server.ts ARGS` exactly as given and wait until it exits by itself (bad flags,
- * --help, a port in use). `hangGuardMs` only turns a server that keeps running into a failure.
+ * Run `bun src/server.ts ARGS` exactly as given until it exits by itself (bad flags, --help, a port
+ * in use); runCommand's hang guard turns a server that keeps running into a failure.
  */
 export async function runServer(args: string[], hangGuardMs = 20_000): Promise<ServerRun> {
-  const { proc, stdout, stderr } = spawnServer(args);
-  let hung = false;
-  const guard = setTimeout(() => {
-    hung = true;
-    proc.kill("SIGKILL");
-  }, hangGuardMs);
-  const code = await proc.exited;
-  await Promise.all([stdout.ended(), stderr.ended()]);
-  clearTimeout(guard);
-  if (hung) {
-    throw new Error(`server ${args.join(" ")} was still running after ${hangGuardMs} ms (killed); stdout: ${stdout.all.join(" | ")} stderr: ${stderr.all.join(" | ")}`);
-  }
-  return { code: proc.signalCode ? null : code, stdout: stdout.all, stderr: stderr.all };
+  const run = await runCommand(serverCommand(args), { hangGuardMs });
+  return { code: run.code, stdout: linesOf(run.stdout), stderr: linesOf(run.stderr) };
 }

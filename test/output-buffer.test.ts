@@ -4,8 +4,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeSockaddr, SockaddrStorage } from "../native/index.ts";
-import { CONSOLE_BUFFER_BYTES, Console } from "../src/logging/output-buffer.ts";
-import { Log, seedFormat } from "../src/logging/log.ts";
+import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../src/logging/output-buffer.ts";
+import { Log } from "../src/logging/log.ts";
+import { seedFormat } from "../src/logging/seed-format.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -13,12 +14,12 @@ useSuiteTimeout();
 const dir = mkdtempSync(join(tmpdir(), "rfc868-console-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run `write` against a Console on a fresh file, flush, and return what reached the file. */
-function written(write: (out: Console) => void): string {
+/** Run `write` against a OutputBuffer on a fresh file, flush, and return what reached the file. */
+function written(write: (out: OutputBuffer) => void): string {
   const path = join(dir, `out-${Math.random()}`);
   const fd = openSync(path, "w");
   try {
-    const out = new Console(fd);
+    const out = new OutputBuffer(fd);
     write(out);
     out.flush();
   } finally {
@@ -27,7 +28,7 @@ function written(write: (out: Console) => void): string {
   return readFileSync(path, "utf8");
 }
 
-describe("Console", () => {
+describe("OutputBuffer", () => {
   test("writes lines and decimals exactly, nothing before flush", () => {
     const text = written((out) => {
       out.line("listening on port 8037");
@@ -71,7 +72,7 @@ describe("the seed format's byte path", () => {
       peer.bytes.set(sockaddr);
       peer.length[0] = sockaddr.byteLength;
       const text = written((out) => {
-        const log = new Log(out, out, true, seedFormat);
+        const log = new Log({ out, err: out, format: seedFormat });
         log.connection(peer);
         log.datagram(peer);
       });
@@ -86,6 +87,6 @@ describe("the seed format's byte path", () => {
     const sockaddr = encodeSockaddr({ address: "::1", port: 5353 });
     peer.bytes.set(sockaddr);
     peer.length[0] = sockaddr.byteLength;
-    expect(written((out) => new Log(out, out, true, seedFormat).connection(peer))).toBe("connection from ('::1', 5353, 0, 0)\n");
+    expect(written((out) => new Log({ out, err: out, format: seedFormat }).connection(peer))).toBe("connection from ('::1', 5353, 0, 0)\n");
   });
 });
