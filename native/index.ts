@@ -18,8 +18,6 @@ export {
   acceptConnection,
   sendBytes,
   receiveBytes,
-  receiveFrom,
-  sendTo,
   closeFd,
 } from "./socket.ts";
 export { selectFds } from "./select.ts";
