@@ -42,7 +42,7 @@ export class DatagramBatch {
   readonly #received: Uint32Array;
   /** sendmmsg's vector: msg_name -> an admitted slot's peer, msg_iov -> #replyIovec. */
   readonly #replies: Uint32Array;
-  /** One iovec: iov_base -> reply, iov_len 4. */
+  /** One iovec: iov_base -> reply, iov_len 4. Never read after construction: this field is what keeps it alive while #replies holds its address. */
   readonly #replyIovec: Uint32Array;
   #count = 0;
   #queued = 0;

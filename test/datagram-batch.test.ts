@@ -45,6 +45,16 @@ async function receiveAll(batch: DatagramBatch, fd: number, want: number): Promi
   throw new Error(`no batch of ${want} datagrams arrived`);
 }
 
+/** Three clients each send one datagram of the given size, one at a time (so arrival order is known), and one receive takes them. */
+async function receivedFromThree(sizes: [number, number, number]) {
+  const { fd, port } = serverSocket();
+  const senders = await Promise.all([client(), client(), client()]);
+  for (const [i, size] of sizes.entries()) await send(senders[i]!.socket, Buffer.alloc(size, 0x61), port);
+  const batch = new DatagramBatch(8);
+  expect(await receiveAll(batch, fd, 3)).toBe(3);
+  return { fd, senders, batch };
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let tries = 0; tries < 200 && !condition(); tries++) await Bun.sleep(5);
 }
@@ -56,22 +66,13 @@ describe("DatagramBatch", () => {
   });
 
   test("one receive takes datagrams of 0, 1 and 65,507 bytes with each source, and leaves nothing behind", async () => {
-    const { fd, port } = serverSocket();
-    const senders = await Promise.all([client(), client(), client()]);
-    // One at a time, so arrival order is known.
-    for (const [i, size] of [0, 1, 65507].entries()) await send(senders[i]!.socket, Buffer.alloc(size, 0x61), port);
-    const batch = new DatagramBatch(8);
-    expect(await receiveAll(batch, fd, 3)).toBe(3);
+    const { fd, senders, batch } = await receivedFromThree([0, 1, 65507]);
     expect(batch.peers.slice(0, 3).map((peer) => peer.decode().port)).toEqual(senders.map((s) => s.port));
     expect(batch.receive(fd)).toBeNull();
   });
 
   test("replies go only to the queued slots, all with the reply's bytes", async () => {
-    const { fd, port } = serverSocket();
-    const senders = await Promise.all([client(), client(), client()]);
-    for (const sender of senders) await send(sender.socket, Buffer.alloc(0), port);
-    const batch = new DatagramBatch(8);
-    await receiveAll(batch, fd, 3);
+    const { fd, senders, batch } = await receivedFromThree([0, 0, 0]);
     batch.reply.set([1, 2, 3, 4]);
     batch.queueReply(0);
     batch.queueReply(2);
@@ -85,11 +86,7 @@ describe("DatagramBatch", () => {
   });
 
   test("a failed reply stops sendmmsg there; skipping it sends the rest from the middle of the vector", async () => {
-    const { fd, port } = serverSocket();
-    const senders = await Promise.all([client(), client(), client()]);
-    for (const sender of senders) await send(sender.socket, Buffer.alloc(1), port);
-    const batch = new DatagramBatch(8);
-    await receiveAll(batch, fd, 3);
+    const { fd, senders, batch } = await receivedFromThree([1, 1, 1]);
     batch.reply.set([9, 9, 9, 9]);
     for (let i = 0; i < 3; i++) batch.queueReply(i);
     // An IPv6 family on an IPv4 socket: the kernel refuses that one address, as it would a bad peer's.
