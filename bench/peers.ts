@@ -65,6 +65,8 @@ export function peerCatalog({ tools, cSelect, cMmsg, serverHasUdp: udp }: PeerIn
   const peers: PeerSpec[] = [
     thisServer("server", "this server (seed logging to a file)", [], udp),
     thisServer("server-quiet", "this server --quiet", ["--quiet"], udp),
+    // The cost of --metrics on the hot path: the same as server-quiet plus an (unscraped) metrics listener in its select().
+    thisServer("server-metrics", "this server --quiet --metrics", ["--quiet", "--metrics", "127.0.0.1:0"], udp),
   ];
   if (tools.python2) peers.push(pythonOriginal("python2.7", tools.python2.path, tools.python2.version));
   if (tools.python3) peers.push(pythonOriginal("python3", tools.python3.path, tools.python3.version));

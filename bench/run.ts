@@ -17,7 +17,7 @@ import { summarize } from "./summary.ts";
 import { evaluateTargets } from "./targets.ts";
 
 /** Every peer the bench knows, available here or not: --only may name one this machine lacks. */
-const KNOWN_PEERS = ["server", "server-quiet", "python2.7", "python3", "bun", "node", "xinetd", "c-select", "c-mmsg"];
+const KNOWN_PEERS = ["server", "server-quiet", "server-metrics", "python2.7", "python3", "bun", "node", "xinetd", "c-select", "c-mmsg"];
 const ROOT = new URL("..", import.meta.url).pathname;
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);

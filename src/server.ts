@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-// Command-line entry: check the platform, parse flags, run the server until SIGINT/SIGTERM (SIGUSR1: the counters line).
+// Command-line entry: check the platform, parse flags (and --config), run the server until a stop signal (src/ops/signals.ts).
 import { platformProblem } from "../native/platform.ts";
 import { die } from "./cli/die.ts";
 import type { TimeServer } from "./time-server.ts";
@@ -14,6 +14,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { startTimeServer } = await import("./time-server.ts");
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
+  const { installSignalHandlers } = await import("./ops/signals.ts");
+  const { ConfigReloader } = await import("./cli/config-reload.ts");
 
   let options;
   try {
@@ -27,14 +29,13 @@ async function main(argv: readonly string[]): Promise<void> {
 
   // Handlers before the ready line is written: whoever reads it may signal at once.
   let server: TimeServer | undefined;
+  let reloader: InstanceType<typeof ConfigReloader> | undefined;
   let stopRequested = false;
   const stop = () => {
     stopRequested = true;
     void server?.stop().then(() => process.exit(0));
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  process.on("SIGUSR1", () => server?.reportCounters());
+  installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
   try {
     // Bound (or inherited) and privileges dropped before the first request is read.
     server = await startTimeServer({ ...options, listeners: openServiceSockets(options) });
@@ -42,6 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof StartupError) die(error.message, 1);
     throw error;
   }
+  reloader = new ConfigReloader(argv, options, server);
   if (stopRequested) stop();
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }

@@ -10,6 +10,9 @@ import type { Clock, Transport } from "./base/rfc868.ts";
 import { ServiceContext } from "./core/service-context.ts";
 import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
+import { parseMetricsAddress } from "./metrics/address.ts";
+import { metricsPage } from "./metrics/metrics-page.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
 
 export interface TimeServerOptions extends ListenOptions {
   /** Turn the per-event lines (still waiting, connection from) off. */
@@ -24,7 +27,12 @@ export interface TimeServerOptions extends ListenOptions {
   hardening?: HardeningOptions;
   /** Unix time in ms; default Date.now. */
   clock?: Clock;
+  /** Serve Prometheus metrics at http://ADDR:PORT/metrics (README, "Metrics"); e.g. "127.0.0.1:9975". Default off. */
+  metrics?: string;
 }
+
+/** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
+export type LiveOptions = Pick<TimeServerOptions, "hardening" | "quiet" | "logFormat">;
 
 export interface TimeServer {
   /** The first listener's bound address and port. */
@@ -32,12 +40,21 @@ export interface TimeServer {
   readonly port: number;
   readonly listeners: readonly { transport: Transport; local: SocketAddress }[];
   readonly counters: Counters;
+  /** Where the metrics endpoint listens, or null without `metrics`. */
+  readonly metrics: SocketAddress | null;
   /** Resolves once the loop ended and the sockets are closed; rejects if the loop failed. */
   readonly closed: Promise<void>;
   /** Stop after the current select() returns (at most 1 s), close the sockets, flush the log. */
   stop(): Promise<void>;
   /** Log the counters as one line (the CLI does on SIGUSR1; the server does once more when it stops). */
   reportCounters(): void;
+  /** Where its lines go (the CLI adds its reload lines). */
+  readonly log: Log;
+  /**
+   * Apply `changes` in one step, from the next batch of requests on; the sockets stay open. A new
+   * `hardening` replaces the old whole (rate buckets start full, the clock guard re-checks). Throws, changing nothing, when invalid.
+   */
+  reconfigure(changes: LiveOptions): void;
 }
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
@@ -46,15 +63,19 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
   const admission = buildAdmission(options.hardening ?? {}, log, counters);
-  const clock = buildClockGuard(options.hardening ?? {}, log, options.clock ?? Date.now);
+  const clockSource = options.clock ?? Date.now;
+  const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
+  const metricsAddress = options.metrics === undefined ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, admission, clock);
+  let metrics: MetricsServer | null = null;
   try {
     for (const listener of listeners) {
       loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
     }
+    if (metricsAddress) metrics = startMetricsServer(metricsAddress, context, metricsPage(context));
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;
@@ -64,6 +85,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   log.listening(first.port);
 
   const closed = loop.run().finally(() => {
+    metrics?.close();
     closeListeners(listeners);
     reportCounters();
     log.flush();
@@ -73,11 +95,23 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     port: first.port,
     listeners: listeners.map(({ transport, local }) => ({ transport, local })),
     counters,
+    metrics: metrics?.local ?? null,
     closed,
     stop() {
       loop.stop();
       return closed;
     },
     reportCounters,
+    log,
+    reconfigure(changes) {
+      // Everything that can fail is built before anything changes.
+      const hardening = changes.hardening;
+      const admission = hardening ? buildAdmission(hardening, log, counters) : context.admission;
+      const guard = hardening ? buildClockGuard(hardening, log, clockSource) : context.clock;
+      const format = changes.logFormat ? LOG_FORMATS[changes.logFormat] : log.format;
+      context.admission = admission;
+      context.clock = guard;
+      log.use(changes.quiet === undefined ? log.eventLines : !changes.quiet, format);
+    },
   };
 }

@@ -1,4 +1,4 @@
-// EventLoop driven by hand with real loopback sockets (tick: dispatch, pause and resume, unregister, the idle and flush hooks) and run() under constant readiness.
+// EventLoop driven by hand with real loopback sockets: dispatch, pause and resume, unregister, the idle and flush hooks, write interest, timers; run() under constant readiness.
 import { afterEach, describe, expect, test } from "bun:test";
 import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect } from "../native/index.ts";
 import { EventLoop, IDLE_TIMEOUT_MS } from "../src/core/event-loop.ts";
@@ -100,6 +100,68 @@ describe("EventLoop.tick()", () => {
     expect(() => loop.unregister(a.fd)).toThrow(`fd ${a.fd} is not registered`);
     expect(() => loop.pause(a.fd, 10)).toThrow(`fd ${a.fd} is not registered`);
     expect(loop.getKey(b.fd).fd).toBe(b.fd);
+  });
+});
+
+// A UDP socket is always writable, and one nobody sends to is never readable.
+describe("EventLoop write interest", () => {
+  test("calls onWritable while watched, and no longer once set back to null", () => {
+    const { fd } = udpPair();
+    const loop = new EventLoop();
+    let readable = 0;
+    let writable = 0;
+    loop.register(fd, () => readable++);
+    loop.watchWritable(fd, () => writable++);
+    expect(loop.tick()).toBe(1);
+    expect(writable).toBe(1);
+    loop.watchWritable(fd, null);
+    let woke = false;
+    loop.setTimer(20, () => (woke = true)); // bounds the tick, which has no fd to report
+    expect(loop.tick()).toBe(0);
+    expect(woke).toBe(true);
+    expect([readable, writable]).toEqual([0, 1]);
+  });
+
+  test("unregister drops the write interest too; an unknown fd raises", () => {
+    const { fd } = udpPair();
+    const loop = new EventLoop();
+    let writable = 0;
+    loop.register(fd, () => {});
+    loop.watchWritable(fd, () => writable++);
+    loop.unregister(fd);
+    expect(() => loop.watchWritable(fd, () => writable++)).toThrow(`fd ${fd} is not registered`);
+    loop.setTimer(20, () => {});
+    expect(loop.tick()).toBe(0);
+    expect(writable).toBe(0);
+  });
+});
+
+describe("EventLoop timers", () => {
+  test("select() wakes for a timer sooner than the idle timeout: it runs, and the idle hook does not", () => {
+    const { fd } = udpPair();
+    let idle = 0;
+    const loop = new EventLoop({ onIdle: () => idle++ });
+    loop.register(fd, () => {});
+    const ran: string[] = [];
+    loop.setTimer(30, () => ran.push("a"));
+    while (ran.length === 0) expect(loop.tick()).toBe(0); // a shorter-than-asked select() may end a tick a moment early
+    expect(ran).toEqual(["a"]);
+    expect(idle).toBe(0);
+  });
+
+  test("a cleared timer never runs; the others run once each", () => {
+    const { fd } = udpPair();
+    const loop = new EventLoop();
+    loop.register(fd, () => {});
+    const ran: string[] = [];
+    const cleared = loop.setTimer(10, () => ran.push("cleared"));
+    loop.setTimer(10, () => ran.push("b"));
+    loop.setTimer(10, () => ran.push("c"));
+    loop.clearTimer(cleared);
+    let last = false;
+    loop.setTimer(40, () => (last = true));
+    while (!last) loop.tick();
+    expect(ran).toEqual(["b", "c"]);
   });
 });
 

@@ -1,4 +1,4 @@
-// startTimeServer refuses a bad policy before it binds anything: no socket is left behind, no loop starts.
+// startTimeServer refuses a bad policy or metrics address before it binds anything, and closes what it bound when the metrics port fails.
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { startTimeServer } from "../src/time-server.ts";
@@ -26,4 +26,22 @@ describe("startTimeServer with a bad hardening option", () => {
       expect(openFds()).toBe(before);
     });
   }
+});
+
+describe("startTimeServer with a bad metrics option", () => {
+  test("rejects an address that is not ADDR:PORT with a RangeError and opens no socket", async () => {
+    const before = openFds();
+    await expect(startTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent(), metrics: "localhost:9975" })).rejects.toBeInstanceOf(RangeError);
+    expect(openFds()).toBe(before);
+  });
+
+  test("closes the time sockets it bound when the metrics port cannot be bound", async () => {
+    const before = openFds();
+    // A port another server listens on: bind fails after the second server has bound its own time socket.
+    const first = await startTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent() });
+    const taken = `127.0.0.1:${first.port}`;
+    await expect(startTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent(), metrics: taken })).rejects.toThrow("bind: Address already in use (EADDRINUSE)");
+    await first.stop();
+    expect(openFds()).toBe(before);
+  });
 });

@@ -1,4 +1,4 @@
-// The console buffer and the seed format's byte path: exact bytes, early flushes, long lines, same text as the string path.
+// The output buffer and the seed format's byte path: exact bytes, early flushes, long lines, same text as the string path.
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -9,8 +9,16 @@ export interface Flag<Options> {
   /** Placeholder for the value; absent for a switch. */
   value?: string;
   help: string;
+  /** How a config file (src/cli/config-*.ts) spells this flag, by its key's TOML type; absent: no key (help, version, config). */
+  config?: ConfigType;
   apply(options: Options, value: string): void;
 }
+
+/**
+ * A key's TOML type. "date" is a TOML local date (2024-01-01) or a string. "strings" is a repeatable flag applied once per element; "integers" a comma-list flag.
+ * A switch names the boolean its key holds when the switch is on: `--no-tcp` is `tcp = false`, `--quiet` is `quiet = true`.
+ */
+export type ConfigType = "string" | "date" | "integer" | "strings" | "integers" | { switch: boolean };
 
 export function parseInteger(flag: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {

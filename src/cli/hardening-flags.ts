@@ -50,15 +50,15 @@ function hardening(options: WithHardening): HardeningOptions {
 }
 
 export const HARDENING_FLAGS: Flag<WithHardening>[] = [
-  { name: "allow", value: "CIDR", help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)", apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)) },
-  { name: "deny", value: "CIDR", help: "never serve sources in these blocks, repeatable; deny wins over allow", apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)) },
-  { name: "udp-guard-ports", value: "LIST", help: `UDP source ports never answered (default ${DEFAULT_GUARD_PORTS.join(",")}; our own port always)`, apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)) },
-  { name: "no-udp-guard", help: "answer UDP from any source port and address (loop and reflection guard off)", apply: (o) => void (hardening(o).udpGuard = false) },
-  { name: "rate", value: "N/s", help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
-  { name: "burst", value: "N", help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
-  { name: "global-rate", value: "N/s", help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
-  { name: "clock-floor", value: "DATE", help: "send no time while the clock reads before this UTC date (default 2024-01-01)", apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
-  { name: "require-sync", help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
+  { name: "allow", value: "CIDR", config: "strings", help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)", apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)) },
+  { name: "deny", value: "CIDR", config: "strings", help: "never serve sources in these blocks, repeatable; deny wins over allow", apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)) },
+  { name: "udp-guard-ports", value: "LIST", config: "integers", help: `UDP source ports never answered (default ${DEFAULT_GUARD_PORTS.join(",")}; our own port always)`, apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)) },
+  { name: "no-udp-guard", config: { switch: false }, help: "answer UDP from any source port and address (loop and reflection guard off)", apply: (o) => void (hardening(o).udpGuard = false) },
+  { name: "rate", value: "N/s", config: "string", help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
+  { name: "burst", value: "N", config: "integer", help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
+  { name: "global-rate", value: "N/s", config: "string", help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
+  { name: "clock-floor", value: "DATE", config: "date", help: "send no time while the clock reads before this UTC date (default 2024-01-01)", apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
+  { name: "require-sync", config: { switch: true }, help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
 ];
 
 /** Checks across flags, once all are read. */

@@ -6,11 +6,16 @@ import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag 
 import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
 import type { PrivilegeOptions } from "../ops/privileges.ts";
 import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
+import { applyConfigFile } from "./config-file.ts";
+import { signalRows } from "../ops/signals.ts";
+import { parseMetricsAddress } from "../metrics/address.ts";
 
 export { UsageError, parseInteger };
 
 export interface CliOptions extends TimeServerOptions, PrivilegeOptions {
   hosts: string[];
+  /** --config: the TOML file the options were read from (and SIGHUP re-reads). */
+  config?: string;
   help: boolean;
   version: boolean;
 }
@@ -20,31 +25,60 @@ export function parseHost(text: string): string {
   return text;
 }
 
-const FLAGS: Flag<CliOptions>[] = [
-  { name: "host", value: "ADDR", help: `address to bind, repeatable (default ${LISTEN_DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
-  { name: "port", value: "N", help: `port for the service (default ${LISTEN_DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
-  { name: "backlog", value: "N", help: `listen() backlog (default ${LISTEN_DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
-  { name: "tcp", help: "serve TCP (default)", apply: (o) => void (o.tcp = true) },
-  { name: "no-tcp", help: "do not serve TCP", apply: (o) => void (o.tcp = false) },
-  { name: "udp", help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },
-  { name: "no-udp", help: "do not serve UDP (default)", apply: (o) => void (o.udp = false) },
-  { name: "quiet", help: "no per-event lines (still waiting, connection from)", apply: (o) => void (o.quiet = true) },
-  { name: "log", value: "FORMAT", help: "seed (default: the original's lines) or json (one object per event)", apply: (o, v) => void (o.logFormat = parseChoice("log", v, Object.keys(LOG_FORMATS) as LogFormatName[])) },
-  { name: "user", value: "NAME", help: "once bound, switch to this user for good (needs root)", apply: (o, v) => void (o.user = v) },
-  { name: "group", value: "NAME", help: "with --user: this group instead of the user's own", apply: (o, v) => void (o.group = v) },
-  { name: "allow-root", help: "serve a port below 1024 as root without --user", apply: (o) => void (o.allowRoot = true) },
+function parseMetrics(text: string): string {
+  try {
+    parseMetricsAddress(text);
+  } catch (error) {
+    throw new UsageError(`--metrics: ${(error as Error).message}`);
+  }
+  return text;
+}
+
+/** The server's one flag table; the config file's keys derive from it too (src/cli/config-keys.ts). */
+export const FLAGS: readonly Flag<CliOptions>[] = [
+  { name: "host", value: "ADDR", config: "strings", help: `address to bind, repeatable (default ${LISTEN_DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
+  { name: "port", value: "N", config: "integer", help: `port for the service (default ${LISTEN_DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
+  { name: "backlog", value: "N", config: "integer", help: `listen() backlog (default ${LISTEN_DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
+  { name: "tcp", config: { switch: true }, help: "serve TCP (default)", apply: (o) => void (o.tcp = true) },
+  { name: "no-tcp", config: { switch: false }, help: "do not serve TCP", apply: (o) => void (o.tcp = false) },
+  { name: "udp", config: { switch: true }, help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },
+  { name: "no-udp", config: { switch: false }, help: "do not serve UDP (default)", apply: (o) => void (o.udp = false) },
+  { name: "quiet", config: { switch: true }, help: "no per-event lines (still waiting, connection from)", apply: (o) => void (o.quiet = true) },
+  { name: "log", value: "FORMAT", config: "string", help: "seed (default: the original's lines) or json (one object per event)", apply: (o, v) => void (o.logFormat = parseChoice("log", v, Object.keys(LOG_FORMATS) as LogFormatName[])) },
+  { name: "user", value: "NAME", config: "string", help: "once bound, switch to this user for good (needs root)", apply: (o, v) => void (o.user = v) },
+  { name: "group", value: "NAME", config: "string", help: "with --user: this group instead of the user's own", apply: (o, v) => void (o.group = v) },
+  { name: "allow-root", config: { switch: true }, help: "serve a port below 1024 as root without --user", apply: (o) => void (o.allowRoot = true) },
   ...HARDENING_FLAGS,
+  { name: "metrics", value: "ADDR:PORT", config: "string", help: "serve Prometheus metrics at http://ADDR:PORT/metrics (default off; use loopback, e.g. 127.0.0.1:9975)", apply: (o, v) => void (o.metrics = parseMetrics(v)) },
+  { name: "config", value: "PATH", help: "read options from this TOML file (flags win; SIGHUP re-reads it: see README)", apply: (o, v) => void (o.config = v) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
   { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },
 ];
 
 export function usage(): string {
   const rows = flagRows(FLAGS);
-  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows].join("\n");
+  return ["usage: bun run src/server.ts [options]", "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows, "", "signals:", ...signalRows()].join("\n");
 }
 
+const fresh = (): CliOptions => ({ hosts: [], help: false, version: false });
+
+/** The command line, over the --config file when one is named; the same call re-reads the file on SIGHUP. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options = parseFlags<CliOptions>(argv, FLAGS, { hosts: [], help: false, version: false });
+  const given = new Set<string>();
+  const recording = FLAGS.map((flag) => ({ ...flag, apply: (o: CliOptions, v: string) => (given.add(flag.name), flag.apply(o, v)) }));
+  const fromArgv = parseFlags(argv, recording, fresh());
+  if (fromArgv.config === undefined || fromArgv.help || fromArgv.version) return checked(fromArgv);
+  const fromFile = applyConfigFile(fromArgv.config, FLAGS, fresh(), given, fresh());
+  try {
+    return checked(parseFlags(argv, FLAGS, fromFile));
+  } catch (error) {
+    // A rule across options may be broken by the file, the command line or both: name the file too.
+    throw error instanceof UsageError ? new UsageError(`${fromArgv.config}: ${error.message}`) : error;
+  }
+}
+
+/** Defaults and the rules across options, once every option is read. */
+function checked(options: CliOptions): CliOptions {
   if (options.hosts.length === 0) options.hosts = [...LISTEN_DEFAULTS.hosts];
   if ((options.tcp ?? LISTEN_DEFAULTS.tcp) === false && (options.udp ?? LISTEN_DEFAULTS.udp) === false) {
     throw new UsageError("--no-tcp without --udp leaves nothing to serve");

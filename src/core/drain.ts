@@ -11,9 +11,9 @@ const scratch = new Uint8Array(new ArrayBuffer(16 * 1024));
  * Read and discard whatever `fd` has already received, up to DRAIN_LIMIT_BYTES, without ever waiting
  * (MSG_DONTWAIT): for the usual silent client that is one recv() returning EAGAIN. Input that arrives
  * after close() still draws an RST from the kernel; only keeping the connection open would avoid that.
- * A client that reset meanwhile was served already: it is counted as tcp_drain_<errno>, not as a failure.
+ * A client that reset meanwhile was served already: it is counted as <kind>_<errno> (tcp_drain_ by default), not as a failure.
  */
-export function drainInput(fd: number, context: ServiceContext): void {
+export function drainInput(fd: number, context: ServiceContext, kind = "tcp_drain"): void {
   try {
     for (let drained = 0; drained < DRAIN_LIMIT_BYTES; ) {
       const got = receiveBytes(fd, scratch, LINUX.MSG_DONTWAIT);
@@ -21,6 +21,6 @@ export function drainInput(fd: number, context: ServiceContext): void {
       drained += got;
     }
   } catch (error) {
-    context.clientFailed("tcp_drain", error);
+    context.clientFailed(kind, error);
   }
 }

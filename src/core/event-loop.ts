@@ -1,4 +1,4 @@
-// A select() event loop in the shape of Python's selectors and Redis ae: register, unregister, tick, run.
+// A select() event loop in the shape of Python's selectors and Redis ae: register, unregister, write interest, timers, tick, run.
 import { FdSet, checkSelectableFd, selectFds } from "../../native/index.ts";
 
 /** select()'s timeout when nothing is paused: the Python original's 1.0 s. */
@@ -8,8 +8,16 @@ export const IDLE_TIMEOUT_MS = 1000;
 export interface SelectorKey {
   readonly fd: number;
   readonly onReadable: () => void;
+  /** Called when the fd can take more bytes; null while nothing waits to be sent (see watchWritable). */
+  onWritable: (() => void) | null;
   /** performance.now() until which the fd is left out of select (a back-off); 0 when active. */
   pausedUntil: number;
+}
+
+/** A one-shot callback at a performance.now() time; select() wakes for it (Redis ae's time events). */
+export interface LoopTimer {
+  readonly at: number;
+  readonly run: () => void;
 }
 
 export interface LoopHooks {
@@ -29,6 +37,10 @@ export class EventLoop {
   #keys: SelectorKey[] = [];
   readonly #master = new FdSet();
   readonly #ready = new FdSet();
+  readonly #writeMaster = new FdSet();
+  readonly #writeReady = new FdSet();
+  #writers = 0;
+  #timers: LoopTimer[] = [];
   #nfds = 0;
   #paused = 0;
   #running = false;
@@ -38,7 +50,7 @@ export class EventLoop {
   register(fd: number, onReadable: () => void): SelectorKey {
     checkSelectableFd(fd);
     if (this.#keys.some((key) => key.fd === fd)) throw new Error(`fd ${fd} is already registered`);
-    const key: SelectorKey = { fd, onReadable, pausedUntil: 0 };
+    const key: SelectorKey = { fd, onReadable, onWritable: null, pausedUntil: 0 };
     this.#keys = [...this.#keys, key];
     this.#master.add(fd);
     this.#nfds = Math.max(this.#nfds, fd + 1);
@@ -56,10 +68,47 @@ export class EventLoop {
   unregister(fd: number): void {
     const key = this.getKey(fd);
     if (key.pausedUntil !== 0) this.#paused--;
+    this.watchWritable(fd, null);
     // A new array, so a tick that is dispatching over the old one is not disturbed.
     this.#keys = this.#keys.filter((k) => k !== key);
     this.#master.delete(fd);
     this.#nfds = Math.max(0, ...this.#keys.map((k) => k.fd + 1));
+  }
+
+  /**
+   * Call `onWritable` whenever `fd` can take more bytes (a reply that did not fit the send buffer at once),
+   * until it is set back to null. The time services never need it: their replies are 4 bytes. Throws for an unknown fd.
+   */
+  watchWritable(fd: number, onWritable: (() => void) | null): void {
+    const key = this.getKey(fd);
+    if (key.onWritable === null && onWritable === null) return;
+    if (key.onWritable === null) this.#writers++;
+    if (onWritable === null) this.#writers--;
+    key.onWritable = onWritable;
+    if (onWritable) this.#writeMaster.add(fd);
+    else this.#writeMaster.delete(fd);
+  }
+
+  /** Run `run` once, `ms` from now (a metrics client's request deadline); select() wakes for it. */
+  setTimer(ms: number, run: () => void): LoopTimer {
+    const timer: LoopTimer = { at: performance.now() + ms, run };
+    this.#timers = [...this.#timers, timer];
+    return timer;
+  }
+
+  /** Forget `timer` if it has not run yet. */
+  clearTimer(timer: LoopTimer): void {
+    this.#timers = this.#timers.filter((t) => t !== timer);
+  }
+
+  /** Run every timer that is due; the array is replaced, not edited, so a timer may set or clear others. */
+  #runDueTimers(): void {
+    if (this.#timers.length === 0) return;
+    const now = performance.now();
+    const due = this.#timers.filter((t) => t.at <= now);
+    if (due.length === 0) return;
+    this.#timers = this.#timers.filter((t) => t.at > now);
+    for (const timer of due) timer.run();
   }
 
   /** Leave `fd` out of select() for `ms` (e.g. accept back-off on EMFILE) without unregistering it. Throws for an unknown fd. */
@@ -70,11 +119,12 @@ export class EventLoop {
     this.#master.delete(fd);
   }
 
-  /** The timeout for this select: 1 s, or less if a paused fd is due back sooner. Resumes due fds. */
+  /** The timeout for this select: 1 s, or less if a paused fd or a timer is due sooner. Resumes due fds. */
   #armTimeout(): number {
-    if (this.#paused === 0) return IDLE_TIMEOUT_MS;
+    if (this.#paused === 0 && this.#timers.length === 0) return IDLE_TIMEOUT_MS;
     let timeout = IDLE_TIMEOUT_MS;
     const now = performance.now();
+    for (const timer of this.#timers) timeout = Math.min(timeout, Math.max(0, Math.ceil(timer.at - now)));
     for (const key of this.#keys) {
       if (key.pausedUntil === 0) continue;
       if (key.pausedUntil <= now) {
@@ -90,27 +140,31 @@ export class EventLoop {
 
   /**
    * One iteration, as Redis's aeProcessEvents: flush (beforeSleep), resume paused fds that are due,
-   * then block in select() for up to IDLE_TIMEOUT_MS (less when a paused fd is due back sooner), then
-   * call the handler of every readable fd, in registration order. A timeout of the full idle length
-   * with no events calls onIdle. Blocks; never yields to Bun's event loop (run() does that).
-   * Returns the number of ready fds: 0 on a timeout or when a signal interrupted select() (EINTR).
+   * then block in select() for up to IDLE_TIMEOUT_MS (less when a paused fd or a timer is due sooner), then
+   * call the handlers of every readable (and watched writable) fd, in registration order, then the due
+   * timers. A timeout of the full idle length with no events calls onIdle. Blocks; never yields to Bun's
+   * event loop (run() does that). Returns the number of ready fds: 0 on a timeout or when a signal
+   * interrupted select() (EINTR).
    */
   tick(): number {
     this.hooks.beforeSleep?.();
     const timeout = this.#armTimeout();
     this.#ready.copyFrom(this.#master); // select() rewrites its sets: hand it a scratch copy
-    const ready = selectFds(this.#nfds, this.#ready, null, timeout);
-    if (ready === null) return 0; // EINTR: a signal, no events
-    if (ready === 0) {
-      if (timeout === IDLE_TIMEOUT_MS) this.hooks.onIdle?.();
-      return 0;
+    const writable = this.#writers > 0 ? this.#writeReady : null;
+    writable?.copyFrom(this.#writeMaster);
+    const ready = selectFds(this.#nfds, this.#ready, writable, timeout);
+    if (ready === 0 && timeout === IDLE_TIMEOUT_MS) this.hooks.onIdle?.();
+    if (ready !== null && ready > 0) {
+      const keys = this.#keys;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (this.#ready.has(key.fd)) key.onReadable();
+        // Read after onReadable: a handler that finished and unregistered its fd has cleared onWritable.
+        if (writable !== null && key.onWritable !== null && writable.has(key.fd)) key.onWritable();
+      }
     }
-    const keys = this.#keys;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      if (this.#ready.has(key.fd)) key.onReadable();
-    }
-    return ready;
+    this.#runDueTimers(); // after EINTR too: a signal must not postpone a deadline
+    return ready ?? 0;
   }
 
   /**

@@ -23,16 +23,17 @@ const RETRY_ACCEPT = new Set(["ECONNABORTED", "EPROTO", "EINTR", "ENETDOWN", "EN
 const BACK_OFF = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
-  const { loop, log, counters, admission, clock } = context;
-  const admit = admission.admitFor(listener.transport, listener.local.port);
+  const { loop, log, counters } = context;
+  const currentPolicy = context.policyFor(listener);
+  let policy = currentPolicy();
   const peer = new SockaddrStorage();
   const stamp = new Uint8Array(new ArrayBuffer(4));
 
   function serve(fd: number): void {
     try {
-      if (admit !== null && !admit(peer)) return; // refused: closed below without a byte
+      if (policy.admit !== null && !policy.admit(peer)) return; // refused: closed below without a byte
       if (log.eventLines) log.connection(peer);
-      if (!clock.stamp(stamp)) {
+      if (!policy.clock.stamp(stamp)) {
         counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
         return;
       }
@@ -49,10 +50,11 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
   }
 
   return function acceptBatch(): void {
+    policy = currentPolicy();
     for (let i = 0; i < ACCEPT_BATCH; i++) {
       let fd: number | null;
       try {
-        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.eventLines || admit ? peer : null);
+        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.eventLines || policy.admit ? peer : null);
       } catch (error) {
         const code = errnoCode(error);
         if (code && RETRY_ACCEPT.has(code)) {

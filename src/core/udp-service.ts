@@ -7,8 +7,9 @@ import type { ServiceContext } from "./service-context.ts";
 export const RECEIVE_BATCH = 64;
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
-  const { log, counters, admission, clock } = context;
-  const admit = admission.admitFor(listener.transport, listener.local.port);
+  const { log, counters } = context;
+  const currentPolicy = context.policyFor(listener);
+  let policy = currentPolicy();
   // Owns every buffer its structs point to; held by this closure for as long as the listener is served.
   const batch = new DatagramBatch(RECEIVE_BATCH);
 
@@ -17,9 +18,9 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
     let stamped: boolean | null = null;
     for (let i = 0; i < received; i++) {
       const peer = batch.peers[i]!;
-      if (admit !== null && !admit(peer)) continue; // refused: drained, and no reply
+      if (policy.admit !== null && !policy.admit(peer)) continue; // refused: drained, and no reply
       if (log.eventLines) log.datagram(peer);
-      stamped ??= clock.stamp(batch.reply);
+      stamped ??= policy.clock.stamp(batch.reply);
       if (stamped) batch.queueReply(i);
       else counters.add("refused_udp_clock"); // no time rather than a wrong one
     }
@@ -43,6 +44,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
   }
 
   return function receiveBatch(): void {
+    policy = currentPolicy();
     let received: number | null;
     try {
       received = batch.receive(listener.fd);

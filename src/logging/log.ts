@@ -24,8 +24,9 @@ export interface LogOptions {
 export class Log {
   readonly out: OutputBuffer;
   readonly err: OutputBuffer;
-  readonly eventLines: boolean;
-  readonly format: LogFormat;
+  /** Both replaced together by use() on a reload. */
+  eventLines: boolean;
+  format: LogFormat;
   readonly #onDropped: ((lines: number) => void) | undefined;
 
   constructor(options: LogOptions = {}) {
@@ -34,6 +35,12 @@ export class Log {
     this.eventLines = options.eventLines ?? true;
     this.format = options.format ?? seedFormat;
     this.#onDropped = options.onDropped;
+  }
+
+  /** Switch the per-event lines and the format together (a reload); lines already buffered keep their format. */
+  use(eventLines: boolean, format: LogFormat): void {
+    this.eventLines = eventLines;
+    this.format = format;
   }
 
   listening(port: number): void {

@@ -29,14 +29,14 @@ export interface ClockGuardOptions {
   now?: MonotonicClock;
 }
 
-type Problem = "floor" | "unsynchronised" | null;
+export type ClockProblem = "floor" | "unsynchronised" | null;
 
 export class ClockGuard {
   readonly #options: ClockGuardOptions;
   readonly #now: MonotonicClock;
   #checkedAt = -Infinity;
   #synchronised = true;
-  #problem: Problem = null;
+  #problem: ClockProblem = null;
 
   constructor(options: ClockGuardOptions) {
     this.#options = options;
@@ -45,13 +45,26 @@ export class ClockGuard {
 
   /** Write the stamp for now into `out` and return true; or write nothing and return false while no time may be sent. */
   stamp(out: Uint8Array): boolean {
-    const { clock, floorMs, isSynchronised } = this.#options;
-    const now = clock();
-    const problem: Problem = now < floorMs ? "floor" : isSynchronised && !this.#synchronisedNow(isSynchronised) ? "unsynchronised" : null;
-    if (problem !== this.#problem) this.#change(problem, now);
-    if (problem !== null) return false;
+    const now = this.#options.clock();
+    if (this.#problemAt(now) !== null) return false;
     writeTimestamp(now, out);
     return true;
+  }
+
+  /** Why no time would be sent right now, or null (the metrics read it between requests). */
+  problemNow(): ClockProblem {
+    return this.#problemAt(this.#options.clock());
+  }
+
+  get floorMs(): number {
+    return this.#options.floorMs;
+  }
+
+  #problemAt(now: number): ClockProblem {
+    const { floorMs, isSynchronised } = this.#options;
+    const problem: ClockProblem = now < floorMs ? "floor" : isSynchronised && !this.#synchronisedNow(isSynchronised) ? "unsynchronised" : null;
+    if (problem !== this.#problem) this.#change(problem, now);
+    return problem;
   }
 
   /** The last answer, refreshed when it is SYNC_CHECK_INTERVAL_MS old. */
@@ -64,7 +77,7 @@ export class ClockGuard {
     return this.#synchronised;
   }
 
-  #change(problem: Problem, now: number): void {
+  #change(problem: ClockProblem, now: number): void {
     this.#problem = problem;
     const floor = new Date(this.#options.floorMs).toISOString();
     this.#options.onChange(

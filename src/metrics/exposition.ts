@@ -1,0 +1,95 @@
+// The metrics page: Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the scraper asks for it.
+import { COUNTER_FAMILIES, counterSample, type CounterSample } from "./counter-families.ts";
+
+export type ExpositionFormat = "prometheus" | "openmetrics";
+
+export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
+  prometheus: "text/plain; version=0.0.4; charset=utf-8",
+  openmetrics: "application/openmetrics-text; version=1.0.0; charset=utf-8",
+};
+
+/** Everything the page shows, read at scrape time. */
+export interface MetricsSnapshot {
+  readonly counters: ReadonlyMap<string, number>;
+  readonly clockFloorMs: number;
+  /** Why the clock guard sends no time right now, or null while it does. */
+  readonly clockProblem: "floor" | "unsynchronised" | null;
+  readonly startedAtMs: number;
+  readonly uptimeSeconds: number;
+  readonly version: string;
+}
+
+type Labels = CounterSample["labels"];
+interface Family {
+  name: string;
+  type: "counter" | "gauge" | "info";
+  help: string;
+  samples: { labels: Labels; value: number }[];
+}
+
+const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+const labelText = (labels: Labels) => (labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`);
+const sameLabels = (a: Labels, b: Labels) => labelText(a) === labelText(b);
+
+/** Every counter family with its samples: the always-present ones at 0 first, then each counted kind. */
+function counterFamilies(counters: ReadonlyMap<string, number>): Family[] {
+  const families = new Map<string, Family>(
+    COUNTER_FAMILIES.map(({ name, help, always }) => [name, { name, type: "counter", help, samples: always.map((labels) => ({ labels, value: 0 })) }]),
+  );
+  for (const [kind, value] of counters) {
+    const { family, labels } = counterSample(kind);
+    const samples = families.get(family)!.samples;
+    const present = samples.find((sample) => sameLabels(sample.labels, labels));
+    if (present) present.value = value;
+    else samples.push({ labels, value });
+  }
+  return [...families.values()];
+}
+
+function gaugeFamilies(s: MetricsSnapshot): Family[] {
+  const gauge = (name: string, help: string, samples: Family["samples"]): Family => ({ name, type: "gauge", help, samples });
+  return [
+    gauge("rfc868_clock_time_sent", "1 while the time is sent; 0 while the clock guard withholds it (its refusals have the reason clock).", [{ labels: [], value: s.clockProblem === null ? 1 : 0 }]),
+    gauge("rfc868_clock_problem", "1 for the reason the clock guard withholds the time, as of the last check.", [
+      { labels: [["problem", "floor"]], value: s.clockProblem === "floor" ? 1 : 0 },
+      { labels: [["problem", "unsynchronised"]], value: s.clockProblem === "unsynchronised" ? 1 : 0 },
+    ]),
+    gauge("rfc868_clock_floor_seconds", "The clock floor (--clock-floor) as Unix time: an earlier clock sends no time.", [{ labels: [], value: s.clockFloorMs / 1000 }]),
+    gauge("rfc868_uptime_seconds", "Seconds since the server started.", [{ labels: [], value: s.uptimeSeconds }]),
+    gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", [{ labels: [], value: s.startedAtMs / 1000 }]),
+    { name: "rfc868_build", type: "info", help: "The server's version.", samples: [{ labels: [["version", s.version]], value: 1 }] },
+  ];
+}
+
+/** The sample name and the TYPE line's name and type: OpenMetrics names the family, the 0.0.4 text format the sample. */
+function names(family: Family, format: ExpositionFormat): { sample: string; typeName: string; type: string } {
+  const suffix = family.type === "counter" ? "_total" : family.type === "info" ? "_info" : "";
+  const sample = family.name + suffix;
+  if (format === "openmetrics") return { sample, typeName: family.name, type: family.type };
+  return { sample, typeName: sample, type: family.type === "info" ? "gauge" : family.type };
+}
+
+export function renderMetrics(snapshot: MetricsSnapshot, format: ExpositionFormat): string {
+  const lines: string[] = [];
+  for (const family of [...counterFamilies(snapshot.counters), ...gaugeFamilies(snapshot)]) {
+    const { sample, typeName, type } = names(family, format);
+    // HELP text escapes only backslash and newline, in both formats.
+    lines.push(`# HELP ${typeName} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`, `# TYPE ${typeName} ${type}`);
+    for (const { labels, value } of family.samples) lines.push(`${sample}${labelText(labels)} ${value}`);
+  }
+  if (format === "openmetrics") lines.push("# EOF");
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * OpenMetrics when the Accept header lists application/openmetrics-text with a q above 0 (Prometheus
+ * sends it first); the 0.0.4 text format otherwise, which every scraper understands.
+ */
+export function negotiateFormat(accept: string | null): ExpositionFormat {
+  for (const range of (accept ?? "").split(",")) {
+    const [type, ...params] = range.split(";").map((part) => part.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    if (type === "application/openmetrics-text" && (q === undefined || Number(q.slice(2)) > 0)) return "openmetrics";
+  }
+  return "prometheus";
+}

@@ -1,0 +1,130 @@
+// The metrics endpoint on the time service's own select loop: bounded connections, one GET each, a deadline, no blocking send.
+import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
+import { drainInput } from "../core/drain.ts";
+import { closeListeners, openListener } from "../core/listeners.ts";
+import type { ServiceContext } from "../core/service-context.ts";
+import { ACCEPT_BACKOFF_MS } from "../core/tcp-service.ts";
+import { metricsUrl, type MetricsAddress } from "./address.ts";
+import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "./http-request.ts";
+import { answer, tooLarge, type Page } from "./responses.ts";
+
+/**
+ * Metrics connections open at once. Beyond it a new one is accepted and closed at once (counted), so
+ * silent scrapers cost at most this many fds (far below FD_SETSIZE) and never fill the time service's backlog.
+ */
+export const MAX_METRICS_CONNECTIONS = 16;
+/** A client must have sent its whole request by then, and read the whole answer within as long again. */
+export const METRICS_DEADLINE_MS = 2000;
+/** Accepts per readable event, so a connection flood gets a share of each tick and the time service the rest. */
+const ACCEPT_BATCH = 16;
+/** A scraper's backlog: Prometheus keeps one connection; more is what the bound above is for. */
+const METRICS_BACKLOG = 64;
+
+export interface MetricsServer {
+  readonly local: SocketAddress;
+  /** Close the listener and every open metrics connection. */
+  close(): void;
+}
+
+/** Bind `address` (ListenError when it cannot) and serve `GET /metrics`, rendered by `page`, through the context's loop. */
+export function startMetricsServer(address: MetricsAddress, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
+  const { loop, counters, log } = context;
+  const listener = openListener("tcp", address.host, address.port, METRICS_BACKLOG);
+  const open = new Map<number, () => void>(); // fd -> its close
+
+  function serveConnection(fd: number): void {
+    const request = new Uint8Array(new ArrayBuffer(MAX_REQUEST_BYTES));
+    let received = 0;
+    let reply: Uint8Array | null = null;
+    let sent = 0;
+    let deadline = armDeadline();
+
+    function armDeadline() {
+      return loop.setTimer(METRICS_DEADLINE_MS, () => {
+        counters.add("metrics_timeout");
+        finish(false);
+      });
+    }
+
+    function finish(drain: boolean): void {
+      loop.clearTimer(deadline);
+      loop.unregister(fd);
+      open.delete(fd);
+      // Whatever the client sent beyond its head is read first, so close() ends in FIN and not an RST that could cost it the answer.
+      if (drain) drainInput(fd, context, "metrics");
+      closeFd(fd);
+    }
+
+    function fail(error: unknown): void {
+      finish(false);
+      context.clientFailed("metrics", error);
+    }
+
+    function flush(): void {
+      try {
+        const n = sendBytes(fd, reply!.subarray(sent), LINUX.MSG_NOSIGNAL);
+        sent += n ?? 0;
+        if (sent === reply!.byteLength) return finish(true);
+        loop.watchWritable(fd, flush); // the rest when the client has read some
+        // Its input no longer matters, and a half-closed socket would be readable on every tick: left out until the deadline.
+        loop.pause(fd, METRICS_DEADLINE_MS);
+      } catch (error) {
+        fail(error);
+      }
+    }
+
+    function onReadable(): void {
+      if (reply !== null) return; // answering already (the pause above ended a moment before the deadline)
+      try {
+        const got = receiveBytes(fd, request.subarray(received), 0);
+        if (got === null) return;
+        if (got === 0) return finish(false); // gone before a whole request
+        received += got;
+      } catch (error) {
+        return fail(error);
+      }
+      const end = headEnd(request, received);
+      if (end < 0 && received < MAX_REQUEST_BYTES) return; // more to come, within the deadline
+      reply = end < 0 ? tooLarge() : answer(parseRequestHead(request, end), page);
+      loop.clearTimer(deadline);
+      deadline = armDeadline(); // as long again to read the answer
+      flush();
+    }
+
+    loop.register(fd, onReadable);
+    open.set(fd, () => finish(false));
+  }
+
+  function acceptBatch(): void {
+    for (let i = 0; i < ACCEPT_BATCH; i++) {
+      let fd: number | null;
+      try {
+        fd = acceptConnection(listener.fd, LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC, null);
+      } catch (error) {
+        // Out of fds, or a connection that died in the queue: either way the metrics wait, the time service does not.
+        if (!errnoCode(error)) throw error;
+        context.clientFailed("metrics", error);
+        loop.pause(listener.fd, ACCEPT_BACKOFF_MS);
+        return;
+      }
+      if (fd === null) return;
+      if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE) {
+        counters.add("metrics_rejected");
+        closeFd(fd);
+        continue;
+      }
+      serveConnection(fd);
+    }
+  }
+
+  loop.register(listener.fd, acceptBatch);
+  log.notice(`metrics on ${metricsUrl({ host: listener.local.address, port: listener.local.port })}`);
+  return {
+    local: listener.local,
+    close() {
+      for (const close of [...open.values()]) close();
+      loop.unregister(listener.fd);
+      closeListeners([listener]);
+    },
+  };
+}
