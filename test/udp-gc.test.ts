@@ -12,6 +12,8 @@ afterAll(killAll);
 const SERVER = new URL("./support/gc-pressure-server.ts", import.meta.url).pathname;
 const SENDERS = 32;
 const LOAD_MS = 3000;
+/** The count bound beside the time bound: at most this many requests per sender. */
+const PER_SENDER_MAX = 10_000;
 /** A reply later than this is counted lost: loopback answers in microseconds even behind a full collection. */
 const REPLY_TIMEOUT_MS = 1000;
 
@@ -26,8 +28,9 @@ function sender(port: number, endAt: number, tally: Tally): Promise<void> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket("udp4");
     let timer: Timer | undefined;
+    let asked = 0;
     const ask = () => {
-      if (Date.now() >= endAt) {
+      if (Date.now() >= endAt || asked++ >= PER_SENDER_MAX) {
         socket.close();
         resolve();
         return;
