@@ -34,6 +34,7 @@ int main(void) {
   /* Socket options and protocol levels. */
   CONSTANT(SOL_SOCKET);
   CONSTANT(SO_REUSEADDR);
+  CONSTANT(SO_REUSEPORT);
   CONSTANT(SO_TYPE);
   CONSTANT(SO_DOMAIN);
   CONSTANT(IPPROTO_TCP);

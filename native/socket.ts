@@ -21,6 +21,7 @@ export function openSocket(domain: number, type: number, protocol = 0): number {
 /** The socket options this project sets or reads, by name, each with its level: errors then name the option, as anet's do. */
 const SOCKET_OPTIONS = {
   SO_REUSEADDR: [LINUX.SOL_SOCKET, LINUX.SO_REUSEADDR],
+  SO_REUSEPORT: [LINUX.SOL_SOCKET, LINUX.SO_REUSEPORT],
   SO_DOMAIN: [LINUX.SOL_SOCKET, LINUX.SO_DOMAIN],
   SO_TYPE: [LINUX.SOL_SOCKET, LINUX.SO_TYPE],
   SO_ACCEPTCONN: [LINUX.SOL_SOCKET, LINUX.SO_ACCEPTCONN],

@@ -18,6 +18,7 @@ export const KEY_VALUES: Record<string, KeyValue> = {
   host: { takes: "restart", read: (o) => o.hosts },
   port: { takes: "restart", read: (o) => o.port ?? LISTEN_DEFAULTS.port },
   backlog: { takes: "restart", read: (o) => o.backlog ?? LISTEN_DEFAULTS.backlog },
+  "reuse-port": { takes: "restart", read: (o) => o.reusePort ?? LISTEN_DEFAULTS.reusePort },
   tcp: { takes: "restart", read: (o) => o.tcp ?? LISTEN_DEFAULTS.tcp },
   udp: { takes: "restart", read: (o) => o.udp ?? LISTEN_DEFAULTS.udp },
   user: { takes: "restart", read: (o) => o.user },

@@ -39,6 +39,7 @@ export const FLAGS: readonly Flag<CliOptions>[] = [
   { name: "host", value: "ADDR", config: "strings", help: `address to bind, repeatable (default ${LISTEN_DEFAULTS.hosts[0]}; :: is dual stack)`, apply: (o, v) => void o.hosts.push(parseHost(v)) },
   { name: "port", value: "N", config: "integer", help: `port for the service (default ${LISTEN_DEFAULTS.port}; 0 picks a free one)`, apply: (o, v) => void (o.port = parseInteger("port", v, 0, 65535)) },
   { name: "backlog", value: "N", config: "integer", help: `listen() backlog (default ${LISTEN_DEFAULTS.backlog})`, apply: (o, v) => void (o.backlog = parseInteger("backlog", v, 1, 65535)) },
+  { name: "reuse-port", config: { switch: true }, help: "SO_REUSEPORT: several instances share the port (docs/scaling.md)", apply: (o) => void (o.reusePort = true) },
   { name: "tcp", config: { switch: true }, help: "serve TCP (default)", apply: (o) => void (o.tcp = true) },
   { name: "no-tcp", config: { switch: false }, help: "do not serve TCP", apply: (o) => void (o.tcp = false) },
   { name: "udp", config: { switch: true }, help: "serve UDP too (default off: see README, UDP)", apply: (o) => void (o.udp = true) },

@@ -24,13 +24,15 @@ export interface ListenOptions {
   port?: number;
   /** listen() backlog; default 1024. */
   backlog?: number;
+  /** SO_REUSEPORT on every socket, so several instances serve one port (docs/scaling.md); default false. */
+  reusePort?: boolean;
   /** Serve TCP (default true). */
   tcp?: boolean;
   /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
   udp?: boolean;
 }
 
-export const LISTEN_DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, tcp: true, udp: false } as const;
+export const LISTEN_DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, reusePort: false, tcp: true, udp: false } as const;
 
 export interface Listener {
   readonly transport: Transport;
@@ -46,8 +48,12 @@ export class ListenError extends StartupError {
   }
 }
 
-/** A bound (and for TCP, listening) non-blocking socket on host:port. */
-export function openListener(transport: Transport, host: string, port: number, backlog: number): Listener {
+/**
+ * A bound (and for TCP, listening) non-blocking socket on host:port. `reusePort`: SO_REUSEPORT, so that
+ * several independent processes (of the same user) bind the same port and the kernel spreads TCP
+ * connections and UDP flows over them by a hash of the address pair (docs/scaling.md).
+ */
+export function openListener(transport: Transport, host: string, port: number, backlog: number, reusePort = false): Listener {
   const ip = parseIp(host);
   if (!ip) throw new RangeError(`not an IP address literal: ${JSON.stringify(host)}`);
   const domain = ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET;
@@ -61,6 +67,8 @@ export function openListener(transport: Transport, host: string, port: number, b
   try {
     // The server closes first, so its port collects TIME_WAIT: without this a restart fails for a minute.
     if (transport === "tcp") setSocketOption(fd, "SO_REUSEADDR", 1);
+    // Before bind: the kernel lets a socket join a port's group only if every member set it before binding.
+    if (reusePort) setSocketOption(fd, "SO_REUSEPORT", 1);
     // "::" serves IPv4 too (dual stack); a specific IPv6 address is IPv6 only either way.
     if (ip.family === "IPv6") setSocketOption(fd, "IPV6_V6ONLY", 0);
     bindSocket(fd, encodeSockaddr({ address: host, port }));
@@ -82,14 +90,14 @@ const PORT_ZERO_ATTEMPTS = 10;
  * Every (host, transport) socket on one port. With port 0 the first socket picks the port and the
  * rest share it; if another socket then finds it taken, all are closed and a new port is drawn.
  */
-export function openListeners(hosts: readonly string[], transports: readonly Transport[], port: number, backlog: number): Listener[] {
+export function openListeners(hosts: readonly string[], transports: readonly Transport[], port: number, backlog: number, reusePort = false): Listener[] {
   if (hosts.length === 0 || transports.length === 0) throw new RangeError("need at least one host and one transport");
   for (let attempt = 1; ; attempt++) {
     const listeners: Listener[] = [];
     try {
       for (const host of hosts) {
         for (const transport of transports) {
-          listeners.push(openListener(transport, host, listeners[0]?.local.port ?? port, backlog));
+          listeners.push(openListener(transport, host, listeners[0]?.local.port ?? port, backlog, reusePort));
         }
       }
       return listeners;
@@ -115,6 +123,6 @@ function transportsOf(options: ListenOptions): Transport[] {
 
 /** Bind every socket the options ask for (hosts x transports, on one port). */
 export function openConfiguredListeners(options: ListenOptions): Listener[] {
-  const { hosts, port, backlog } = LISTEN_DEFAULTS;
-  return openListeners(options.hosts ?? hosts, transportsOf(options), options.port ?? port, options.backlog ?? backlog);
+  const { hosts, port, backlog, reusePort } = LISTEN_DEFAULTS;
+  return openListeners(options.hosts ?? hosts, transportsOf(options), options.port ?? port, options.backlog ?? backlog, options.reusePort ?? reusePort);
 }

@@ -62,11 +62,12 @@ export interface LoadSummary {
 /**
  * Start test/support/load.py against 127.0.0.1:`port` with `mix` (kind -> count). `opened` resolves once
  * the first wave has connected and written (useful while the server is SIGSTOPped); `summary` at the end.
- * With `hold`, the never-read connections stay open until release() is called.
+ * With `hold`, the never-read connections stay open until release() is called. `wrapper`: a command that
+ * execs the rest (nsenter into another network namespace).
  */
-export function startLoad(port: number, mix: Record<string, number>, options: { concurrency?: number; hold?: boolean } = {}) {
+export function startLoad(port: number, mix: Record<string, number>, options: { concurrency?: number; hold?: boolean; wrapper?: string[] } = {}) {
   const spec = Object.entries(mix).map(([kind, count]) => `${kind}=${count}`).join(",");
-  const args = ["python3", LOAD, String(port), spec, "--concurrency", String(options.concurrency ?? 64), ...(options.hold ? ["--hold"] : [])];
+  const args = [...(options.wrapper ?? []), "python3", LOAD, String(port), spec, "--concurrency", String(options.concurrency ?? 64), ...(options.hold ? ["--hold"] : [])];
   const proc = Bun.spawn(args, { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   const lines = (async function* () {
     let partial = "";
