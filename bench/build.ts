@@ -4,9 +4,11 @@ import { mkdirSync, renameSync, statSync } from "node:fs";
 const BENCH = new URL(".", import.meta.url).pathname;
 export const BUILD_DIR = `${BENCH}.build`;
 
+/** Each program's source, then the files it #includes (a binary older than any of them is rebuilt). */
 export const C_PROGRAMS = {
-  loadgen: `${BENCH}loadgen.c`,
-  "c-select": `${BENCH}peers/c-select.c`,
+  loadgen: [`${BENCH}loadgen.c`],
+  "c-select": [`${BENCH}peers/c-select.c`],
+  "c-mmsg": [`${BENCH}peers/c-mmsg.c`, `${BENCH}peers/c-select.c`],
 } as const;
 
 export type CProgram = keyof typeof C_PROGRAMS;
@@ -26,9 +28,9 @@ function mtimeMs(path: string): number {
 
 /** Build `program` unless its binary is newer than its source; returns the binary's path. */
 export async function buildProgram(cc: string, program: CProgram): Promise<string> {
-  const source = C_PROGRAMS[program];
+  const [source, ...included] = C_PROGRAMS[program];
   const binary = `${BUILD_DIR}/${program}`;
-  if (mtimeMs(binary) > mtimeMs(source)) return binary;
+  if (mtimeMs(binary) > Math.max(mtimeMs(source), ...included.map(mtimeMs))) return binary;
   mkdirSync(BUILD_DIR, { recursive: true });
   // Build to a private name, then rename: a concurrent bench (or the smoke test) never runs a half-written binary.
   const partial = `${binary}.${process.pid}.tmp`;
@@ -40,5 +42,5 @@ export async function buildProgram(cc: string, program: CProgram): Promise<strin
 }
 
 export async function buildAll(cc: string): Promise<Record<CProgram, string>> {
-  return { loadgen: await buildProgram(cc, "loadgen"), "c-select": await buildProgram(cc, "c-select") };
+  return { loadgen: await buildProgram(cc, "loadgen"), "c-select": await buildProgram(cc, "c-select"), "c-mmsg": await buildProgram(cc, "c-mmsg") };
 }

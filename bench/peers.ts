@@ -28,6 +28,7 @@ export interface PeerSpec {
 export interface PeerInputs {
   tools: Tools;
   cSelect: string | null;
+  cMmsg: string | null;
   /** Whether this server has --udp (checked from its --help). */
   serverHasUdp: boolean;
 }
@@ -60,7 +61,7 @@ function pythonOriginal(name: string, python: string, version: string): PeerSpec
 }
 
 /** Every peer this machine can run, this server first. */
-export function peerCatalog({ tools, cSelect, serverHasUdp: udp }: PeerInputs): PeerSpec[] {
+export function peerCatalog({ tools, cSelect, cMmsg, serverHasUdp: udp }: PeerInputs): PeerSpec[] {
   const peers: PeerSpec[] = [
     thisServer("server", "this server (seed logging to a file)", [], udp),
     thisServer("server-quiet", "this server --quiet", ["--quiet"], udp),
@@ -100,14 +101,8 @@ export function peerCatalog({ tools, cSelect, serverHasUdp: udp }: PeerInputs): 
       },
     });
   }
-  if (cSelect) {
-    peers.push({
-      name: "c-select",
-      label: "C reference (select, bench/peers/c-select.c)",
-      kind: "c-class",
-      udp: true,
-      launch: (port) => ({ argv: [cSelect, "127.0.0.1", String(port)] }),
-    });
+  for (const [name, binary, what] of [["c-select", cSelect, "select"], ["c-mmsg", cMmsg, "select, recvmmsg/sendmmsg for UDP"]] as const) {
+    if (binary) peers.push({ name, label: `C reference (${what}, bench/peers/${name}.c)`, kind: "c-class", udp: true, launch: (port) => ({ argv: [binary, "127.0.0.1", String(port)] }) });
   }
   return peers;
 }

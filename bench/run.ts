@@ -17,7 +17,7 @@ import { summarize } from "./summary.ts";
 import { evaluateTargets } from "./targets.ts";
 
 /** Every peer the bench knows, available here or not: --only may name one this machine lacks. */
-const KNOWN_PEERS = ["server", "server-quiet", "server-metrics", "python2.7", "python3", "bun", "node", "xinetd", "c-select"];
+const KNOWN_PEERS = ["server", "server-quiet", "server-metrics", "python2.7", "python3", "bun", "node", "xinetd", "c-select", "c-mmsg"];
 const ROOT = new URL("..", import.meta.url).pathname;
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -94,7 +94,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const wallStart = performance.now();
   const binaries = await buildAll(cc);
   const tools = discoverTools();
-  const catalog = peerCatalog({ tools, cSelect: binaries["c-select"], serverHasUdp: serverHasUdp() });
+  const catalog = peerCatalog({ tools, cSelect: binaries["c-select"], cMmsg: binaries["c-mmsg"], serverHasUdp: serverHasUdp() });
   let selection: Selection;
   try {
     selection = select(catalog, options);

@@ -12,7 +12,7 @@ function changeFlag(fd: number, get: number, set: number, flag: number, on = tru
   if (wanted !== flags && libc.fcntl(fd, set, wanted) < 0) fail("fcntl");
 }
 
-/** O_NONBLOCK: the select loop must never block in accept or recvfrom. */
+/** O_NONBLOCK: the select loop must never block in accept or recvmmsg. */
 export function setNonBlocking(fd: number): void {
   changeFlag(fd, LINUX.F_GETFL, LINUX.F_SETFL, LINUX.O_NONBLOCK);
 }

@@ -18,11 +18,10 @@ export {
   acceptConnection,
   sendBytes,
   receiveBytes,
-  receiveFrom,
-  sendTo,
   closeFd,
 } from "./socket.ts";
 export { selectFds } from "./select.ts";
+export { DatagramBatch } from "./datagram-batch.ts";
 export { writeAll, isWritableNow } from "./write.ts";
 export { lookupUser, lookupGroup, type UserEntry, type GroupEntry } from "./users.ts";
 export { processIds, switchIds, canRegainRoot, type ProcessIds } from "./credentials.ts";

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/timex.h>
+#include <sys/uio.h>
 
 /* A constant under its own name: CONSTANT(AF_INET) prints "AF_INET 2". */
 #define CONSTANT(name) printf("%s %lld\n", #name, (long long)(name))
@@ -109,6 +110,22 @@ int main(void) {
   SIZE(timex, struct timex);
   OFFSET(timex, struct timex, modes);
   OFFSET(timex, struct timex, status);
+
+  /* Batched UDP: recvmmsg/sendmmsg's structs. */
+  SIZE(iovec, struct iovec);
+  OFFSET(iovec, struct iovec, iov_base);
+  OFFSET(iovec, struct iovec, iov_len);
+  SIZE(msghdr, struct msghdr);
+  OFFSET(msghdr, struct msghdr, msg_name);
+  OFFSET(msghdr, struct msghdr, msg_namelen);
+  OFFSET(msghdr, struct msghdr, msg_iov);
+  OFFSET(msghdr, struct msghdr, msg_iovlen);
+  OFFSET(msghdr, struct msghdr, msg_control);
+  OFFSET(msghdr, struct msghdr, msg_controllen);
+  OFFSET(msghdr, struct msghdr, msg_flags);
+  SIZE(mmsghdr, struct mmsghdr);
+  OFFSET(mmsghdr, struct mmsghdr, msg_hdr);
+  OFFSET(mmsghdr, struct mmsghdr, msg_len);
 
   /* errno names: the ones messages name most, and a spread across the table up to its end. */
   ERRNO(EPERM);

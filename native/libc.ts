@@ -33,10 +33,10 @@ function openLibc() {
     send: { args: ["i32", "buffer", "buffer_length", "i32"], returns: SSIZE_T },
     // ssize_t recv(int fd, void *buf, size_t len, int flags);
     recv: { args: ["i32", "buffer", "buffer_length", "i32"], returns: SSIZE_T },
-    // ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *src, socklen_t *srclen);
-    recvfrom: { args: ["i32", "buffer", "buffer_length", "i32", "ptr", "ptr"], returns: SSIZE_T },
-    // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dst, socklen_t dstlen);
-    sendto: { args: ["i32", "buffer", "buffer_length", "i32", "ptr", "u32"], returns: SSIZE_T },
+    // int recvmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout);
+    recvmmsg: { args: ["i32", "ptr", "u32", "i32", "ptr"], returns: "i32" },
+    // int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
+    sendmmsg: { args: ["i32", "ptr", "u32", "i32"], returns: "i32" },
     // ssize_t write(int fd, const void *buf, size_t count);
     write: { args: ["i32", "buffer", "buffer_length"], returns: SSIZE_T },
     // int inet_pton(int af, const char *src, void *dst);

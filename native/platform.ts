@@ -91,4 +91,20 @@ export const LINUX = {
   sizeof_timex: 208,
   offsetof_timex_modes: 0,
   offsetof_timex_status: 40,
+  // Batched UDP (native/datagram-batch.ts): recvmmsg/sendmmsg take an array of mmsghdr, each a msghdr
+  // naming the peer's sockaddr and an iovec array, plus the datagram length the kernel writes back.
+  sizeof_iovec: 16,
+  offsetof_iovec_iov_base: 0,
+  offsetof_iovec_iov_len: 8,
+  sizeof_msghdr: 56,
+  offsetof_msghdr_msg_name: 0,
+  offsetof_msghdr_msg_namelen: 8,
+  offsetof_msghdr_msg_iov: 16,
+  offsetof_msghdr_msg_iovlen: 24,
+  offsetof_msghdr_msg_control: 32,
+  offsetof_msghdr_msg_controllen: 40,
+  offsetof_msghdr_msg_flags: 48,
+  sizeof_mmsghdr: 64,
+  offsetof_mmsghdr_msg_hdr: 0,
+  offsetof_mmsghdr_msg_len: 56,
 } as const;

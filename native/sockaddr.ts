@@ -1,4 +1,4 @@
-// sockaddr_in / sockaddr_in6 encode and decode, and a reusable sockaddr_storage for accept4/recvfrom.
+// sockaddr_in / sockaddr_in6 encode and decode, and a reusable sockaddr_storage for accept4/recvmmsg.
 import { LINUX } from "./platform.ts";
 import { formatIp, parseIp, type Family } from "./inet.ts";
 
@@ -62,7 +62,7 @@ export function decodeSockaddr(bytes: Uint8Array, length: number): SocketAddress
   throw new RangeError(`unsupported sockaddr: family ${family}, length ${length}`);
 }
 
-/** A sockaddr_storage and its socklen_t, for calls that report a peer (accept4, recvfrom, getsockname). */
+/** A sockaddr_storage and its socklen_t, for calls that report a peer (accept4, recvmmsg, getsockname). */
 export class SockaddrStorage {
   readonly bytes = new Uint8Array(new ArrayBuffer(LINUX.sizeof_sockaddr_storage));
   readonly length = new Uint32Array(new ArrayBuffer(LINUX.sizeof_socklen_t));

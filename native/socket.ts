@@ -82,16 +82,6 @@ export function receiveBytes(fd: number, buffer: Uint8Array, flags: number): num
   return orNullIfWouldBlock(libc.recv(checkFd(fd), buffer, buffer, checkInt("flags", flags)), "recv");
 }
 
-/** recvfrom into `buffer`: the datagram's length (0 is a valid empty datagram), or null when none is queued. */
-export function receiveFrom(fd: number, buffer: Uint8Array, flags: number, peer: SockaddrStorage): number | null {
-  return orNullIfWouldBlock(libc.recvfrom(checkFd(fd), buffer, buffer, checkInt("flags", flags), peer.bytes, peer.arm().length), "recvfrom");
-}
-
-/** sendto the address held in `peer` (as recvfrom left it): bytes sent, or null when it would block. */
-export function sendTo(fd: number, bytes: Uint8Array, flags: number, peer: SockaddrStorage): number | null {
-  return orNullIfWouldBlock(libc.sendto(checkFd(fd), bytes, bytes, checkInt("flags", flags), peer.bytes, peer.length[0]!), "sendto");
-}
-
 /** close: Linux releases the fd even when close reports an error, so it is never retried. */
 export function closeFd(fd: number): void {
   if (libc.close(checkFd(fd)) < 0) fail("close");

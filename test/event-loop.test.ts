@@ -1,4 +1,4 @@
-// EventLoop.tick() driven by hand with real loopback sockets: dispatch, pause and resume, unregister, the idle and flush hooks, write interest, timers.
+// EventLoop driven by hand with real loopback sockets: dispatch, pause and resume, unregister, the idle and flush hooks, write interest, timers; run() under constant readiness.
 import { afterEach, describe, expect, test } from "bun:test";
 import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect } from "../native/index.ts";
 import { EventLoop, IDLE_TIMEOUT_MS } from "../src/core/event-loop.ts";
@@ -162,5 +162,31 @@ describe("EventLoop timers", () => {
     loop.setTimer(40, () => (last = true));
     while (!last) loop.tick();
     expect(ran).toEqual(["b", "c"]);
+  });
+});
+
+describe("EventLoop.run()", () => {
+  test("under constant readiness it runs many ticks per yield, yet timers run and a stop() from a timer ends it", async () => {
+    // A datagram nobody reads: the fd is readable on every select(), like a listener under load.
+    const a = udpPair();
+    a.send();
+    const loop = new EventLoop();
+    let ticks = 0;
+    loop.register(a.fd, () => void ticks++);
+    let yields = 0;
+    let counting = true;
+    const countYields = () => {
+      yields++;
+      if (counting) setImmediate(countYields);
+    };
+    setImmediate(countYields);
+    const running = loop.run();
+    await new Promise<void>((resolve) => setTimeout(resolve, 50)); // fires although select() never blocks
+    loop.stop();
+    counting = false;
+    await running;
+    expect(yields).toBeGreaterThan(2);
+    // Yielding after every tick would give about 1 tick per yield; by elapsed time it is many.
+    expect(ticks / yields).toBeGreaterThan(5);
   });
 });
