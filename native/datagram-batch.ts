@@ -38,12 +38,19 @@ export class DatagramBatch {
   readonly peers: readonly SockaddrStorage[];
   /** The reply every queued datagram gets (an RFC 868 stamp is the same for the whole batch). */
   readonly reply = new Uint8Array(new ArrayBuffer(4));
-  /** recvmmsg's vector: msg_name -> peers[i].bytes, no iovec, so any datagram is taken whole and truncated to nothing. */
+  /** recvmmsg's vector: msg_name -> peers[i].bytes, msg_iov -> #scratchIovec, so any datagram is taken whole and truncated to 1 byte. */
   readonly #received: Uint32Array;
   /** sendmmsg's vector: msg_name -> an admitted slot's peer, msg_iov -> #replyIovec. */
   readonly #replies: Uint32Array;
   /** One iovec: iov_base -> reply, iov_len 4. Never read after construction: this field is what keeps it alive while #replies holds its address. */
   readonly #replyIovec: Uint32Array;
+  /**
+   * One iovec over #scratch, 1 byte, shared by every received slot: a request's content is never read.
+   * Not none at all: qemu-user answers a msghdr with no iovec without the kernel and leaves msg_name
+   * unfilled (seen: family 0 from every datagram under emulation). Held here for the same reason as #replyIovec.
+   */
+  readonly #scratchIovec: Uint32Array;
+  readonly #scratch = new Uint8Array(new ArrayBuffer(1));
   #count = 0;
   #queued = 0;
   #sent = 0;
@@ -56,10 +63,16 @@ export class DatagramBatch {
     this.#replyIovec = structs(LINUX.sizeof_iovec);
     writePointer(this.#replyIovec, LINUX.offsetof_iovec_iov_base / 4, ptr(this.reply));
     this.#replyIovec[LINUX.offsetof_iovec_iov_len / 4] = this.reply.byteLength;
+    this.#scratchIovec = structs(LINUX.sizeof_iovec);
+    writePointer(this.#scratchIovec, LINUX.offsetof_iovec_iov_base / 4, ptr(this.#scratch));
+    this.#scratchIovec[LINUX.offsetof_iovec_iov_len / 4] = this.#scratch.byteLength;
     const iovec = ptr(this.#replyIovec);
+    const scratchIovec = ptr(this.#scratchIovec);
     for (let i = 0; i < capacity; i++) {
       writePointer(this.#received, i * WORDS + NAME, ptr(this.peers[i]!.bytes));
       this.#received[i * WORDS + NAMELEN] = LINUX.sizeof_sockaddr_storage;
+      writePointer(this.#received, i * WORDS + IOV, scratchIovec);
+      this.#received[i * WORDS + IOVLEN] = 1;
       writePointer(this.#replies, i * WORDS + IOV, iovec);
       this.#replies[i * WORDS + IOVLEN] = 1;
     }
