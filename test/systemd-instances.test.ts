@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { killAll, startServer } from "./support/server-process.ts";
+import { killAll, serverCommand, startServer } from "./support/server-process.ts";
 import { findCommand, runCommand } from "./support/commands.ts";
 import { readCounters, startLoad } from "./support/hardening.ts";
 import { netnsProblem, privateNetns } from "./support/netns.ts";
@@ -49,7 +49,15 @@ describe.skipIf(!systemdAnalyze)("the template unit", () => {
   });
 });
 
-const skipReason = (USERNS_ROOT ? `switching to another uid ${NOT_REAL_ROOT}` : null) ?? netnsProblem() ?? (findCommand("setpriv") ? null : "needs setpriv(1)");
+/** Why uid 65534 cannot run the server from this checkout (it must read the sources, Bun, and the working directory), or null. */
+function checkoutUnreadable(): string | null {
+  const setpriv = findCommand("setpriv");
+  if (!setpriv) return "needs setpriv(1)";
+  const argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", 'test -r "$1" && test -x "$2" && cd "$3"', "sh", serverCommand()[1]!, process.execPath, process.cwd()];
+  return Bun.spawnSync(argv).exitCode === 0 ? null : `uid 65534 cannot read this checkout (${process.cwd()}) or Bun: a parent folder is private`;
+}
+
+const skipReason = (USERNS_ROOT ? `switching to another uid ${NOT_REAL_ROOT}` : null) ?? netnsProblem() ?? checkoutUnreadable();
 if (skipReason) console.log(`systemd-instances.test.ts: skipping the identity test: ${skipReason}`);
 
 describe.skipIf(skipReason !== null)("the unit's identity, in a private network namespace (port 37 is free there)", () => {
