@@ -64,6 +64,11 @@ async function acceptQueueReaches(ns: Netns, port: number, count: number, hangGu
 const REQUESTS = 3000;
 /** Client outcomes that mean the kernel reset the connection (at connect or at the first read). */
 const RESETS = ["error_ECONNRESET", "reset"];
+/**
+ * What else a crash may cost: the one connection the stopped instance held between accept4 and close
+ * (it serves one at a time), which the kernel then closes without a byte. Nothing to do with the queue.
+ */
+const CUT_BY_CRASH = "empty";
 
 /**
  * How one instance leaves: "sigterm" under load; "sigterm-busy" and "sigkill-busy" after a SIGSTOP that
@@ -93,7 +98,9 @@ async function oneLeavesUnderLoad(migrate: 0 | 1, how: Departure) {
   const outcomes = summary.kinds.tcp ?? {};
   const lost = REQUESTS - (outcomes.ok ?? 0);
   console.log(`reuse-port ${how}${queued ? ` (${queued} queued)` : ""}, tcp_migrate_req=${migrate}: ${lost} of ${REQUESTS} lost ${JSON.stringify(outcomes)}`);
-  expect(Object.keys(outcomes).filter((outcome) => outcome !== "ok" && !RESETS.includes(outcome))).toEqual([]);
+  const expected = how === "sigkill-busy" ? [...RESETS, CUT_BY_CRASH] : RESETS;
+  expect(Object.keys(outcomes).filter((outcome) => outcome !== "ok" && !expected.includes(outcome))).toEqual([]);
+  expect(outcomes[CUT_BY_CRASH] ?? 0).toBeLessThanOrEqual(1);
   return { outcomes, lost, survivor: await readCounters(stays) };
 }
 
@@ -101,7 +108,8 @@ describe.skipIf(skipReason !== null)("one of two instances leaves under load (pr
   test("a crash with 16+ connections queued: tcp_migrate_req=0 resets them, 1 hands them to the instance that stays", async () => {
     expect((await oneLeavesUnderLoad(0, "sigkill-busy")).lost).toBeGreaterThanOrEqual(16);
     const migrated = await oneLeavesUnderLoad(1, "sigkill-busy");
-    expect(migrated.outcomes).toEqual({ ok: REQUESTS });
+    // Every queued connection moved: all a crash may still cost is the one it had in hand.
+    expect(migrated.lost).toBe(migrated.outcomes[CUT_BY_CRASH] ?? 0);
     expect(migrated.survivor.served_tcp).toBeGreaterThan(REQUESTS / 2);
   });
 
