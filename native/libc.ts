@@ -77,7 +77,7 @@ function openLibc() {
     // int unsetenv(const char *name);
     unsetenv: { args: ["ptr"], returns: "i32" },
 
-    // Start-up: the CLI re-executes itself once with its runtime tuning (src/runtime-tuning.ts).
+    // Start-up: the CLI re-executes itself once with its runtime tuning (src/ops/runtime-tuning.ts).
     // int execve(const char *path, char *const argv[], char *const envp[]);
     execve: { args: ["cstring", "ptr", "ptr"], returns: "i32" },
 

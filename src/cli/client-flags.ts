@@ -1,4 +1,4 @@
-// The client's command line: HOST and a flag table, parsed by the same mechanism as the server's (src/flags.ts).
+// The client's command line: HOST and a flag table, parsed by the same mechanism as the server's (flags.ts).
 import { parseIp } from "../../native/index.ts";
 import { UsageError, flagRows, parseFlags, parseInteger, type Flag } from "./flags.ts";
 

@@ -1,4 +1,4 @@
-// The flag mechanism the server (src/cli.ts) and the client (src/client-cli.ts) share: a declarative table, strict parsing.
+// The flag mechanism the server (server-flags.ts) and the client (client-flags.ts) share: a declarative table, strict parsing.
 
 /** A mistake on the command line; its message is one line, and the program exits 2. */
 export class UsageError extends Error {}

@@ -1,4 +1,4 @@
-// The hardening flags (--allow, --deny, the UDP guard, rate limits, the clock guard): table rows for src/cli.ts and their value parsers.
+// The hardening flags (--allow, --deny, the UDP guard, rate limits, the clock guard): table rows for server-flags.ts and their value parsers.
 import type { HardeningOptions } from "../policy/admission.ts";
 import { parseCidr } from "../policy/cidr.ts";
 import { UsageError, parseInteger, type Flag } from "./flags.ts";

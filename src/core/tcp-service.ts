@@ -40,7 +40,7 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
       // A fresh socket's send buffer is empty, so 4 bytes go out whole; MSG_NOSIGNAL: a reset peer is not a SIGPIPE.
       sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL);
       counters.add("served_tcp");
-      // Read what the client sent first, so that close() ends in FIN rather than RST (src/drain.ts).
+      // Read what the client sent first, so that close() ends in FIN rather than RST (drain.ts).
       drainInput(fd, context);
     } catch (error) {
       context.clientFailed("tcp", error);
