@@ -33,9 +33,6 @@ set +e
 RFC868_TEST_USERNS_ROOT=1 RFC868_TEST_TIME_SCALE=4 "$bun_arm64" test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE '^ *[0-9]+ pass$' "$log" | tail -n 1 | tr -dc '0-9')
-failed=$(grep -oE '^ *[0-9]+ fail$' "$log" | tail -n 1 | tr -dc '0-9')
-skipped=$(grep -oE '^ *[0-9]+ skip$' "$log" | tail -n 1 | tr -dc '0-9')
+bash .ci/test-report.sh "arm64 tests (in $(( $(date +%s) - start )) s)" "$log"
 rm -f "$log"
-echo "arm64 tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped in $(( $(date +%s) - start )) s"
 exit "$status"
