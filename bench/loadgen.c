@@ -1,11 +1,14 @@
 // Load generator for RFC 868 servers: concurrent TCP or UDP time requests over epoll, every reply checked, one JSON line out.
 //
 // Usage: loadgen --mode tcp|udp --host ADDR --port N [--concurrency C] [--requests N] [--duration S] [--timeout-ms T]
+//                [--linger-ms L]
 //
 // Each of C slots keeps one request in flight until N requests were started or S seconds passed, then the
 // in-flight ones finish or time out. Every request ends in exactly one outcome, so the counts always add up
 // to `requested` (checked before printing). A reply is ok only if it is exactly 4 bytes followed by EOF
 // (TCP) or one 4-byte datagram (UDP), carrying a time within MAX_SKEW_S of this machine's clock.
+// UDP: a datagram that arrives when its slot has nothing in flight is an extra; --linger-ms keeps the sockets
+// open that long after the last outcome, so extras still on their way are counted too.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,6 +53,7 @@ struct options {
   long requests;
   double duration_s;
   int timeout_ms;
+  int linger_ms;
 };
 
 struct slot {
@@ -62,7 +66,7 @@ struct slot {
   struct slot *older, *newer; /* the in-flight list, oldest first: one timeout for all, so oldest = next deadline */
 };
 
-static struct options opt = {0, "127.0.0.1", 0, 1, 1000000000L, 10.0, 2000};
+static struct options opt = {0, "127.0.0.1", 0, 1, 1000000000L, 10.0, 2000, 0};
 static struct sockaddr_storage server;
 static socklen_t server_len;
 static struct slot *slots;
@@ -88,7 +92,7 @@ static void die(const char *what) {
 }
 
 static void usage(const char *problem) {
-  fprintf(stderr, "loadgen: %s\nusage: loadgen --mode tcp|udp --host ADDR --port N [--concurrency C] [--requests N] [--duration S] [--timeout-ms T]\n", problem);
+  fprintf(stderr, "loadgen: %s\nusage: loadgen --mode tcp|udp --host ADDR --port N [--concurrency C] [--requests N] [--duration S] [--timeout-ms T] [--linger-ms L]\n", problem);
   exit(2);
 }
 
@@ -105,6 +109,7 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(name, "--requests")) opt.requests = atol(value);
     else if (!strcmp(name, "--duration")) opt.duration_s = atof(value);
     else if (!strcmp(name, "--timeout-ms")) opt.timeout_ms = atoi(value);
+    else if (!strcmp(name, "--linger-ms")) opt.linger_ms = atoi(value);
     else usage("unknown option");
   }
   if (opt.port < 1 || opt.port > 65535) usage("--port must be 1..65535");
@@ -112,6 +117,7 @@ static void parse_args(int argc, char **argv) {
   if (opt.requests < 1) usage("--requests must be at least 1");
   if (opt.duration_s <= 0) usage("--duration must be positive");
   if (opt.timeout_ms < 1) usage("--timeout-ms must be positive");
+  if (opt.linger_ms < 0) usage("--linger-ms must not be negative");
 }
 
 static void resolve_server(void) {
@@ -280,6 +286,20 @@ static void on_udp_event(struct slot *s) {
   }
 }
 
+/*
+ * UDP, after the last outcome: count what still arrives until `until_ns`. Without a request id, a doubled
+ * reply that lands after the slot's next request is taken as that one's answer, and the one nobody asked
+ * for comes later still; only a wait after the run sees every datagram a server sent.
+ */
+static void linger(uint64_t until_ns) {
+  struct epoll_event events[MAX_EVENTS];
+  for (uint64_t now = now_ns(); now < until_ns; now = now_ns()) {
+    int n = epoll_wait(epfd, events, MAX_EVENTS, (int)((until_ns - now + 999999) / 1000000));
+    if (n < 0 && errno != EINTR) die("epoll_wait");
+    for (int i = 0; i < n; i++) on_udp_event(&slots[events[i].data.u32]);
+  }
+}
+
 /* The oldest requests past the timeout: classify by how far they got. */
 static void expire(uint64_t now) {
   uint64_t timeout_ns = (uint64_t)opt.timeout_ms * 1000000ULL;
@@ -389,6 +409,7 @@ int main(int argc, char **argv) {
     }
     expire(now_ns());
   }
+  if (opt.udp && opt.linger_ms > 0) linger(now_ns() + (uint64_t)opt.linger_ms * 1000000ULL);
   print_results();
   return 0;
 }

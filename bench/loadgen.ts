@@ -12,6 +12,8 @@ export interface LoadRequest {
   /** The time bound for starting requests, in seconds; in-flight ones then finish or time out. */
   durationSeconds: number;
   timeoutMs: number;
+  /** UDP: how long to keep counting extra datagrams after the last outcome (default 0). */
+  lingerMs?: number;
   /** taskset CPU list to run on; unset: anywhere. */
   cpus?: string;
 }
@@ -50,6 +52,7 @@ export function loadgenArgs(request: LoadRequest): string[] {
     "--requests", String(request.requests),
     "--duration", String(request.durationSeconds),
     "--timeout-ms", String(request.timeoutMs),
+    ...(request.lingerMs ? ["--linger-ms", String(request.lingerMs)] : []),
   ];
 }
 
@@ -66,7 +69,7 @@ export function checkResult(result: LoadResult): LoadResult {
 export async function runLoadgen(binary: string, request: LoadRequest): Promise<LoadResult> {
   const proc = Bun.spawn(pinned([binary, ...loadgenArgs(request)], request.cpus), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   // Not a performance limit: loadgen bounds itself; this only turns a hang into an error.
-  const guardMs = request.durationSeconds * 1000 + request.timeoutMs + 15_000;
+  const guardMs = request.durationSeconds * 1000 + request.timeoutMs + (request.lingerMs ?? 0) + 15_000;
   const guard = setTimeout(() => proc.kill("SIGKILL"), guardMs);
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   clearTimeout(guard);
