@@ -9,7 +9,7 @@ import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
 import { killAll, spawnTracked } from "./support/server-process.ts";
 import { findCommand, runCommand } from "./support/commands.ts";
 import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
-import { closedTcpPort } from "./support/ports.ts";
+import { closedTcpPorts } from "./support/ports.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 import { NOT_REAL_ROOT, USERNS_ROOT } from "./support/emulation.ts";
 
@@ -86,11 +86,12 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
   });
 
   test("runs read-only, with no capability, as user 10001, with the Kubernetes config: TCP, UDP and metrics on published loopback ports; SIGTERM exits 0", async () => {
-    const [port, metricsPort] = [await closedTcpPort(), await closedTcpPort()];
+    const [port, metricsPort] = await closedTcpPorts(2);
     // The ConfigMap's file (deploy/kubernetes), mounted over the image's own as the pods mount it.
     const config = new URL("../deploy/kubernetes/rfc868.toml", import.meta.url).pathname;
+    // No --rm: its cleanup can remove the container under `podman stop`, which then fails (containers/podman#7384); afterAll removes it.
     const run = spawnTracked([
-      ...PODMAN, "run", "--rm", "--name", CONTAINER, ...ULIMITS, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+      ...PODMAN, "run", "--name", CONTAINER, ...ULIMITS, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
       "--publish", `127.0.0.1:${port}:8037/tcp`, "--publish", `127.0.0.1:${port}:8037/udp`, "--publish", `127.0.0.1:${metricsPort}:9975/tcp`,
       "--volume", `${config}:/etc/rfc868/rfc868.toml:ro`, IMAGE,
     ]);

@@ -30,13 +30,18 @@ export async function freePrivilegedPort(): Promise<number> {
   throw new Error("no free port in 600-1023 on 127.0.0.1");
 }
 
+/** `count` distinct TCP ports on 127.0.0.1 that were free a moment ago and are closed now (all held at once, so never twice the same). */
+export async function closedTcpPorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))));
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 /** A TCP port on 127.0.0.1 that was free a moment ago and is closed now: connecting to it is refused. */
 export async function closedTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return (await closedTcpPorts(1))[0]!;
 }
 
 /** A UDP port on 127.0.0.1 that was free a moment ago and is closed now: a datagram to it gets ICMP port unreachable. */
