@@ -86,7 +86,7 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
   });
 
   test("runs read-only, with no capability, as user 10001, with the Kubernetes config: TCP, UDP and metrics on published loopback ports; SIGTERM exits 0", async () => {
-    const [port, metricsPort] = await closedTcpPorts(2);
+    const [port, metricsPort] = (await closedTcpPorts(2)) as [number, number];
     // The ConfigMap's file (deploy/kubernetes), mounted over the image's own as the pods mount it.
     const config = new URL("../deploy/kubernetes/rfc868.toml", import.meta.url).pathname;
     // No --rm: its cleanup can remove the container under `podman stop`, which then fails (containers/podman#7384); afterAll removes it.

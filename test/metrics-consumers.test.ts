@@ -1,14 +1,14 @@
 // The metrics page read by real consumers: promtool's linter, the strict OpenMetrics parser of python3-prometheus-client, a Prometheus server.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { killAll, spawnTracked, startServer, type ServerProcess } from "./support/server-process.ts";
 import { tcpTime, udpTime } from "./support/clients.ts";
 import { runCommand } from "./support/commands.ts";
 import { DEBIAN_PYTHON, metricsUrl, portOf, prometheusTool, scrape } from "./support/metrics.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { closedTcpPort } from "./support/ports.ts";
+import { TEST_BUDGET_MS, useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
@@ -80,18 +80,8 @@ print(json.dumps(families))`;
   });
 });
 
-/** A TCP port on 127.0.0.1 free a moment ago (Prometheus cannot listen on port 0 and say which it got). */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Poll a Prometheus instant query until `accept` likes its first value; the guard only turns a hang into a failure. */
-async function queryUntil(api: string, query: string, accept: (value: number) => boolean, hangGuardMs = 20_000): Promise<number | null> {
-  const until = Date.now() + hangGuardMs;
+/** Poll a Prometheus instant query until `accept` likes its first value; `until` only turns a hang into a failure. */
+async function queryUntil(api: string, query: string, accept: (value: number) => boolean, until: number): Promise<number | null> {
   let last: number | null = null;
   while (Date.now() < until) {
     const reply = (await fetch(`${api}/api/v1/query?query=${encodeURIComponent(query)}`).then((r) => r.json()).catch(() => null)) as { data?: { result?: { value?: [number, string] }[] } } | null;
@@ -109,12 +99,15 @@ describe.skipIf(!prometheus)("a Prometheus server scraping the endpoint", () => 
     try {
       const config = join(dir, "prometheus.yml");
       writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: rfc868\n    static_configs:\n      - targets: ["127.0.0.1:${portOf(url)}"]\n`);
-      const webPort = await freePort();
+      // Prometheus cannot listen on port 0 and say which port it got.
+      const webPort = await closedTcpPort();
       const api = `http://127.0.0.1:${webPort}`;
       const args = [prometheus!, `--config.file=${config}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${webPort}`];
       const { proc, stderr } = spawnTracked(args);
-      expect(await queryUntil(api, 'up{job="rfc868"}', (v) => v === 1)).toBe(1);
-      expect(await queryUntil(api, 'rfc868_requests_total{transport="tcp"}', (v) => v === TCP_REQUESTS)).toBe(TCP_REQUESTS);
+      // One guard for both queries, inside the test's own budget, so a hang fails with the value last seen.
+      const until = Date.now() + TEST_BUDGET_MS * 0.6;
+      expect(await queryUntil(api, 'up{job="rfc868"}', (v) => v === 1, until)).toBe(1);
+      expect(await queryUntil(api, 'rfc868_requests_total{transport="tcp"}', (v) => v === TCP_REQUESTS, until)).toBe(TCP_REQUESTS);
       proc.kill("SIGTERM");
       await proc.exited;
       expect(stderr.all.filter((line) => /level=error/.test(line))).toEqual([]);
