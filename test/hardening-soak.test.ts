@@ -1,8 +1,8 @@
 // Soak: 100,000 mixed well-behaved and hostile requests; every well-behaved one gets the right time and no fd is leaked.
 import { afterAll, expect, test } from "bun:test";
 import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime, udpTime } from "./support/clients.ts";
 import { IS_ROOT, openFdCount, readCounters, runLoad, skipNotice, waitForFdCount } from "./support/hardening.ts";
+import { netnsProblem, privateNetns } from "./support/netns.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -24,15 +24,22 @@ const MIX = {
 };
 const REQUESTS = Object.values(MIX).reduce((a, b) => a + b, 0) + MIX.udp_denied + MIX.udp_loop;
 
-test.skipIf(!IS_ROOT)(`${REQUESTS.toLocaleString("en")} mixed requests: the well-behaved all answered right, fds back to baseline`, async () => {
+const netns = netnsProblem();
+if (IS_ROOT && netns) console.log(`hardening-soak.test.ts: skipping the soak: ${netns}`);
+
+// In a private network namespace: once anything (podman's port publishing, say) has put a nat rule on the
+// host, conntrack tracks every loopback connection there, and 100,000 of them in a minute could fill a
+// small host's table, which then drops packets; a fresh namespace tracks nothing.
+test.skipIf(!IS_ROOT || netns !== null)(`${REQUESTS.toLocaleString("en")} mixed requests: the well-behaved all answered right, fds back to baseline`, async () => {
   expect(REQUESTS).toBe(100_000);
-  const server = await startServer(["--udp", "--quiet", "--allow", "127.0.0.0/8", "--deny", "127.0.0.2"]);
+  const ns = await privateNetns();
+  const server = await startServer(["--udp", "--quiet", "--allow", "127.0.0.0/8", "--deny", "127.0.0.2"], {}, ns.enter);
   const pid = server.proc.pid;
-  expect((await tcpTime(server.port)).bytes.length).toBe(4);
-  expect((await udpTime(server.port)).length).toBe(4);
+  // One request of each transport first, so the baseline counts whatever the server opens on first use.
+  expect((await runLoad(server.port, { tcp: 1, udp: 1 }, { wrapper: ns.enter })).kinds).toEqual({ tcp: { ok: 1 }, udp: { ok: 1 } });
   const baseline = openFdCount(pid);
 
-  const summary = await runLoad(server.port, MIX, { concurrency: 64 });
+  const summary = await runLoad(server.port, MIX, { concurrency: 64, wrapper: ns.enter });
   const fdsAfter = await waitForFdCount(pid, baseline);
   const counters = await readCounters(server);
 

@@ -93,7 +93,7 @@ export function startLoad(port: number, mix: Record<string, number>, options: { 
 }
 
 /** Run a whole load and return its summary. */
-export async function runLoad(port: number, mix: Record<string, number>, options: { concurrency?: number } = {}): Promise<LoadSummary> {
+export async function runLoad(port: number, mix: Record<string, number>, options: { concurrency?: number; wrapper?: string[] } = {}): Promise<LoadSummary> {
   const load = startLoad(port, mix, options);
   const summary = await load.summary;
   await load.release();
