@@ -121,6 +121,8 @@ describe("the objects agree with each other", () => {
     expect(hpa.spec.metrics.map((m: Manifest) => m.resource.name)).toEqual(["cpu"]);
     expect(container.resources.requests.cpu).toBeDefined();
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    // The autoscaler alone sets the count: a spec.replicas would be reapplied by every kubectl apply.
+    expect(deployment.spec.replicas).toBeUndefined();
   });
 
   test("the pods run non-root, read-only, with no capability, no privilege escalation and the runtime's seccomp profile", () => {
