@@ -38,7 +38,9 @@ function openLibc() {
     // int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
     sendmmsg: { args: ["i32", "ptr", "u32", "i32"], returns: "i32" },
     // ssize_t write(int fd, const void *buf, size_t count);
-    write: { args: ["i32", "buffer", "buffer_length"], returns: SSIZE_T },
+    // A pointer into a buffer, not a view: the log writes ranges of its one buffer, and a view per
+    // write was garbage on every loop iteration. writeAll checks the range against the buffer.
+    write: { args: ["i32", "ptr", "usize"], returns: SSIZE_T },
     // int inet_pton(int af, const char *src, void *dst);
     inet_pton: { args: ["i32", "ptr", "ptr"], returns: "i32" },
     // const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);

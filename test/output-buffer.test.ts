@@ -1,9 +1,10 @@
 // The output buffer and the seed format's byte path: exact bytes, early flushes, long lines, same text as the string path.
 import { afterAll, describe, expect, test } from "bun:test";
+import { heapStats } from "bun:jsc";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeSockaddr, SockaddrStorage } from "../native/index.ts";
+import { encodeSockaddr, SockaddrStorage, writeAll } from "../native/index.ts";
 import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../src/logging/output-buffer.ts";
 import { Log } from "../src/logging/log.ts";
 import { seedFormat } from "../src/logging/seed-format.ts";
@@ -55,6 +56,53 @@ describe("OutputBuffer", () => {
   test("writes a line longer than the buffer whole, after what came before it", () => {
     const long = "x".repeat(CONSOLE_BUFFER_BYTES + 10);
     expect(written((out) => (out.line("first"), out.line(long), out.line("last")))).toBe(`first\n${long}\nlast\n`);
+  });
+
+  test("a flush makes no view of its buffer: a thousand flushes leave no Uint8Array behind", () => {
+    // A view per write was the seed-logging server's extra garbage, and its extra peak RSS (bench/PROFILE.md).
+    // Cells allocated since the last collection count as live in heapStats(), so garbage shows up here.
+    const views = () => heapStats().objectTypeCounts.Uint8Array ?? 0;
+    written((out) => {
+      for (let i = 0; i < 100; i++) out.line("warm-up"), out.flush();
+      Bun.gc(true);
+      const before = views();
+      for (let i = 0; i < 1000; i++) {
+        out.reserve(8);
+        out.appendDecimal(i);
+        out.appendByte(0x0a);
+        out.flush();
+      }
+      expect(views() - before).toBeLessThan(10);
+    });
+  });
+});
+
+describe("writeAll", () => {
+  function writtenRange(bytes: Uint8Array, start?: number, end?: number): string {
+    const path = join(dir, `range-${Math.random()}`);
+    const fd = openSync(path, "w");
+    try {
+      writeAll(fd, bytes, start, end);
+    } finally {
+      closeSync(fd);
+    }
+    return readFileSync(path, "latin1");
+  }
+  const bytes = new TextEncoder().encode("0123456789");
+
+  test("writes the whole buffer, or exactly the range it is given", () => {
+    expect(writtenRange(bytes)).toBe("0123456789");
+    expect(writtenRange(bytes, 3)).toBe("3456789");
+    expect(writtenRange(bytes, 2, 5)).toBe("234");
+    expect(writtenRange(bytes, 10, 10)).toBe("");
+    expect(writtenRange(bytes.subarray(4, 8), 1, 3)).toBe("56");
+  });
+
+  test("refuses a range outside the buffer before any write", () => {
+    expect(() => writtenRange(bytes, 0, 11)).toThrow(RangeError);
+    expect(() => writtenRange(bytes, 6, 5)).toThrow(RangeError);
+    expect(() => writtenRange(bytes, -1)).toThrow(RangeError);
+    expect(() => writtenRange(bytes.subarray(4, 8), 0, 5)).toThrow(RangeError);
   });
 });
 

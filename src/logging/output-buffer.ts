@@ -73,7 +73,7 @@ export class OutputBuffer {
     let written = 0;
     while (written < this.#length && !this.#broken && isWritableNow(this.fd)) {
       const end = Math.min(this.#length, written + CHUNK_BYTES);
-      this.#write(this.#buffer.subarray(written, end));
+      this.#write(this.#buffer, written, end);
       written = end;
     }
     this.#buffer.copyWithin(0, written, this.#length);
@@ -91,10 +91,10 @@ export class OutputBuffer {
     return dropped;
   }
 
-  #write(bytes: Uint8Array): void {
+  #write(bytes: Uint8Array, start = 0, end = bytes.byteLength): void {
     if (this.#broken) return;
     try {
-      writeAll(this.fd, bytes);
+      writeAll(this.fd, bytes, start, end);
     } catch {
       this.#broken = true;
     }
