@@ -25,6 +25,14 @@ function structs(bytes: number): Uint32Array {
   return new Uint32Array(new ArrayBuffer(bytes));
 }
 
+/** One iovec over all of `buffer`. The caller must hold `buffer` as long as the iovec: the address alone keeps nothing alive. */
+function iovecOver(buffer: Uint8Array): Uint32Array {
+  const iovec = structs(LINUX.sizeof_iovec);
+  writePointer(iovec, LINUX.offsetof_iovec_iov_base / 4, ptr(buffer));
+  iovec[LINUX.offsetof_iovec_iov_len / 4] = buffer.byteLength;
+  return iovec;
+}
+
 /**
  * Up to `capacity` datagrams received at once, and one reply for any of them sent back at once.
  *
@@ -60,12 +68,8 @@ export class DatagramBatch {
     this.peers = Array.from({ length: capacity }, () => new SockaddrStorage());
     this.#received = structs(capacity * MMSGHDR);
     this.#replies = structs(capacity * MMSGHDR);
-    this.#replyIovec = structs(LINUX.sizeof_iovec);
-    writePointer(this.#replyIovec, LINUX.offsetof_iovec_iov_base / 4, ptr(this.reply));
-    this.#replyIovec[LINUX.offsetof_iovec_iov_len / 4] = this.reply.byteLength;
-    this.#scratchIovec = structs(LINUX.sizeof_iovec);
-    writePointer(this.#scratchIovec, LINUX.offsetof_iovec_iov_base / 4, ptr(this.#scratch));
-    this.#scratchIovec[LINUX.offsetof_iovec_iov_len / 4] = this.#scratch.byteLength;
+    this.#replyIovec = iovecOver(this.reply);
+    this.#scratchIovec = iovecOver(this.#scratch);
     const iovec = ptr(this.#replyIovec);
     const scratchIovec = ptr(this.#scratchIovec);
     for (let i = 0; i < capacity; i++) {
@@ -117,9 +121,8 @@ export class DatagramBatch {
    * which then stays first: skipReply() passes over it.
    */
   sendPending(fd: number): number | null {
-    const first = this.#sent;
-    const vector = first === 0 ? this.#replies : this.#replies.subarray(first * WORDS);
-    const sent = libc.sendmmsg(checkFd(fd), vector, this.#queued - first, LINUX.MSG_DONTWAIT | LINUX.MSG_NOSIGNAL);
+    // From the first pending entry: an address inside #replies, which this object holds, so no view is made.
+    const sent = libc.sendmmsg(checkFd(fd), ptr(this.#replies, this.#sent * MMSGHDR), this.#queued - this.#sent, LINUX.MSG_DONTWAIT | LINUX.MSG_NOSIGNAL);
     if (sent < 0) {
       const errno = lastErrno();
       if (errno === LINUX.EAGAIN) return null;
