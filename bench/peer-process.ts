@@ -12,6 +12,8 @@ export interface RunningPeer {
   pid: number;
   /** The peer's stdout and stderr files (its console output, like a user's `> log`). */
   logs: { stdout: string; stderr: string };
+  /** Its exit code, once it has exited (bench/signal-latency.ts times a signal to it). */
+  exited: Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -50,5 +52,5 @@ export async function startPeer(spec: PeerSpec, runDir: string, cpus?: string): 
     const stderr = await Bun.file(logs.stderr).text().catch(() => "");
     throw new Error(`${spec.name} (${launch.argv.join(" ")}): ${(error as Error).message}${stderr.trim() ? `; stderr: ${stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
   }
-  return { spec, port, pid: proc.pid, logs, stop: () => terminate(proc) };
+  return { spec, port, pid: proc.pid, logs, exited: proc.exited, stop: () => terminate(proc) };
 }

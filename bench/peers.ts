@@ -39,7 +39,8 @@ export function serverHasUdp(): boolean {
   return help.exitCode === 0 && /^\s*--udp\b/m.test(help.stdout.toString());
 }
 
-function thisServer(name: string, label: string, extra: string[], udp: boolean): PeerSpec {
+/** This server (`bun run src/server.ts`) as a peer, with `extra` flags. */
+export function thisServer(name: string, label: string, extra: string[], udp: boolean): PeerSpec {
   return {
     name,
     label,
