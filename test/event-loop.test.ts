@@ -101,9 +101,33 @@ describe("EventLoop.tick()", () => {
     expect(() => loop.pause(a.fd, 10)).toThrow(`fd ${a.fd} is not registered`);
     expect(loop.getKey(b.fd).fd).toBe(b.fd);
   });
+  test("a key unregistered during a tick is not dispatched later in that tick, even when its fd number is reused at once", () => {
+    const a = udpPair();
+    const b = udpPair();
+    const loop = new EventLoop();
+    const oldB = drainingHandler(b.fd);
+    let reused: { fd: number; calls: number } | null = null;
+    // a's handler ends b and registers a new socket, which gets b's fd number back (the lowest free one).
+    loop.register(a.fd, () => {
+      drainingHandler(a.fd).onReadable();
+      loop.unregister(b.fd);
+      closeFd(opened.splice(opened.indexOf(b.fd), 1)[0]!);
+      const fd = openSocket(LINUX.AF_INET, LINUX.SOCK_DGRAM | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC);
+      opened.push(fd);
+      const key = { fd, calls: 0 };
+      reused = key;
+      loop.register(fd, () => key.calls++);
+    });
+    loop.register(b.fd, oldB.onReadable);
+    a.send();
+    b.send();
+    expect(loop.tick()).toBe(2);
+    expect(reused!.fd).toBe(b.fd); // the case this test is about: the number came back
+    // b was ready when select() returned, but it was gone before its turn: neither its old handler nor the new socket's runs.
+    expect([oldB.calls, reused!.calls]).toEqual([0, 0]);
+  });
 });
 
-// A UDP socket is always writable, and one nobody sends to is never readable.
 describe("EventLoop write interest", () => {
   test("calls onWritable while watched, and no longer once set back to null", () => {
     const { fd } = udpPair();

@@ -35,6 +35,8 @@ const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve)
 export class EventLoop {
   // A plain array walked by index: an idle tick allocates nothing, so the GC has no reason to wake.
   #keys: SelectorKey[] = [];
+  /** The live key of each fd: dispatch checks it at the moment of the call, as Redis checks fe->mask. */
+  readonly #byFd: (SelectorKey | undefined)[] = [];
   readonly #master = new FdSet();
   readonly #ready = new FdSet();
   readonly #writeMaster = new FdSet();
@@ -49,9 +51,10 @@ export class EventLoop {
 
   register(fd: number, onReadable: () => void): SelectorKey {
     checkSelectableFd(fd);
-    if (this.#keys.some((key) => key.fd === fd)) throw new Error(`fd ${fd} is already registered`);
+    if (this.#byFd[fd]) throw new Error(`fd ${fd} is already registered`);
     const key: SelectorKey = { fd, onReadable, onWritable: null, pausedUntil: 0 };
     this.#keys = [...this.#keys, key];
+    this.#byFd[fd] = key;
     this.#master.add(fd);
     this.#nfds = Math.max(this.#nfds, fd + 1);
     return key;
@@ -59,7 +62,7 @@ export class EventLoop {
 
   /** The key registered for `fd`; throws for an fd that is not registered, as selectors' get_key does. */
   getKey(fd: number): SelectorKey {
-    const key = this.#keys.find((k) => k.fd === fd);
+    const key = Number.isInteger(fd) ? this.#byFd[fd] : undefined;
     if (!key) throw new Error(`fd ${fd} is not registered`);
     return key;
   }
@@ -71,6 +74,7 @@ export class EventLoop {
     this.watchWritable(fd, null);
     // A new array, so a tick that is dispatching over the old one is not disturbed.
     this.#keys = this.#keys.filter((k) => k !== key);
+    this.#byFd[fd] = undefined;
     this.#master.delete(fd);
     this.#nfds = Math.max(0, ...this.#keys.map((k) => k.fd + 1));
   }
@@ -158,6 +162,9 @@ export class EventLoop {
       const keys = this.#keys;
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
+        // `keys` is the array as select() returned: a handler earlier in this pass may have unregistered
+        // this key, and a new socket may already hold its fd number. Only the live key is called.
+        if (this.#byFd[key.fd] !== key) continue;
         if (this.#ready.has(key.fd)) key.onReadable();
         // Read after onReadable: a handler that finished and unregistered its fd has cleared onWritable.
         if (writable !== null && key.onWritable !== null && writable.has(key.fd)) key.onWritable();
