@@ -1,0 +1,30 @@
+// The modules under mutation testing, each with the unit test files that must kill its mutants (no server spawned where avoidable).
+
+/**
+ * Module -> the test files run for each of its mutants. Keep these to unit tests: every mutant runs
+ * them once, so a test that spawns a server costs its start-up a few hundred times over.
+ */
+export const MUTATION_MODULES: Readonly<Record<string, readonly string[]>> = {
+  "src/base/rfc868.ts": ["test/rfc868.test.ts", "test/client.test.ts"],
+  "src/base/invocation.ts": [],
+  "src/base/startup-error.ts": [],
+  "src/policy/access-policy.ts": ["test/hardening-cidr.test.ts"],
+  "src/policy/admission.ts": ["test/metrics-partial-send.test.ts"],
+  "src/policy/cidr.ts": ["test/hardening-cidr.test.ts"],
+  "src/policy/clock-guard.ts": ["test/hardening-limits.test.ts"],
+  "src/policy/rate-limit.ts": ["test/hardening-limits.test.ts"],
+  "src/policy/refusals.ts": ["test/hardening-udp-guard.test.ts"],
+  "src/policy/token-bucket.ts": ["test/hardening-limits.test.ts"],
+  "src/policy/udp-guard.ts": ["test/hardening-cidr.test.ts"],
+  "src/metrics/http-request.ts": ["test/metrics-units.test.ts"],
+  "src/cli/flags.ts": ["test/cli.test.ts", "test/hardening-flags.test.ts"],
+  "src/cli/hardening-flags.ts": ["test/hardening-flags.test.ts", "test/cli.test.ts"],
+  "src/cli/client-flags.ts": ["test/client.test.ts"],
+  "src/cli/config-keys.ts": ["test/config-file.test.ts"],
+  "native/fdset.ts": ["test/fdset.test.ts"],
+  "native/sockaddr.ts": ["test/sockaddr.test.ts"],
+  "native/source-address.ts": ["test/hardening-cidr.test.ts", "test/hardening-limits.test.ts"],
+};
+
+/** The mutation score every file must reach, in percent: killed and timed-out mutants over all valid, undisabled ones. */
+export const BREAK_THRESHOLD = 90;

@@ -1,0 +1,75 @@
+// Runs our own mutants (own-mutators.ts): each written into a sandbox copy of its file, judged by its module's unit tests, two at a time.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { applyMutant, ownMutants, type OwnMutant } from "./own-mutators.ts";
+import { makeSandbox } from "./sandbox.ts";
+import type { MutantResult } from "./scores.ts";
+import { testCommand } from "./test-command.ts";
+
+/** Like Stryker's defaults: a mutant running 1.5 times its module's clean run plus 5 s has looped. */
+const TIMEOUT_FACTOR = 1.5;
+const TIMEOUT_MS = 5000;
+
+interface Job {
+  file: string;
+  testFiles: readonly string[];
+  original: string;
+  mutant: OwnMutant;
+}
+
+type Outcome = "passed" | "failed" | "timeout";
+
+async function runTests(dir: string, testFiles: readonly string[], timeoutMs: number): Promise<{ outcome: Outcome; ms: number; output: string }> {
+  const started = performance.now();
+  const child = Bun.spawn(testCommand(testFiles), { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  clearTimeout(timer);
+  const outcome = timedOut ? "timeout" : code === 0 ? "passed" : "failed";
+  return { outcome, ms: performance.now() - started, output: stdout + stderr };
+}
+
+/** Our mutants of `modules` (module -> test files), run in `workers` sandboxes under `root`. */
+export async function runOwnMutants(root: string, modules: ReadonlyMap<string, readonly string[]>, workers: number, progress: (line: string) => void): Promise<MutantResult[]> {
+  const results: MutantResult[] = [];
+  const jobs: Job[] = [];
+  for (const [file, testFiles] of modules) {
+    const original = readFileSync(join(root, file), "utf8");
+    for (const mutant of ownMutants(file, original)) {
+      const result = { file, mutatorName: mutant.mutatorName, line: mutant.line, column: mutant.column, replacement: `${mutant.original} -> ${mutant.replacement}` };
+      if (mutant.disabledBecause !== null) results.push({ ...result, status: "Ignored", statusReason: mutant.disabledBecause });
+      else jobs.push({ file, testFiles, original, mutant });
+    }
+  }
+  const sandboxes = Array.from({ length: workers }, (_, i) => makeSandbox(root, `own-${i}`));
+  // The clean run of each module's tests, once, both to prove they pass unmutated and to set the timeout.
+  const cleanMs = new Map<string, number>();
+  for (const [file, testFiles] of modules) {
+    const clean = await runTests(sandboxes[0]!, testFiles, 120_000);
+    if (clean.outcome !== "passed") throw new Error(`the unit tests of ${file} fail without any mutant:\n${clean.output}`);
+    cleanMs.set(file, clean.ms);
+  }
+  let next = 0;
+  let done = 0;
+  const work = async (dir: string) => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      const target = join(dir, job.file);
+      writeFileSync(target, applyMutant(job.original, job.mutant));
+      try {
+        const { outcome } = await runTests(dir, job.testFiles, cleanMs.get(job.file)! * TIMEOUT_FACTOR + TIMEOUT_MS);
+        const status = outcome === "passed" ? "Survived" : outcome === "failed" ? "Killed" : "Timeout";
+        results.push({ file: job.file, mutatorName: job.mutant.mutatorName, line: job.mutant.line, column: job.mutant.column, replacement: `${job.mutant.original} -> ${job.mutant.replacement}`, status });
+      } finally {
+        writeFileSync(target, job.original);
+      }
+      if (++done % 100 === 0) progress(`own mutants: ${done} of ${jobs.length} run`);
+    }
+  };
+  await Promise.all(sandboxes.map(work));
+  return results;
+}
