@@ -1,8 +1,13 @@
 // The mutants Stryker does not make (bitwise operators swapped, numeric literals ±1), found with the TypeScript compiler API.
 import ts from "typescript";
 
-/** Our mutator names, as `// Stryker disable next-line <name>: <why>` comments name them. */
-export const OWN_MUTATORS = ["BitwiseOperator", "NumericLiteral"] as const;
+/**
+ * Our mutator names, as `// Stryker disable next-line <name>: <why>` comments name them. The two
+ * swaps that are most often equivalent have names of their own, so a comment disabling them leaves
+ * the other swaps of that line live: ShiftSign (`>>>` <-> `>>`, equal where the top bits are
+ * dropped) and OrXor (`|` <-> `^`, equal where no two terms share a bit).
+ */
+export const OWN_MUTATORS = ["BitwiseOperator", "ShiftSign", "OrXor", "NumericLiteral"] as const;
 export type OwnMutatorName = (typeof OWN_MUTATORS)[number];
 
 export interface OwnMutant {
@@ -59,22 +64,28 @@ interface Directive {
 function disabledLines(source: ts.SourceFile): Map<number, Map<string, string>> {
   const byLine = new Map<number, Directive[]>();
   const text = source.text;
-  // Comments are trivia, so they are collected from the scanner rather than the tree.
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
-  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    if (token !== ts.SyntaxKind.SingleLineCommentTrivia && token !== ts.SyntaxKind.MultiLineCommentTrivia) continue;
-    const body = scanner.getTokenText().replace(/^\/[/*]|\*\/$/g, "");
-    const match = DIRECTIVE.exec(body);
-    if (!match) continue;
-    const line = source.getLineAndCharacterOfPosition(scanner.getTokenStart()).line;
-    const directive: Directive = {
-      kind: match[1] as "disable" | "restore",
-      nextLine: match[2] !== undefined,
-      mutators: match[3]!.split(",").map((name) => name.trim().toLowerCase()),
-      reason: (match[4] ?? "Ignored using a comment").trim(),
-    };
-    byLine.set(line, [...(byLine.get(line) ?? []), directive]);
-  }
+  // Comments are trivia: each is leading or trailing trivia of some token, which getChildren() reaches.
+  const seen = new Set<number>();
+  const collect = (node: ts.Node): void => {
+    const ranges = [...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(text, node.end) ?? [])];
+    for (const range of ranges) {
+      if (seen.has(range.pos)) continue;
+      seen.add(range.pos);
+      const body = text.slice(range.pos, range.end).replace(/^\/[/*]|\*\/$/g, "");
+      const match = DIRECTIVE.exec(body);
+      if (!match) continue;
+      const line = source.getLineAndCharacterOfPosition(range.pos).line;
+      const directive: Directive = {
+        kind: match[1] as "disable" | "restore",
+        nextLine: match[2] !== undefined,
+        mutators: match[3]!.split(",").map((name) => name.trim().toLowerCase()),
+        reason: (match[4] ?? "Ignored using a comment").trim(),
+      };
+      byLine.set(line, [...(byLine.get(line) ?? []), directive]);
+    }
+    for (const child of node.getChildren(source)) collect(child);
+  };
+  collect(source);
   const lines = text.split("\n");
   const result = new Map<number, Map<string, string>>();
   const ranged = new Map<string, string>();
@@ -102,6 +113,11 @@ function disabledLines(source: ts.SourceFile): Map<number, Map<string, string>> 
     if (disabled.size > 0) result.set(line, disabled);
   }
   return result;
+}
+
+function bitwiseMutator(from: string, to: string): OwnMutatorName {
+  const pair = [from, to].sort().join(" ");
+  return pair === ">> >>>" ? "ShiftSign" : pair === "^ |" ? "OrXor" : "BitwiseOperator";
 }
 
 /** A numeric literal's neighbours: n+1 and n-1, but 0 only becomes 1 (a negative literal does not exist). */
@@ -139,7 +155,7 @@ export function ownMutants(fileName: string, text: string): OwnMutant[] {
       if (operator !== undefined) {
         for (const other of BITWISE_OPERATORS) {
           if (other === operator || STRYKER_MAKES.has(`${operator}${compound}>${other}${compound}`)) continue;
-          add("BitwiseOperator", token.getStart(source), token.end, other + compound);
+          add(bitwiseMutator(operator, other), token.getStart(source), token.end, other + compound);
         }
       }
     }

@@ -2,6 +2,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BREAK_THRESHOLD, MUTATION_MODULES } from "./modules.ts";
+import { OWN_MUTATORS } from "./own-mutators.ts";
 import { runOwnMutants } from "./own-run.ts";
 import { TEMP_DIR } from "./sandbox.ts";
 import { fileScores, scoreTable, type MutantResult } from "./scores.ts";
@@ -43,7 +44,7 @@ try {
   const ownStarted = performance.now();
   const own = await runOwnMutants(ROOT, new Map(files.map((file) => [file, MUTATION_MODULES[file]!])), WORKERS, log);
   results.push(...own);
-  log(`own mutants (BitwiseOperator, NumericLiteral): ${own.length} in ${((performance.now() - ownStarted) / 1000).toFixed(1)} s`);
+  log(`own mutants (${OWN_MUTATORS.join(", ")}): ${own.length} in ${((performance.now() - ownStarted) / 1000).toFixed(1)} s`);
 } catch (error) {
   fail((error as Error).message);
 } finally {
