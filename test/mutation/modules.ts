@@ -6,8 +6,8 @@
  */
 export const MUTATION_MODULES: Readonly<Record<string, readonly string[]>> = {
   "src/base/rfc868.ts": ["test/rfc868.test.ts"],
-  "src/base/invocation.ts": [],
-  "src/base/startup-error.ts": [],
+  "src/base/invocation.ts": ["test/invocation.test.ts"],
+  "src/base/startup-error.ts": ["test/policy-units.test.ts"],
   "src/policy/access-policy.ts": ["test/hardening-cidr.test.ts"],
   "src/policy/admission.ts": ["test/metrics-partial-send.test.ts"],
   "src/policy/cidr.ts": ["test/hardening-cidr.test.ts"],
