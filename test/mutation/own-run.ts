@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { applyMutant, ownMutants, type OwnMutant } from "./own-mutators.ts";
 import { makeSandbox } from "./sandbox.ts";
 import type { MutantResult } from "./scores.ts";
-import { testCommand } from "./test-command.ts";
+import { testRuns, type TestSpec } from "./test-command.ts";
 
 /** Like Stryker's defaults: a mutant running 1.5 times its module's clean run plus 5 s has looped. */
 const TIMEOUT_FACTOR = 1.5;
@@ -12,29 +12,33 @@ const TIMEOUT_MS = 5000;
 
 interface Job {
   file: string;
-  testFiles: readonly string[];
+  testFiles: readonly TestSpec[];
   original: string;
   mutant: OwnMutant;
 }
 
 type Outcome = "passed" | "failed" | "timeout";
 
-async function runTests(dir: string, testFiles: readonly string[], timeoutMs: number): Promise<{ outcome: Outcome; ms: number; output: string }> {
+/** Each run of `specs` in turn in `dir`, stopping at the first failure; `timeoutMs` is for them all. */
+async function runTests(dir: string, specs: readonly TestSpec[], timeoutMs: number): Promise<{ outcome: Outcome; ms: number; output: string }> {
   const started = performance.now();
-  const child = Bun.spawn(testCommand(testFiles), { cwd: dir, stdout: "pipe", stderr: "pipe" });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGKILL");
-  }, timeoutMs);
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  clearTimeout(timer);
-  const outcome = timedOut ? "timeout" : code === 0 ? "passed" : "failed";
-  return { outcome, ms: performance.now() - started, output: stdout + stderr };
+  for (const run of testRuns(specs)) {
+    const child = Bun.spawn(run, { cwd: dir, stdout: "pipe", stderr: "pipe" });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, Math.max(0, started + timeoutMs - performance.now()));
+    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    clearTimeout(timer);
+    if (timedOut) return { outcome: "timeout", ms: performance.now() - started, output: stdout + stderr };
+    if (code !== 0) return { outcome: "failed", ms: performance.now() - started, output: stdout + stderr };
+  }
+  return { outcome: "passed", ms: performance.now() - started, output: "" };
 }
 
 /** Our mutants of `modules` (module -> test files), run in `workers` sandboxes under `root`. */
-export async function runOwnMutants(root: string, modules: ReadonlyMap<string, readonly string[]>, workers: number, progress: (line: string) => void): Promise<MutantResult[]> {
+export async function runOwnMutants(root: string, modules: ReadonlyMap<string, readonly TestSpec[]>, workers: number, progress: (line: string) => void): Promise<MutantResult[]> {
   const results: MutantResult[] = [];
   const jobs: Job[] = [];
   for (const [file, testFiles] of modules) {

@@ -7,6 +7,7 @@ import { runOwnMutants } from "./own-run.ts";
 import { TEMP_DIR } from "./sandbox.ts";
 import { fileScores, scoreTable, type MutantResult } from "./scores.ts";
 import { REPORT_DIR, runStryker } from "./stryker-run.ts";
+import { describeSpecs, type TestSpec } from "./test-command.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 /** Two cores in CI: two mutants at a time. */
@@ -26,7 +27,7 @@ const files = wanted.length > 0 ? wanted : Object.keys(MUTATION_MODULES);
 // Stryker runs one command for all mutants of a run, so modules sharing the same test files share a run.
 const groups = new Map<string, string[]>();
 for (const file of files) {
-  const key = JSON.stringify(MUTATION_MODULES[file]);
+  const key = JSON.stringify([...MUTATION_MODULES[file]!].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
   groups.set(key, [...(groups.get(key) ?? []), file]);
 }
 
@@ -36,10 +37,10 @@ try {
   let index = 0;
   for (const [key, modules] of groups) {
     const groupStarted = performance.now();
-    const testFiles = JSON.parse(key) as string[];
+    const testFiles = JSON.parse(key) as TestSpec[];
     const found = await runStryker(ROOT, String(index++), modules, testFiles);
     results.push(...found);
-    log(`stryker: ${modules.join(", ")}: ${found.length} mutants in ${((performance.now() - groupStarted) / 1000).toFixed(1)} s (tests: ${testFiles.join(" ") || "none"})`);
+    log(`stryker: ${modules.join(", ")}: ${found.length} mutants in ${((performance.now() - groupStarted) / 1000).toFixed(1)} s (tests: ${describeSpecs(testFiles)})`);
   }
   const ownStarted = performance.now();
   const own = await runOwnMutants(ROOT, new Map(files.map((file) => [file, MUTATION_MODULES[file]!])), WORKERS, log);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { OWN_MUTATORS } from "./own-mutators.ts";
 import { NOT_COPIED, TEMP_DIR } from "./sandbox.ts";
 import { strykerResults, type MutantResult } from "./scores.ts";
-import { testCommand } from "./test-command.ts";
+import { testShellCommand, type TestSpec } from "./test-command.ts";
 
 /** Where the JSON reports and the generated configs go; in .gitignore. */
 export const REPORT_DIR = "reports/mutation";
@@ -32,11 +32,11 @@ const BASE_OPTIONS = {
 };
 
 /** Run Stryker over `modules`, judged by `testFiles`; `tag` names this group's config and report. */
-export async function runStryker(root: string, tag: string, modules: readonly string[], testFiles: readonly string[]): Promise<MutantResult[]> {
+export async function runStryker(root: string, tag: string, modules: readonly string[], testFiles: readonly TestSpec[]): Promise<MutantResult[]> {
   mkdirSync(join(root, REPORT_DIR), { recursive: true });
   const report = join(REPORT_DIR, `stryker-${tag}.json`);
   const config = join(REPORT_DIR, `stryker-${tag}.config.json`);
-  const options = { ...BASE_OPTIONS, mutate: modules, commandRunner: { command: testCommand(testFiles).join(" ") }, jsonReporter: { fileName: report } };
+  const options = { ...BASE_OPTIONS, mutate: modules, commandRunner: { command: testShellCommand(testFiles) }, jsonReporter: { fileName: report } };
   writeFileSync(join(root, config), JSON.stringify(options, null, 2));
   const child = Bun.spawn(["node_modules/.bin/stryker", "run", config], { cwd: root, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
