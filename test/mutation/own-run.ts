@@ -15,6 +15,8 @@ interface Job {
   testFiles: readonly TestSpec[];
   original: string;
   mutant: OwnMutant;
+  /** The report entry, but for its status. */
+  entry: Omit<MutantResult, "status">;
 }
 
 type Outcome = "passed" | "failed" | "timeout";
@@ -44,18 +46,21 @@ export async function runOwnMutants(root: string, modules: ReadonlyMap<string, r
   for (const [file, testFiles] of modules) {
     const original = readFileSync(join(root, file), "utf8");
     for (const mutant of ownMutants(file, original)) {
-      const result = { file, mutatorName: mutant.mutatorName, line: mutant.line, column: mutant.column, replacement: `${mutant.original} -> ${mutant.replacement}` };
-      if (mutant.disabledBecause !== null) results.push({ ...result, status: "Ignored", statusReason: mutant.disabledBecause });
-      else jobs.push({ file, testFiles, original, mutant });
+      const entry = { file, mutatorName: mutant.mutatorName, line: mutant.line, column: mutant.column, replacement: `${mutant.original} -> ${mutant.replacement}` };
+      if (mutant.disabledBecause !== null) results.push({ ...entry, status: "Ignored", statusReason: mutant.disabledBecause });
+      else jobs.push({ file, testFiles, original, mutant, entry });
     }
   }
+  if (jobs.length === 0) return results;
   const sandboxes = Array.from({ length: workers }, (_, i) => makeSandbox(root, `own-${i}`));
-  // The clean run of each module's tests, once, both to prove they pass unmutated and to set the timeout.
+  // A clean run of each set of tests, once, both to prove they pass unmutated and to set the timeout.
   const cleanMs = new Map<string, number>();
-  for (const [file, testFiles] of modules) {
+  for (const { file, testFiles } of jobs) {
+    const key = JSON.stringify(testFiles);
+    if (cleanMs.has(key)) continue;
     const clean = await runTests(sandboxes[0]!, testFiles, 120_000);
     if (clean.outcome !== "passed") throw new Error(`the unit tests of ${file} fail without any mutant:\n${clean.output}`);
-    cleanMs.set(file, clean.ms);
+    cleanMs.set(key, clean.ms);
   }
   let next = 0;
   let done = 0;
@@ -65,9 +70,8 @@ export async function runOwnMutants(root: string, modules: ReadonlyMap<string, r
       const target = join(dir, job.file);
       writeFileSync(target, applyMutant(job.original, job.mutant));
       try {
-        const { outcome } = await runTests(dir, job.testFiles, cleanMs.get(job.file)! * TIMEOUT_FACTOR + TIMEOUT_MS);
-        const status = outcome === "passed" ? "Survived" : outcome === "failed" ? "Killed" : "Timeout";
-        results.push({ file: job.file, mutatorName: job.mutant.mutatorName, line: job.mutant.line, column: job.mutant.column, replacement: `${job.mutant.original} -> ${job.mutant.replacement}`, status });
+        const { outcome } = await runTests(dir, job.testFiles, cleanMs.get(JSON.stringify(job.testFiles))! * TIMEOUT_FACTOR + TIMEOUT_MS);
+        results.push({ ...job.entry, status: outcome === "passed" ? "Survived" : outcome === "failed" ? "Killed" : "Timeout" });
       } finally {
         writeFileSync(target, job.original);
       }

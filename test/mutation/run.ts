@@ -60,8 +60,10 @@ for (const r of survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line 
 log("");
 log(scoreTable(files, results));
 const below = fileScores(files, results).filter((s) => s.score !== null && s.score < BREAK_THRESHOLD);
-log(`mutation: ${((performance.now() - started) / 1000).toFixed(0)} s; ${below.length === 0 ? "every file" : `${below.length} file(s) below`} ${below.length === 0 ? "at or above" : ""} ${BREAK_THRESHOLD}%`.replace(/ +/g, " "));
-if (below.length > 0) {
-  log(`below ${BREAK_THRESHOLD}%: ${below.map((s) => `${s.file} (${s.score!.toFixed(1)}%)`).join(", ")}`);
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+if (below.length === 0) {
+  log(`mutation: every file at or above ${BREAK_THRESHOLD}%, in ${seconds} s`);
+} else {
+  log(`mutation: below ${BREAK_THRESHOLD}%: ${below.map((s) => `${s.file} (${s.score!.toFixed(1)}%)`).join(", ")}; in ${seconds} s`);
   process.exit(1);
 }
