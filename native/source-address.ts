@@ -13,9 +13,11 @@ export function sourcePort(sockaddr: Uint8Array): number {
 }
 
 function family(sockaddr: Uint8Array): number {
+  const low = sockaddr[0]!;
+  const high = sockaddr[1]!;
   // Stryker disable next-line OrXor: `^` for `|` is the same sum: the two bytes land on bits 0-7 and 8-15.
-  // Stryker disable next-line NumericLiteral: callers only compare with AF_INET and AF_INET6 (< 256), and `x << 7` or `x << 9` is 0 exactly when `x << 8` is.
-  return sockaddr[0]! | (sockaddr[1]! << 8);
+  // Stryker disable next-line NumericLiteral: callers compare with AF_INET and AF_INET6 (< 256), and `high << 7` or `<< 9` is 0 exactly when `high << 8` is.
+  return low | (high << 8);
 }
 
 /** True for a sockaddr_in (an IPv4 peer of an IPv4 socket; a mapped peer of a dual-stack socket is IPv6). */
