@@ -16,16 +16,19 @@ export class FdSet {
 
   add(fd: number): void {
     checkSelectableFd(fd);
+    // Stryker disable next-line ShiftSign: checkSelectableFd leaves 0 <= fd < 1024, where `>>>` and `>>` agree.
     this.bytes[fd >> 3]! |= 1 << (fd & 7);
   }
 
   delete(fd: number): void {
     checkSelectableFd(fd);
+    // Stryker disable next-line ShiftSign: checkSelectableFd leaves 0 <= fd < 1024, where `>>>` and `>>` agree.
     this.bytes[fd >> 3]! &= ~(1 << (fd & 7));
   }
 
   has(fd: number): boolean {
     checkSelectableFd(fd);
+    // Stryker disable next-line ShiftSign: checkSelectableFd leaves 0 <= fd < 1024, where `>>>` and `>>` agree.
     return (this.bytes[fd >> 3]! & (1 << (fd & 7))) !== 0;
   }
 

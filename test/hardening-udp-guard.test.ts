@@ -65,4 +65,11 @@ describe.skipIf(!IS_ROOT)("the UDP guard's flags", () => {
     const answered = await udpAnswered(server.port, ["127.0.0.1:7", "127.0.0.1:5353", "127.0.0.1:123", `127.0.0.2:${server.port}`]);
     expect(answered).toEqual([true, false, false, false]);
   });
+
+  // Both ports lie above Linux's default ephemeral range (32768-60999), so no other socket holds them by chance.
+  test("--udp-guard-ports 0,65535 guards the top of the port range: source port 65535 refused, 65534 answered", async () => {
+    const server = await startServer(["--udp", "--no-tcp", "--udp-guard-ports", "0,65535"]);
+    expect(await udpAnswered(server.port, ["127.0.0.1:65535", "127.0.0.1:65534", "127.0.0.1:7"])).toEqual([false, true, true]);
+    expect((await readCounters(server)).refused_udp_loop_port).toBe(1);
+  });
 });

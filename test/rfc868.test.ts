@@ -1,6 +1,6 @@
-// src/rfc868.ts: the 32-bit seconds-since-1900 value and its 4 big-endian bytes, against RFC 868's own examples.
+// src/base/rfc868.ts: the 32-bit seconds-since-1900 value and its 4 big-endian bytes, against RFC 868's own examples, and back.
 import { afterAll, describe, expect, test } from "bun:test";
-import { rfc868Seconds, writeTimestamp } from "../src/base/rfc868.ts";
+import { SECONDS_1900_TO_1970, readTimestamp, rfc868Seconds, unixSecondsFromRfc868, writeTimestamp } from "../src/base/rfc868.ts";
 import { killAll } from "./support/server-process.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -77,5 +77,39 @@ describe("writeTimestamp", () => {
     const returned = writeTimestamp(Date.UTC(1983, 4, 1), out);
     expect(returned).toBe(out);
     expect(hex(out)).toBe("9cbc4480");
+  });
+});
+
+describe("readTimestamp", () => {
+  test("reads the bytes writeTimestamp writes, at each byte's extremes and at the sign bit", () => {
+    for (const value of [0, 1, 0xff, 0x100, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x7fffffff, 0x80000000, 0x83aa7e80, 0xfffffffe, 0xffffffff]) {
+      const bytes = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
+      expect(readTimestamp(bytes)).toBe(value);
+    }
+  });
+
+  test("weighs each byte by its place: 01 02 03 04 is 0x01020304", () => {
+    expect(readTimestamp(new Uint8Array([1, 2, 3, 4]))).toBe(0x01020304);
+    expect(readTimestamp(new Uint8Array([4, 3, 2, 1]))).toBe(0x04030201);
+  });
+
+  test.each([0, 1, 3, 5, 8])("refuses %i bytes, naming the count, rather than reading a short or long reply as a time", (length) => {
+    expect(() => readTimestamp(new Uint8Array(length))).toThrow(new RangeError(`an RFC 868 timestamp is 4 bytes, got ${length}`));
+  });
+
+  test("reads a 4-byte view into a larger buffer by its own length, not the buffer's", () => {
+    const buffer = new Uint8Array([0xaa, 0x83, 0xaa, 0x7e, 0x80, 0xbb]);
+    expect(readTimestamp(buffer.subarray(1, 5))).toBe(SECONDS_1900_TO_1970);
+  });
+});
+
+describe("unixSecondsFromRfc868", () => {
+  test("1970 is 0, and the window's ends sit either side of the 2036 wrap", () => {
+    expect(unixSecondsFromRfc868(SECONDS_1900_TO_1970)).toBe(0);
+    expect(unixSecondsFromRfc868(SECONDS_1900_TO_1970 + 1)).toBe(1);
+    expect(unixSecondsFromRfc868(0xffffffff)).toBe(0xffffffff - SECONDS_1900_TO_1970);
+    // Below 1970's value the stamp is after the wrap: 0 is 2036-02-07T06:28:16Z, the last is 2106-02-07T06:28:15Z.
+    expect(unixSecondsFromRfc868(0)).toBe(Date.parse("2036-02-07T06:28:16Z") / 1000);
+    expect(unixSecondsFromRfc868(SECONDS_1900_TO_1970 - 1)).toBe(Date.parse("2106-02-07T06:28:15Z") / 1000);
   });
 });

@@ -20,8 +20,11 @@ export function rfc868Seconds(unixMs: number): number {
 /** Write the 4-byte big-endian stamp for `unixMs` into `out` (reused on the hot path) and return it. */
 export function writeTimestamp(unixMs: number, out: Uint8Array = new Uint8Array(4)): Uint8Array {
   const value = rfc868Seconds(unixMs);
+  // Stryker disable next-line ShiftSign: `>>` for `>>>` differs only in bits above the 8 a Uint8Array keeps.
   out[0] = value >>> 24;
+  // Stryker disable next-line ShiftSign: `>>` for `>>>` differs only in bits that `& 0xff` clears.
   out[1] = (value >>> 16) & 0xff;
+  // Stryker disable next-line ShiftSign: `>>` for `>>>` differs only in bits that `& 0xff` clears.
   out[2] = (value >>> 8) & 0xff;
   out[3] = value & 0xff;
   return out;
@@ -30,6 +33,7 @@ export function writeTimestamp(unixMs: number, out: Uint8Array = new Uint8Array(
 /** The 32-bit value in 4 big-endian bytes (the inverse of writeTimestamp's byte order). */
 export function readTimestamp(bytes: Uint8Array): number {
   if (bytes.byteLength !== 4) throw new RangeError(`an RFC 868 timestamp is 4 bytes, got ${bytes.byteLength}`);
+  // Stryker disable next-line OrXor: `^` for `|` is the same sum: each byte lands on its own 8 bits, so no two terms share a bit.
   return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
 }
 

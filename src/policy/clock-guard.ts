@@ -1,5 +1,5 @@
 // Never a wrong time: RFC 868 says a server that cannot tell the time sends nothing, so an implausible clock sends nothing.
-import { isUnsynchronised, readKernelClock } from "../../native/index.ts";
+import { isUnsynchronised, readKernelClock, type KernelClockState } from "../../native/index.ts";
 import { writeTimestamp, type Clock } from "../base/rfc868.ts";
 import { StartupError } from "../base/startup-error.ts";
 import type { Log } from "../logging/log.ts";
@@ -10,10 +10,13 @@ export const DEFAULT_CLOCK_FLOOR_MS = Date.UTC(2024, 0, 1);
 /** --require-sync asks the kernel at most this often: one syscall a second, not one per request. */
 export const SYNC_CHECK_INTERVAL_MS = 1000;
 
+/** How the kernel's clock state is read: ntp_adjtime, or a stand-in where a test needs the call to fail. */
+export type KernelClockReader = () => KernelClockState;
+
 /** True when the kernel says the clock is synchronised; a failed read counts as unsynchronised. */
-export function kernelClockSynchronised(): boolean {
+export function kernelClockSynchronised(read: KernelClockReader = readKernelClock): boolean {
   try {
-    return !isUnsynchronised(readKernelClock());
+    return !isUnsynchronised(read());
   } catch {
     return false;
   }
@@ -35,6 +38,7 @@ export class ClockGuard {
   readonly #options: ClockGuardOptions;
   readonly #now: MonotonicClock;
   #checkedAt = -Infinity;
+  // Stryker disable next-line BooleanLiteral: never read before it is set: the first check always asks, #checkedAt being -Infinity.
   #synchronised = true;
   #problem: ClockProblem = null;
 
@@ -91,10 +95,10 @@ export class ClockGuard {
 }
 
 /** The guard the options ask for, telling the log when the time stops and starts being sent. */
-export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: boolean }, log: Log, clock: Clock): ClockGuard {
+export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: boolean }, log: Log, clock: Clock, read: KernelClockReader = readKernelClock): ClockGuard {
   if (options.requireSync) {
     try {
-      readKernelClock(); // fail at start-up, not by refusing every request later
+      read(); // fail at start-up, not by refusing every request later
     } catch (error) {
       throw new StartupError(`--require-sync: cannot read the kernel clock state: ${(error as Error).message}`);
     }
@@ -102,7 +106,7 @@ export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: 
   return new ClockGuard({
     clock,
     floorMs: options.clockFloorMs ?? DEFAULT_CLOCK_FLOOR_MS,
-    isSynchronised: options.requireSync ? kernelClockSynchronised : null,
+    isSynchronised: options.requireSync ? () => kernelClockSynchronised(read) : null,
     onChange: (problem) => log.notice(problem ? `${problem}: sending no time until that changes (refusals are counted)` : "the clock is trusted again: serving"),
   });
 }
