@@ -152,6 +152,15 @@ describe("accessCheck", () => {
     expect(check(from("::ffff:10.6.0.1"))).toBe("denied");
   });
 
+  test("a bare IPv6 --deny (or --allow) pins exactly one host", () => {
+    const deny = accessCheck([], ["2001:db8::1"])!;
+    expect(deny(from("2001:db8::1"))).toBe("denied");
+    for (const other of ["2001:db8::", "2001:db8::2", "2001:db8::1:1", "2001:db9::1", "::1", "::ffff:0.0.0.1"]) expect(deny(from(other)), other).toBeNull();
+    const allow = accessCheck(["2001:db8::1"], [])!;
+    expect(allow(from("2001:db8::1"))).toBeNull();
+    for (const other of ["2001:db8::2", "2001:db8::", "fe80::1"]) expect(allow(from(other)), other).toBe("not_allowed");
+  });
+
   test("deny alone serves everyone else", () => {
     const check = accessCheck([], ["127.0.0.2"])!;
     expect(check(from("127.0.0.2"))).toBe("denied");
