@@ -80,16 +80,19 @@ function sortedIpv4(blocks: readonly Cidr[]): Uint32Array {
 
 /** IPv6: one string per block, its address as 8 big-endian 16-bit units then its prefix, in the string sort (by unit value). */
 function sortedIpv6(blocks: readonly Cidr[]): Uint32Array {
-  const keys = blocks.map(({ bytes, prefix }) => {
-    const unit = (i: number) => (bytes[i]! << 8) | bytes[i + 1]!;
-    return String.fromCharCode(unit(0), unit(2), unit(4), unit(6), unit(8), unit(10), unit(12), unit(14), prefix);
-  });
+  const keys: string[] = new Array(blocks.length);
+  for (let i = 0; i < blocks.length; i++) {
+    const { bytes, prefix } = blocks[i]!;
+    const unit = (at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
+    keys[i] = String.fromCharCode(unit(0), unit(2), unit(4), unit(6), unit(8), unit(10), unit(12), unit(14), prefix);
+  }
   keys.sort();
   const rows = new Uint32Array(keys.length * 5);
-  keys.forEach((key, i) => {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     for (let k = 0; k < 4; k++) rows[5 * i + k] = ((key.charCodeAt(2 * k) << 16) | key.charCodeAt(2 * k + 1)) >>> 0;
     rows[5 * i + 4] = key.charCodeAt(8);
-  });
+  }
   return rows;
 }
 
