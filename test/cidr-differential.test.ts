@@ -74,8 +74,10 @@ function textOf(bytes: readonly number[], spelledOut: boolean): string {
 function makePair(random: () => number): [string, string] {
   const int = (n: number) => Math.floor(random() * n);
   const anyBytes = (n: number) => Array.from({ length: n }, () => (random() < 0.2 ? [0, 0xff][int(2)]! : int(256)));
-  const kind = int(3); // IPv4, native IPv6, IPv4-mapped
+  // IPv4, native IPv6, IPv4-mapped, and IPv6 one byte away from the mapped prefix (::1:ffff:0:0, ::fffe:0:0, ...).
+  const kind = int(4);
   const bytes = kind === 0 ? anyBytes(4) : kind === 1 ? anyBytes(16) : [...MAPPED, ...anyBytes(4)];
+  if (kind === 3) bytes[int(12)]! ^= 1 + int(255);
   const bits = bytes.length * 8;
   // Prefixes: anywhere, the edges (0, the mapped boundary, the full length), and a few out of range.
   const roll = random();

@@ -20,6 +20,12 @@ const addressBytes = fc.oneof(
   fc.array(byte, { minLength: 4, maxLength: 4 }),
   fc.array(byte, { minLength: 16, maxLength: 16 }),
   fc.array(byte, { minLength: 4, maxLength: 4 }).map((v4) => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4]),
+  // One byte away from the mapped prefix: native IPv6, however close.
+  fc.tuple(fc.array(byte, { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 1, max: 255 })).map(([v4, at, flip]) => {
+    const bytes = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4];
+    bytes[at]! ^= flip;
+    return bytes;
+  }),
 );
 
 const textOf = (bytes: readonly number[]) => formatIp(bytes.length === 4 ? "IPv4" : "IPv6", new Uint8Array(bytes));

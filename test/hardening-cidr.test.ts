@@ -69,6 +69,12 @@ describe("parseCidr", () => {
     ["::ffff:0.0.0.0/96", "::fffe:0.0.0.1", false],
     ["::ffff:203.0.113.9", "203.0.113.9", true],
     ["::ffff:203.0.113.9", "203.0.113.8", false],
+    // One byte away from ::ffff:0:0/96 is a native IPv6 block: no IPv4 client is in it.
+    ["::1:ffff:10.0.0.0/104", "10.1.2.3", false],
+    ["::1:ffff:10.0.0.0/104", "::1:ffff:10.1.2.3", true],
+    ["::fffe:10.0.0.0/104", "10.1.2.3", false],
+    ["::feff:10.0.0.0/104", "10.1.2.3", false],
+    ["100::ffff:10.0.0.0/104", "10.1.2.3", false],
   ])("the mapped block %s holds %s: %p", (cidr, address, expected) => {
     expect(inBlock(cidr, address)).toBe(expected);
   });
