@@ -83,8 +83,7 @@ function sortedIpv6(blocks: readonly Cidr[]): Uint32Array {
   const keys: string[] = new Array(blocks.length);
   for (let i = 0; i < blocks.length; i++) {
     const { bytes, prefix } = blocks[i]!;
-    const unit = (at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
-    keys[i] = String.fromCharCode(unit(0), unit(2), unit(4), unit(6), unit(8), unit(10), unit(12), unit(14), prefix);
+    keys[i] = String.fromCharCode(unit(bytes, 0), unit(bytes, 2), unit(bytes, 4), unit(bytes, 6), unit(bytes, 8), unit(bytes, 10), unit(bytes, 12), unit(bytes, 14), prefix);
   }
   keys.sort();
   const rows = new Uint32Array(keys.length * 5);
@@ -94,6 +93,11 @@ function sortedIpv6(blocks: readonly Cidr[]): Uint32Array {
     rows[5 * i + 4] = key.charCodeAt(8);
   }
   return rows;
+}
+
+/** The big-endian 16-bit unit at `at`. */
+function unit(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
 /** A word of a block's last address, from the same word of its first and the network bits inside that word. */
