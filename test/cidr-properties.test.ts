@@ -107,6 +107,14 @@ describe("parseCidr", () => {
 });
 
 describe("AddressSet", () => {
+  test("nested and repeated blocks fold into the block holding them; blocks that only touch stay apart", () => {
+    const set = (texts: string[]) => new AddressSet(texts.map(parseCidr)).ranges;
+    expect(set(["10.1.2.3", "10.0.0.0/8", "10.1.0.0/16", "10.0.0.0/8", "10.255.255.255"])).toBe(1);
+    expect(set(["10.0.0.0/8", "11.0.0.0/8", "::ffff:10.0.0.0/104"])).toBe(2);
+    expect(set(["2001:db8::/32", "2001:db8:1::/48", "2001:db8::1", "2001:db9::/32", "::/0"])).toBe(1);
+    expect(set(["2001:db8::/33", "2001:db8:8000::/33", "::ffff:0.0.0.0/96"])).toBe(3);
+  });
+
   test("holds exactly the sources a linear scan of its blocks finds, for IPv4, IPv6 and mapped blocks and sources", () => {
     const list = fc.array(blockText, { maxLength: 16 });
     // A source near a block: its first `keep` bits, then anything; or anywhere.
