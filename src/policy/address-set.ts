@@ -113,6 +113,7 @@ function compare(a: Uint32Array, i: number, b: Uint32Array, j: number, words: nu
   return 0;
 }
 
+/** The blocks of an --allow or --deny list, asked about raw sockaddr sources on the hot path. */
 export class AddressSet {
   readonly #v4: Ranges;
   readonly #v6: Ranges;
