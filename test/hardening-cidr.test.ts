@@ -173,6 +173,22 @@ describe("accessCheck", () => {
     expect(check(from("127.0.0.1"))).toBeNull();
   });
 
+  test("a lookup reads the source as often with 100,000 blocks as with one: it does not scan the list (issue 16)", () => {
+    /** How many times the check reads a byte of the source's sockaddr. */
+    const reads = (check: (sockaddr: Uint8Array) => string | null, address: string) => {
+      let count = 0;
+      const sockaddr = from(address);
+      check(new Proxy(sockaddr, { get: (target, key) => (typeof key === "string" && /^\d+$/.test(key) && count++, Reflect.get(target, key)) }));
+      return count;
+    };
+    const blocks = (count: number, ipv6: boolean) => Array.from({ length: count }, (_, i) => (ipv6 ? `2001:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::/48` : `10.${i >> 8 & 0xff}.${i & 0xff}.0/24`));
+    for (const [ipv6, address] of [[false, "192.0.2.1"], [false, "::ffff:192.0.2.1"], [true, "2001:db9::1"]] as const) {
+      const small = accessCheck(blocks(1, ipv6), [])!;
+      const large = accessCheck(blocks(100_000, ipv6), [])!;
+      expect(reads(large, address), address).toBe(reads(small, address));
+    }
+  });
+
   test("a bad block names its flag", () => {
     expect(() => accessCheck(["10.0.0.1/8"], [])).toThrow(/--allow "10.0.0.1\/8": host bits/);
   });
