@@ -1,5 +1,6 @@
 // The servers the bench compares, each with how to start it on a given loopback port; only those this machine can run.
 import { writeFileSync } from "node:fs";
+import { LARGE_LIST_ENTRIES, allowListConfig } from "./allow-list.ts";
 import type { Tools } from "./discover.ts";
 import { xinetdConfig } from "./xinetd-conf.ts";
 
@@ -21,6 +22,8 @@ export interface PeerSpec {
   label: string;
   kind: PeerKind;
   udp: boolean;
+  /** A variant of this server (kind "this") judged only against this peer: the same server without the variant's feature. */
+  baseline?: string;
   /** How to start it on `port`; `dir` is a private temp dir for config and logs. */
   launch(port: number, dir: string): LaunchSpec;
 }
@@ -39,15 +42,27 @@ export function serverHasUdp(): boolean {
   return help.exitCode === 0 && /^\s*--udp\b/m.test(help.stdout.toString());
 }
 
-/** This server (`bun run src/server.ts`) as a peer, with `extra` flags. */
-export function thisServer(name: string, label: string, extra: string[], udp: boolean): PeerSpec {
+/** This server (`bun run src/server.ts`) as a peer, with `extra` flags (or a function of its private dir giving them). */
+export function thisServer(name: string, label: string, extra: string[] | ((dir: string) => string[]), udp: boolean): PeerSpec {
   return {
     name,
     label,
     kind: "this",
     udp,
-    launch: (port) => ({ argv: [process.execPath, `${ROOT}src/server.ts`, "--host", "127.0.0.1", "--port", String(port), ...(udp ? ["--udp"] : []), ...extra] }),
+    launch: (port, dir) => ({
+      argv: [process.execPath, `${ROOT}src/server.ts`, "--host", "127.0.0.1", "--port", String(port), ...(udp ? ["--udp"] : []), ...(typeof extra === "function" ? extra(dir) : extra)],
+    }),
   };
+}
+
+/** This server --quiet with a 100,000-entry --allow list in a --config file: the cost of the access check at that size. */
+function serverWithLargeAllowList(udp: boolean): PeerSpec {
+  const config = (dir: string) => {
+    writeFileSync(`${dir}/allow.toml`, allowListConfig());
+    return ["--quiet", "--config", `${dir}/allow.toml`];
+  };
+  const label = `this server --quiet, ${LARGE_LIST_ENTRIES.toLocaleString("en-US")}-entry --allow list`;
+  return { ...thisServer("server-allow-100k", label, config, udp), baseline: "server-quiet" };
 }
 
 function pythonOriginal(name: string, python: string, version: string): PeerSpec {
@@ -68,6 +83,8 @@ export function peerCatalog({ tools, cSelect, cMmsg, serverHasUdp: udp }: PeerIn
     thisServer("server-quiet", "this server --quiet", ["--quiet"], udp),
     // The cost of --metrics on the hot path: the same as server-quiet plus an (unscraped) metrics listener in its select().
     thisServer("server-metrics", "this server --quiet --metrics", ["--quiet", "--metrics", "127.0.0.1:0"], udp),
+    // Issue 16: the same load as server-quiet through the access check of a 100,000-entry list.
+    serverWithLargeAllowList(udp),
   ];
   if (tools.python2) peers.push(pythonOriginal("python2.7", tools.python2.path, tools.python2.version));
   if (tools.python3) peers.push(pythonOriginal("python3", tools.python3.path, tools.python3.version));

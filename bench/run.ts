@@ -17,7 +17,7 @@ import { summarize } from "./summary.ts";
 import { evaluateTargets } from "./targets.ts";
 
 /** Every peer the bench knows, available here or not: --only may name one this machine lacks. */
-const KNOWN_PEERS = ["server", "server-quiet", "server-metrics", "python2.7", "python3", "bun", "node", "xinetd", "c-select", "c-mmsg"];
+const KNOWN_PEERS = ["server", "server-quiet", "server-metrics", "server-allow-100k", "python2.7", "python3", "bun", "node", "xinetd", "c-select", "c-mmsg"];
 const ROOT = new URL("..", import.meta.url).pathname;
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -170,7 +170,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const pythonOriginal = names.includes("python2.7") ? "python2.7" : names.includes("python3") ? "python3" : null;
   const load = summarize(samples);
   const peers = running.map((p) => p.spec);
-  const targets = evaluateTargets({ peers: peers.map(({ name, kind }) => ({ name, kind })), load, idle, memory, pythonOriginal });
+  const targets = evaluateTargets({ peers: peers.map(({ name, kind, baseline }) => ({ name, kind, baseline })), load, idle, memory, pythonOriginal });
   const report: RunReport = {
     mode: options.mode,
     command: commandLine(argv),

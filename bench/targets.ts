@@ -16,6 +16,8 @@ export interface TargetResult {
 export interface PeerRef {
   name: string;
   kind: PeerKind;
+  /** A variant of this server, judged only against this peer (PeerSpec.baseline). */
+  baseline?: string;
 }
 
 export interface TargetInputs {
@@ -42,6 +44,8 @@ export const LIMITS = {
   udpCpuVersusMmsg: 1.1,
   udpRateVersusSelect: 1,
   tcpCpuVersusSelect: 1.03,
+  /** Issue 16: with a 100,000-entry --allow list, server CPU per request within 2x of the same load with none. */
+  accessListCpu: 2,
 };
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -107,6 +111,13 @@ export function evaluateTargets(inputs: TargetInputs): TargetResult[] {
   for (const self of peers.filter((p) => p.kind === "this")) {
     const name = self.name;
     const ours = (scenario: string) => findSummary(load, name, scenario);
+    if (self.baseline) {
+      const baseline = self.baseline;
+      for (const scenario of ["tcp-64", "tcp-256", "udp-64"]) {
+        results.push(cpuWithin(ours(scenario), findSummary(load, baseline, scenario), LIMITS.accessListCpu, `${scenario}: server CPU per request within ${LIMITS.accessListCpu}x of ${baseline}'s`, name));
+      }
+      continue;
+    }
     for (const scenario of ["tcp-64", "tcp-256"]) {
       results.push(rateAtLeast(ours(scenario), best(load, cClass, scenario, "rps"), 1, `${scenario}: req/s at least the C-class peers'`, name));
     }

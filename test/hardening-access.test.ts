@@ -1,13 +1,20 @@
 // --allow and --deny end to end: TCP closed without data, UDP drained without reply, IPv4, IPv6 and IPv4-mapped sources.
 import { afterAll, describe, expect, test } from "bun:test";
+import { LARGE_LIST_ENTRIES, allowListConfig } from "../bench/allow-list.ts";
+import { ConfigDir } from "./support/config-files.ts";
 import { killAll, startServer } from "./support/server-process.ts";
-import { expectNearNow, tcpServed, tcpTime, unixSecondsOf } from "./support/clients.ts";
+import { expectNearNow, tcpServed, tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
 import { readCounters, runLoad, udpAnswered } from "./support/hardening.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-afterAll(killAll);
+const files = new ConfigDir();
+
+afterAll(async () => {
+  await killAll();
+  files.remove();
+});
 
 describe("--deny", () => {
   test("a denied TCP source is closed without data and logged; others are served", async () => {
@@ -44,6 +51,20 @@ describe("--allow", () => {
     const server = await startServer(["--allow", "127.0.0.0/8", "--deny", "127.0.0.5"]);
     expect(await tcpServed(server.port, "127.0.0.5", "127.0.0.1")).toBe(false);
     expect(await tcpServed(server.port, "127.0.0.6", "127.0.0.1")).toBe(true);
+  });
+});
+
+describe("a 100,000-entry --allow list (issue 16: an operator's country or abuse list)", () => {
+  test("from a --config file: the listed client is served over TCP and UDP, under load too, and others are refused", async () => {
+    // The file's blocks are random IPv4 and IPv6 blocks outside 127.0.0.0/8, then 127.0.0.1 (bench/allow-list.ts).
+    const server = await startServer(["--udp", "--config", files.write(allowListConfig(LARGE_LIST_ENTRIES))]);
+    expect(await tcpServed(server.port, "127.0.0.1")).toBe(true);
+    expect(await tcpServed(server.port, "127.0.0.2")).toBe(false);
+    expectNearNow(unixSecondsOf(await udpTime(server.port)));
+    const load = await runLoad(server.port, { tcp: 500, udp: 500 });
+    expect(load.kinds).toEqual({ tcp: { ok: 500 }, udp: { ok: 500 } });
+    const counters = await readCounters(server);
+    expect([counters.refused_tcp_not_allowed, counters.served_tcp]).toEqual([1, 501]);
   });
 });
 

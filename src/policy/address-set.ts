@@ -1,0 +1,138 @@
+// A set of CIDR blocks as sorted, disjoint address ranges: membership of a raw sockaddr source by binary search, O(log n).
+import { IPV6_OFFSET, ipv4At } from "../../native/index.ts";
+import type { Cidr } from "./cidr.ts";
+
+/**
+ * One family's blocks as ranges of addresses, each address `words` big-endian 32-bit words
+ * (IPv4: 1, IPv6: 4), range i at [i * words, (i + 1) * words) of `firsts` and `lasts`.
+ */
+class Ranges {
+  readonly firsts: Uint32Array;
+  readonly lasts: Uint32Array;
+  /** The source being looked up, as words: one scratch array, so a lookup allocates nothing. */
+  readonly #source: Uint32Array;
+
+  /**
+   * CIDR blocks either nest or do not meet, so sorting by first address (the larger block first on a
+   * tie) and dropping every block inside the one kept before it leaves disjoint ranges.
+   */
+  constructor(
+    readonly words: number,
+    blocks: readonly Cidr[],
+  ) {
+    const rows = words === 1 ? sortedIpv4(blocks) : sortedIpv6(blocks);
+    const width = words + 1;
+    const firsts = new Uint32Array(blocks.length * words);
+    const lasts = new Uint32Array(blocks.length * words);
+    let count = 0;
+    for (let row = 0; row < rows.length; row += width) {
+      const at = count * words;
+      if (count > 0 && compare(rows, row, lasts, at - words, words) <= 0) continue; // inside the range kept before
+      const prefix = rows[row + words]!;
+      for (let k = 0; k < words; k++) {
+        firsts[at + k] = rows[row + k]!;
+        lasts[at + k] = lastWord(rows[row + k]!, prefix - 32 * k);
+      }
+      count++;
+    }
+    this.firsts = firsts.slice(0, count * words);
+    this.lasts = lasts.slice(0, count * words);
+    this.#source = new Uint32Array(words);
+  }
+
+  get length(): number {
+    return this.firsts.length / this.words;
+  }
+
+  /** Whether the address of `words` words at `offset` in `sockaddr` lies in a range. */
+  holds(sockaddr: Uint8Array, offset: number): boolean {
+    const { words, firsts } = this;
+    const source = this.#source;
+    for (let k = 0; k < words; k++) source[k] = ipv4At(sockaddr, offset + 4 * k);
+    // The last range starting at or before the source is the only one that can hold it.
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compare(firsts, mid * words, source, 0, words) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low > 0 && compare(source, 0, this.lasts, (low - 1) * words, words) <= 0;
+  }
+}
+
+// The two sorts below return the blocks as rows (first address as words, then prefix), sorted by
+// address then prefix. Each hands the comparison to a native sort: an array sort with a comparator
+// took about 200 ms for 100,000 blocks, these take 5-20 ms.
+
+/** IPv4: one number per block, first * 64 + prefix (exact: below 2^38), in a Float64Array's numeric sort. */
+function sortedIpv4(blocks: readonly Cidr[]): Uint32Array {
+  const keys = new Float64Array(blocks.length);
+  for (let i = 0; i < blocks.length; i++) keys[i] = ipv4At(blocks[i]!.bytes, 0) * 64 + blocks[i]!.prefix;
+  keys.sort();
+  const rows = new Uint32Array(keys.length * 2);
+  for (let i = 0; i < keys.length; i++) {
+    rows[2 * i] = Math.floor(keys[i]! / 64);
+    rows[2 * i + 1] = keys[i]! % 64;
+  }
+  return rows;
+}
+
+/** IPv6: one string per block, its address as 8 big-endian 16-bit units then its prefix, in the string sort (by unit value). */
+function sortedIpv6(blocks: readonly Cidr[]): Uint32Array {
+  const keys: string[] = new Array(blocks.length);
+  for (let i = 0; i < blocks.length; i++) {
+    const { bytes, prefix } = blocks[i]!;
+    keys[i] = String.fromCharCode(unit(bytes, 0), unit(bytes, 2), unit(bytes, 4), unit(bytes, 6), unit(bytes, 8), unit(bytes, 10), unit(bytes, 12), unit(bytes, 14), prefix);
+  }
+  keys.sort();
+  const rows = new Uint32Array(keys.length * 5);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    for (let k = 0; k < 4; k++) rows[5 * i + k] = ((key.charCodeAt(2 * k) << 16) | key.charCodeAt(2 * k + 1)) >>> 0;
+    rows[5 * i + 4] = key.charCodeAt(8);
+  }
+  return rows;
+}
+
+/** The big-endian 16-bit unit at `at`. */
+function unit(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+/** A word of a block's last address, from the same word of its first and the network bits inside that word. */
+function lastWord(first: number, networkBits: number): number {
+  if (networkBits >= 32) return first;
+  if (networkBits <= 0) return 0xffffffff;
+  return (first | (0xffffffff >>> networkBits)) >>> 0;
+}
+
+/** Compare `words` words at a[i..] with those at b[j..], as unsigned numbers. */
+function compare(a: Uint32Array, i: number, b: Uint32Array, j: number, words: number): number {
+  for (let k = 0; k < words; k++) if (a[i + k] !== b[j + k]) return a[i + k]! < b[j + k]! ? -1 : 1;
+  return 0;
+}
+
+/** The blocks of an --allow or --deny list, asked about raw sockaddr sources on the hot path. */
+export class AddressSet {
+  readonly #v4: Ranges;
+  readonly #v6: Ranges;
+
+  constructor(blocks: readonly Cidr[]) {
+    this.#v4 = new Ranges(1, blocks.filter((cidr) => cidr.ipv4));
+    this.#v6 = new Ranges(4, blocks.filter((cidr) => !cidr.ipv4));
+  }
+
+  /** Disjoint ranges left (nested blocks fold into the block holding them). */
+  get ranges(): number {
+    return this.#v4.length + this.#v6.length;
+  }
+
+  /**
+   * Whether the source in `sockaddr` lies in a block. `v4Offset` is ipv4Offset(sockaddr): IPv4 and
+   * IPv4-mapped sources match only IPv4 blocks, native IPv6 sources only IPv6 blocks.
+   */
+  has(sockaddr: Uint8Array, v4Offset: number): boolean {
+    return v4Offset >= 0 ? this.#v4.holds(sockaddr, v4Offset) : this.#v6.holds(sockaddr, IPV6_OFFSET);
+  }
+}
