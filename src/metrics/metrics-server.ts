@@ -75,7 +75,9 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
 
     function onReadable(): void {
       if (reply !== null) return; // answering already (the pause above ended a moment before the deadline)
+      const scanned = received;
       try {
+        // One recv per readable event, and only its new bytes are scanned: a slow sender costs each tick O(bytes it sent).
         const got = receiveBytes(fd, request.subarray(received), 0);
         if (got === null) return;
         if (got === 0) return finish(false); // gone before a whole request
@@ -83,7 +85,7 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
       } catch (error) {
         return fail(error);
       }
-      const end = headEnd(request, received);
+      const end = headEnd(request, received, scanned);
       if (end < 0 && received < MAX_REQUEST_BYTES) return; // more to come, within the deadline
       reply = end < 0 ? tooLarge() : answer(parseRequestHead(request, end), page);
       loop.clearTimer(deadline);
