@@ -1,5 +1,5 @@
 // The metrics endpoint on the time service's own select loop: bounded connections, one GET each, a deadline, no blocking send.
-import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
+import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, fdLimit, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
 import { drainInput } from "../core/drain.ts";
 import { closeListeners, openListener } from "../core/listeners.ts";
 import type { ServiceContext } from "../core/service-context.ts";
@@ -10,9 +10,17 @@ import { answer, tooLarge, type Page } from "./responses.ts";
 
 /**
  * Metrics connections open at once. Beyond it a new one is accepted and closed at once (counted), so
- * silent scrapers cost at most this many fds (far below FD_SETSIZE) and never fill the time service's backlog.
+ * silent scrapers cost at most this many fds (fewer under a low fd limit: METRICS_FD_RESERVE) and never fill the time service's backlog.
  */
 export const MAX_METRICS_CONNECTIONS = 16;
+/**
+ * fds the endpoint leaves to the rest of the server, whatever the fd limit: a metrics connection whose fd is
+ * at or above the soft RLIMIT_NOFILE less this is closed at once (counted). The kernel hands out the lowest
+ * free fd, so such an fd means fewer than this many were left. The time service holds one connection at a
+ * time; a reload reads one config file; the runtime opens pipes and eventfds of its own. 8 covers them with
+ * room to spare, and costs nothing under the usual limits (1024 and up).
+ */
+export const METRICS_FD_RESERVE = 8;
 /** A client must have sent its whole request by then, and read the whole answer within as long again. */
 export const METRICS_DEADLINE_MS = 2000;
 /** Accepts per readable event, so a connection flood gets a share of each tick and the time service the rest. */
@@ -110,7 +118,8 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
         return;
       }
       if (fd === null) return;
-      if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE) {
+      // getrlimit on every accept (one cheap syscall per metrics connection): the limit may change under a running server (prlimit).
+      if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE || fd >= fdLimit().soft - METRICS_FD_RESERVE) {
         counters.add("metrics_rejected");
         closeFd(fd);
         continue;
