@@ -1,7 +1,7 @@
 // The metrics endpoint on the time service's own select loop: bounded connections, one GET each, a deadline, no blocking send.
 import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, fdLimit, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
 import { drainInput } from "../core/drain.ts";
-import { closeListeners, openListener } from "../core/listeners.ts";
+import { closeListeners, openListener, type Listener } from "../core/listeners.ts";
 import type { ServiceContext } from "../core/service-context.ts";
 import { ACCEPT_BACKOFF_MS } from "../core/tcp-service.ts";
 import { metricsUrl, type MetricsAddress } from "./address.ts";
@@ -34,10 +34,17 @@ export interface MetricsServer {
   close(): void;
 }
 
-/** Bind `address` (ListenError when it cannot) and serve `GET /metrics`, rendered by `page`, through the context's loop. */
-export function startMetricsServer(address: MetricsAddress, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
+/**
+ * Bind the endpoint's socket (ListenError when it cannot). The CLI does it with the time service's sockets,
+ * before a privilege drop, so that a port below 1024 works with --user and goes through the same root check.
+ */
+export function openMetricsListener(address: MetricsAddress): Listener {
+  return openListener("tcp", address.host, address.port, METRICS_BACKLOG);
+}
+
+/** Serve `GET /metrics`, rendered by `page`, on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
+export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
   const { loop, counters, log } = context;
-  const listener = openListener("tcp", address.host, address.port, METRICS_BACKLOG);
   const open = new Map<number, () => void>(); // fd -> its close
 
   function serveConnection(fd: number): void {
