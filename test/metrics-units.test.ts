@@ -177,6 +177,7 @@ describe("request heads", () => {
       "GET /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nContent-Length: 1x\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nContent-Length:\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nContent-Length: 0\t\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
       `GET /metrics HTTP/1.1\r\nContent-Length: ${"9".repeat(16)}\r\n\r\n`,
       "GET /metrics HTTP/1.1\r\n\r\nX",
@@ -192,6 +193,7 @@ describe("request heads", () => {
 
   test("takes a Content-Length of up to 15 digits, once", () => {
     expect(parse(`POST /metrics HTTP/1.1\r\nContent-Length: ${"9".repeat(15)}\r\n\r\n`)?.method).toBe("POST");
+    expect(parse("POST /metrics HTTP/1.1\r\nContent-Length:\t0  \r\n\r\n")?.method).toBe("POST");
   });
 
   test("the head is at most 8 KiB, as the README and the 431 answer say", () => {

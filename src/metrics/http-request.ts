@@ -36,6 +36,7 @@ const OWS = byteClass(" \t");
 /** field-value bytes (RFC 9110 §5.5): VCHAR, SP and HTAB. obs-text is left out, as llhttp's strict mode does. */
 const FIELD = byteClass(" \t", String.fromCharCode(...Array.from({ length: 0x7e - 0x20 }, (_, i) => 0x21 + i)));
 const DIGITS = byteClass(DIGIT);
+const SPACES = byteClass(" ");
 
 /** The methods of RFC 9110 §9 and PATCH: GET is served, the rest answered 405; any other is not read (400). */
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"]);
@@ -120,7 +121,8 @@ export function parseRequestHead(bytes: Uint8Array, end: number): RequestHead | 
     if (name === "transfer-encoding") return null;
     if (name === "content-length") {
       const digits = valueEnd - valueStart;
-      if (contentLength || digits === 0 || digits > MAX_LENGTH_DIGITS || skip(head, valueStart, DIGITS) !== valueEnd) return null;
+      // Digits, then spaces only: llhttp refuses a tab after them, so this parser (the stricter of the two) does too.
+      if (contentLength || digits === 0 || digits > MAX_LENGTH_DIGITS || skip(head, valueStart, DIGITS) !== valueEnd || skip(head, valueEnd, SPACES) !== lineEnd) return null;
       contentLength = true;
     }
     at = lineEnd + 2;
