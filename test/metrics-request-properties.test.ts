@@ -12,10 +12,10 @@ useSuiteTimeout();
 /** Emulation (qemu, about 25x slower) runs a tenth of the cases, so the suite's time stays about the same there. */
 const RUNS = TIME_SCALE > 1 ? 1_000 : 10_000;
 /**
- * A generous bound per input, not a performance claim: a linear pass over 8 KiB takes well under 1 ms here,
- * while the old header regex took 1 s on 1,000 spaces and 20 s on 4,000. It leaves room for a GC pause.
+ * A generous bound per input, not a performance claim: a warm linear pass over 8 KiB takes under 3 ms here
+ * (a cold one or one hit by GC up to ~50 ms), while the old header regex took 1 s on 1,000 spaces and 20 s on 4,000.
  */
-const PER_INPUT_MS = 50 * TIME_SCALE;
+const PER_INPUT_MS = 100 * TIME_SCALE;
 
 /** One byte per char (obs-text and controls included), as a client could send them. */
 const latin1Bytes = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
