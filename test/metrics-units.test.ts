@@ -142,6 +142,13 @@ describe("request heads", () => {
     expect(parse("POST /a/%2Fb?c=d?e HTTP/1.1\r\nContent-Length: 0\r\n\r\n")).toEqual({ method: "POST", path: "/a/%2Fb", accept: null });
   });
 
+  test("knows the methods of RFC 9110 and PATCH (all but GET are answered 405), and percent-encoded bytes in the path", () => {
+    for (const method of ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"]) {
+      expect(parse(`${method} /metrics HTTP/1.1\r\n\r\n`)).toEqual({ method, path: "/metrics", accept: null });
+    }
+    expect(parse("GET /a%2f%C3%a9b HTTP/1.1\r\n\r\n")?.path).toBe("/a%2f%C3%a9b");
+  });
+
   test("joins repeated Accept headers with a comma and a space, in order", () => {
     expect(parse("GET /metrics HTTP/1.1\r\nAccept: text/plain\r\nHost: x\r\naccept:application/openmetrics-text \r\nAccept: */*\r\n\r\n")?.accept).toBe(
       "text/plain, application/openmetrics-text, */*",
@@ -181,6 +188,20 @@ describe("request heads", () => {
       "GET /metrics HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
       `GET /metrics HTTP/1.1\r\nContent-Length: ${"9".repeat(16)}\r\n\r\n`,
       "GET /metrics HTTP/1.1\r\n\r\nX",
+      "GET /metrics HTTP/1.1\r\n\rX",
+      "GET  HTTP/1.1\r\n\r\n",
+      "GET\t/metrics HTTP/1.1\r\n\r\n",
+      "GET /metrics\tHTTP/1.1\r\n\r\n",
+      "GET /metrics HTTP/1.1 \n\r\n",
+      "GET /metrics HTTP/1.1\rX\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nX: a\nY: b\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nX: a\x7f\nY: b\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nX: a\r!Y: b\r\n\r\n",
+      "GET /a%2 /b HTTP/1.1\r\n\r\n",
+      "GET /ab%2z HTTP/1.1\r\n\r\n",
+      "GET /a^bb HTTP/1.1\r\n\r\n",
+      "GET /a%z2 HTTP/1.1\r\n\r\n",
+      "GET /a%\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nHost: x\r\n\r",
       "\r\n\r\n",
       "",
