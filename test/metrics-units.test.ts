@@ -193,7 +193,7 @@ describe("request heads", () => {
       "GET\t/metrics HTTP/1.1\r\n\r\n",
       "GET /metrics\tHTTP/1.1\r\n\r\n",
       "GET /metrics HTTP/1.1 \n\r\n",
-      "GET /metrics HTTP/1.1\rX\r\n\r\n",
+      "GET /metrics HTTP/1.1\rX\r\n",
       "GET /metrics HTTP/1.1\r\nX: a\nY: b\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nX: a\x7f\nY: b\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nX: a\r!Y: b\r\n\r\n",
