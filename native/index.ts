@@ -30,3 +30,4 @@ export { startConnect, checkConnected } from "./connect.ts";
 export { unsetEnvironment } from "./environment.ts";
 export { execProgram } from "./exec.ts";
 export { readKernelClock, isUnsynchronised, type KernelClockState } from "./adjtimex.ts";
+export { fdLimit, type FdLimit } from "./resource-limits.ts";

@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -126,6 +127,12 @@ int main(void) {
   SIZE(mmsghdr, struct mmsghdr);
   OFFSET(mmsghdr, struct mmsghdr, msg_hdr);
   OFFSET(mmsghdr, struct mmsghdr, msg_len);
+
+  /* Metrics: the fd limit its fd reserve is measured against. */
+  CONSTANT(RLIMIT_NOFILE);
+  SIZE(rlimit, struct rlimit);
+  OFFSET(rlimit, struct rlimit, rlim_cur);
+  OFFSET(rlimit, struct rlimit, rlim_max);
 
   /* errno names: the ones messages name most, and a spread across the table up to its end. */
   ERRNO(EPERM);

@@ -86,6 +86,10 @@ function openLibc() {
     // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
     ntp_adjtime: { args: ["ptr"], returns: "i32" },
+
+    // Metrics: the fd reserve the endpoint keeps for the time service (native/resource-limits.ts).
+    // int getrlimit(int resource, struct rlimit *rlim);
+    getrlimit: { args: ["i32", "ptr"], returns: "i32" },
   });
 }
 

@@ -107,4 +107,9 @@ export const LINUX = {
   sizeof_mmsghdr: 64,
   offsetof_mmsghdr_msg_hdr: 0,
   offsetof_mmsghdr_msg_len: 56,
+  // Metrics: the fd limit its fd reserve is measured against (getrlimit, struct rlimit).
+  RLIMIT_NOFILE: 7,
+  sizeof_rlimit: 16,
+  offsetof_rlimit_rlim_cur: 0,
+  offsetof_rlimit_rlim_max: 8,
 } as const;

@@ -39,7 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
   installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
   try {
     // Bound (or inherited) and privileges dropped before the first request is read.
-    server = await startTimeServer({ ...options, listeners: openServiceSockets(options) });
+    server = await startTimeServer({ ...options, ...openServiceSockets(options) });
   } catch (error) {
     if (error instanceof StartupError) die(error.message, 1);
     throw error;

@@ -12,7 +12,7 @@ import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
 import { parseMetricsAddress } from "./metrics/address.ts";
 import { metricsPage } from "./metrics/metrics-page.ts";
-import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
+import { openMetricsListener, startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
 
 export interface TimeServerOptions extends ListenOptions {
   /** Turn the per-event lines (still waiting, connection from) off. */
@@ -29,6 +29,8 @@ export interface TimeServerOptions extends ListenOptions {
   clock?: Clock;
   /** Serve Prometheus metrics at http://ADDR:PORT/metrics (README, "Metrics"); e.g. "127.0.0.1:9975". Default off. */
   metrics?: string;
+  /** The metrics socket already bound (openMetricsListener, before a privilege drop): served instead of binding `metrics`, closed like `listeners`. */
+  metricsListener?: Listener;
 }
 
 /** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
@@ -65,7 +67,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const admission = buildAdmission(options.hardening ?? {}, log, counters);
   const clockSource = options.clock ?? Date.now;
   const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
-  const metricsAddress = options.metrics === undefined ? null : parseMetricsAddress(options.metrics);
+  const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
@@ -75,7 +77,8 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     for (const listener of listeners) {
       loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
     }
-    if (metricsAddress) metrics = startMetricsServer(metricsAddress, context, metricsPage(context));
+    const metricsListener = options.metricsListener ?? (metricsAddress && openMetricsListener(metricsAddress));
+    if (metricsListener) metrics = startMetricsServer(metricsListener, context, metricsPage(context));
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;

@@ -57,6 +57,24 @@ describe("the metrics endpoint", () => {
     expect((await scrape(url)).status).toBe(200);
   });
 
+  test("the 431 limit is exactly 8,192 bytes: a whole head of 8,192 is served, 8,192 bytes without the blank line are 431", async () => {
+    const port = portOf(url);
+    const start = "GET /metrics HTTP/1.1\r\nX-Pad: ";
+    const whole = start + "a".repeat(8192 - start.length - 4) + "\r\n\r\n";
+    const cut = start + "a".repeat(8192 - start.length);
+    expect([whole.length, cut.length]).toEqual([8192, 8192]);
+    expect((await rawExchange(port, whole)).reply).toStartWith("HTTP/1.1 200 ");
+    expect((await rawExchange(port, cut)).reply).toStartWith("HTTP/1.1 431 ");
+  });
+
+  test("a bare LF is answered 400 at once, not left waiting for its deadline", async () => {
+    const openedAt = performance.now();
+    const reply = await rawExchange(portOf(url), "GET /metrics HTTP/1.1\nHost: x\n\n");
+    expect(reply.reply).toStartWith("HTTP/1.1 400 ");
+    // A guard, not a timing claim: waiting for a CRLF CRLF would have taken the 2 s deadline and ended in no answer.
+    expect(performance.now() - openedAt).toBeLessThan(1900);
+  });
+
   test("closes a connection that sends no whole request within 2 s, counted, and serves on", async () => {
     const before = samples((await scrape(url)).body).get("rfc868_metrics_connections_timed_out_total")!;
     const openedAt = performance.now();

@@ -6,7 +6,7 @@ import { EventLoop } from "../src/core/event-loop.ts";
 import { ServiceContext } from "../src/core/service-context.ts";
 import { Log } from "../src/logging/log.ts";
 import { OutputBuffer } from "../src/logging/output-buffer.ts";
-import { startMetricsServer } from "../src/metrics/metrics-server.ts";
+import { openMetricsListener, startMetricsServer } from "../src/metrics/metrics-server.ts";
 import { buildAdmission } from "../src/policy/admission.ts";
 import { buildClockGuard } from "../src/policy/clock-guard.ts";
 import { killAll } from "./support/server-process.ts";
@@ -41,7 +41,7 @@ describe("a metrics answer larger than the socket takes", () => {
     const loop = new EventLoop();
     const context = new ServiceContext(loop, log, counters, buildAdmission({}, log, counters), buildClockGuard({}, log, Date.now));
     const body = "x".repeat(1024 * 1024);
-    const server = startMetricsServer({ host: "127.0.0.1", port: 0 }, context, () => ({ contentType: "text/plain", body }));
+    const server = startMetricsServer(openMetricsListener({ host: "127.0.0.1", port: 0 }), context, () => ({ contentType: "text/plain", body }));
     try {
       const client = Bun.spawn(["python3", "-c", SLOW_READER, String(server.local.port)], { stdout: "pipe", stderr: "pipe" });
       let ticks = 0;

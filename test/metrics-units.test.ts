@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { parseMetricsAddress } from "../src/metrics/address.ts";
 import { counterSample } from "../src/metrics/counter-families.ts";
 import { negotiateFormat, renderMetrics, type MetricsSnapshot } from "../src/metrics/exposition.ts";
-import { headEnd, parseRequestHead } from "../src/metrics/http-request.ts";
+import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../src/metrics/http-request.ts";
 import { killAll } from "./support/server-process.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -95,20 +95,129 @@ describe("negotiateFormat", () => {
 
 describe("request heads", () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
+  const parse = (text: string) => parseRequestHead(bytes(text), bytes(text).length);
+  const GOOD = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
 
-  test("headEnd finds the blank line (CRLF or bare LF), or -1 while it has not arrived", () => {
-    const head = bytes("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  test("headEnd finds the CRLF CRLF, or -1 while it has not arrived", () => {
+    const head = bytes(GOOD);
     expect(headEnd(head, head.length)).toBe(head.length);
     expect(headEnd(head, head.length - 1)).toBe(-1);
-    const bare = bytes("GET /metrics HTTP/1.0\n\n");
-    expect(headEnd(bare, bare.length)).toBe(bare.length);
   });
 
-  test("parseRequestHead reads method, path without query, and Accept; null for what is not HTTP/1.x", () => {
-    const head = bytes("GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\nACCEPT: text/plain\r\n\r\n");
-    expect(parseRequestHead(head, head.length)).toEqual({ method: "GET", path: "/metrics", accept: "text/plain" });
-    for (const text of ["GET /metrics HTTP/2.0\r\n\r\n", "GET /metrics\r\n\r\n", "\x16\x03\x01 junk\r\n\r\n", "GET /metrics HTTP/1.1\r\nno colon here\r\n\r\n"]) {
-      expect(parseRequestHead(bytes(text), bytes(text).length)).toBeNull();
+  test("headEnd never reads at or past `length`: every cut of a whole head is -1, though the rest lies in the buffer", () => {
+    // The buffer holds the whole head; bytes past `length` are what an earlier, longer request left there.
+    const head = bytes(GOOD + "junk");
+    const whole = GOOD.length;
+    for (let length = 0; length < whole; length++) expect(headEnd(head, length)).toBe(-1);
+    expect(headEnd(head, whole)).toBe(whole);
+    expect(headEnd(head, head.length)).toBe(whole);
+  });
+
+  test("headEnd from where the last read ended finds the same end, for every split into two reads", () => {
+    const head = bytes(GOOD);
+    for (let split = 0; split <= head.length; split++) {
+      const first = headEnd(head, split);
+      const found = first >= 0 ? first : headEnd(head, head.length, split);
+      expect({ split, found }).toEqual({ split, found: head.length });
     }
+  });
+
+  test("a bare LF ends the head at once in headEnd, and the parser rejects what it ended (the same decision, no wait for a blank line)", () => {
+    for (const text of ["GET /metrics HTTP/1.0\n\n", "GET /metrics HTTP/1.1\r\nHost: x\nAccept: a\r\n\r\n", "\nGET /metrics HTTP/1.1\r\n\r\n"]) {
+      const head = bytes(text);
+      const end = headEnd(head, head.length);
+      expect(end).toBe(text.search(/(?<!\r)\n/) + 1);
+      expect(parseRequestHead(head, end)).toBeNull();
+      // The bytes before the bare LF alone are not a head either way.
+      expect(headEnd(head, end - 1)).toBe(-1);
+    }
+  });
+
+  test("reads method, path without query, and Accept with or without whitespace around its value", () => {
+    expect(parse("GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\nACCEPT: text/plain\r\n\r\n")).toEqual({ method: "GET", path: "/metrics", accept: "text/plain" });
+    expect(parse("GET /metrics HTTP/1.1\r\nAccept:text/plain\r\n\r\n")?.accept).toBe("text/plain");
+    expect(parse("GET /metrics HTTP/1.1\r\nAccept: \t text/plain; q=1 \t\r\n\r\n")?.accept).toBe("text/plain; q=1");
+    expect(parse("GET /metrics HTTP/1.1\r\nAccept:\r\n\r\n")?.accept).toBe("");
+    expect(parse("GET /metrics HTTP/1.0\r\n\r\n")).toEqual({ method: "GET", path: "/metrics", accept: null });
+    expect(parse("POST /a/%2Fb?c=d?e HTTP/1.1\r\nContent-Length: 0\r\n\r\n")).toEqual({ method: "POST", path: "/a/%2Fb", accept: null });
+  });
+
+  test("knows the methods of RFC 9110 and PATCH (all but GET are answered 405), and percent-encoded bytes in the path", () => {
+    for (const method of ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"]) {
+      expect(parse(`${method} /metrics HTTP/1.1\r\n\r\n`)).toEqual({ method, path: "/metrics", accept: null });
+    }
+    expect(parse("GET /a%2f%C3%a9b HTTP/1.1\r\n\r\n")?.path).toBe("/a%2f%C3%a9b");
+  });
+
+  test("joins repeated Accept headers with a comma and a space, in order", () => {
+    expect(parse("GET /metrics HTTP/1.1\r\nAccept: text/plain\r\nHost: x\r\naccept:application/openmetrics-text \r\nAccept: */*\r\n\r\n")?.accept).toBe(
+      "text/plain, application/openmetrics-text, */*",
+    );
+  });
+
+  test("rejects what strict HTTP/1.1 rejects: request line, field names and values, framing", () => {
+    const rejected = [
+      "GET /metrics HTTP/2.0\r\n\r\n",
+      "GET /metrics HTTP/1.2\r\n\r\n",
+      "GET /metrics HTTP/1.1junk\r\n\r\n",
+      "GET /metrics HTTP/1.1 \r\n\r\n",
+      "GET /metrics http/1.1\r\n\r\n",
+      "GET /metrics\r\n\r\n",
+      "GET  /metrics HTTP/1.1\r\n\r\n",
+      "get /metrics HTTP/1.1\r\n\r\n",
+      "FOO /metrics HTTP/1.1\r\n\r\n",
+      "GET metrics HTTP/1.1\r\n\r\n",
+      "GET http://x/metrics HTTP/1.1\r\n\r\n",
+      "GET /metrics#x HTTP/1.1\r\n\r\n",
+      "GET /a%zz HTTP/1.1\r\n\r\n",
+      "GET /a\"b HTTP/1.1\r\n\r\n",
+      "\x16\x03\x01 junk\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nno colon here\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nbad name: v\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nAccept : v\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\n: v\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nAccept: a\r\n folded\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nAccept: a\rb\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nAccept: a\x00b\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nAccept: caf\xe9\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nAccept: \x7f\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nContent-Length: 1x\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nContent-Length:\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nContent-Length: 0\t\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+      `GET /metrics HTTP/1.1\r\nContent-Length: ${"9".repeat(16)}\r\n\r\n`,
+      "GET /metrics HTTP/1.1\r\n\r\nX",
+      "GET /metrics HTTP/1.1\r\n\rX",
+      "GET  HTTP/1.1\r\n\r\n",
+      "GET\t/metrics HTTP/1.1\r\n\r\n",
+      "GET /metrics\tHTTP/1.1\r\n\r\n",
+      "GET /metrics HTTP/1.1 \n\r\n",
+      "GET /metrics HTTP/1.1\rX\r\n",
+      "GET /metrics HTTP/1.1\r\nX: a\nY: b\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nX: a\x7f\nY: b\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nX: a\r!Y: b\r\n\r\n",
+      "GET /a%2 /b HTTP/1.1\r\n\r\n",
+      "GET /ab%2z HTTP/1.1\r\n\r\n",
+      "GET /a^bb HTTP/1.1\r\n\r\n",
+      "GET /a%z2 HTTP/1.1\r\n\r\n",
+      "GET /a%\r\n\r\n",
+      "GET /metrics HTTP/1.1\r\nHost: x\r\n\r",
+      "\r\n\r\n",
+      "",
+    ];
+    for (const text of rejected) {
+      const head = new Uint8Array([...text].map((c) => c.charCodeAt(0)));
+      expect({ text, head: parseRequestHead(head, head.length) }).toEqual({ text, head: null });
+    }
+  });
+
+  test("takes a Content-Length of up to 15 digits, once", () => {
+    expect(parse(`POST /metrics HTTP/1.1\r\nContent-Length: ${"9".repeat(15)}\r\n\r\n`)?.method).toBe("POST");
+    expect(parse("POST /metrics HTTP/1.1\r\nContent-Length:\t0  \r\n\r\n")?.method).toBe("POST");
+  });
+
+  test("the head is at most 8 KiB, as the README and the 431 answer say", () => {
+    expect(MAX_REQUEST_BYTES).toBe(8192);
   });
 });

@@ -16,7 +16,7 @@ export const COUNTER_FAMILIES: readonly { name: string; help: string; always: re
   { name: "rfc868_accept_backoffs", help: "Times accept() ran out of fds or memory and the TCP listener paused, by errno.", always: [] },
   { name: "rfc868_log_lines_dropped", help: "Log lines dropped while the log's reader was not reading.", always: [[]] },
   { name: "rfc868_reloads", help: "Configuration reloads (SIGHUP), by result.", always: [[["result", "ok"]], [["result", "failed"]]] },
-  { name: "rfc868_metrics_connections_rejected", help: "Metrics connections closed at once because the concurrent limit was reached.", always: [[]] },
+  { name: "rfc868_metrics_connections_rejected", help: "Metrics connections closed at once because the concurrent limit or the fd reserve was reached.", always: [[]] },
   { name: "rfc868_metrics_connections_timed_out", help: "Metrics connections closed because the request or the answer's reading took over 2 s.", always: [[]] },
   { name: "rfc868_events", help: "Any other counted event, by its name in the counters line.", always: [] },
 ];

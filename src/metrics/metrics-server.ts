@@ -1,7 +1,7 @@
 // The metrics endpoint on the time service's own select loop: bounded connections, one GET each, a deadline, no blocking send.
-import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
+import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, fdLimit, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
 import { drainInput } from "../core/drain.ts";
-import { closeListeners, openListener } from "../core/listeners.ts";
+import { closeListeners, openListener, type Listener } from "../core/listeners.ts";
 import type { ServiceContext } from "../core/service-context.ts";
 import { ACCEPT_BACKOFF_MS } from "../core/tcp-service.ts";
 import { metricsUrl, type MetricsAddress } from "./address.ts";
@@ -10,9 +10,17 @@ import { answer, tooLarge, type Page } from "./responses.ts";
 
 /**
  * Metrics connections open at once. Beyond it a new one is accepted and closed at once (counted), so
- * silent scrapers cost at most this many fds (far below FD_SETSIZE) and never fill the time service's backlog.
+ * silent scrapers cost at most this many fds (fewer under a low fd limit: METRICS_FD_RESERVE) and never fill the time service's backlog.
  */
 export const MAX_METRICS_CONNECTIONS = 16;
+/**
+ * fds the endpoint leaves to the rest of the server, whatever the fd limit: a metrics connection whose fd is
+ * at or above the soft RLIMIT_NOFILE less this is closed at once (counted). The kernel hands out the lowest
+ * free fd, so such an fd means fewer than this many were left. The time service holds one connection at a
+ * time; a reload reads one config file; the runtime opens pipes and eventfds of its own. 8 covers them with
+ * room to spare, and costs nothing under the usual limits (1024 and up).
+ */
+export const METRICS_FD_RESERVE = 8;
 /** A client must have sent its whole request by then, and read the whole answer within as long again. */
 export const METRICS_DEADLINE_MS = 2000;
 /** Accepts per readable event, so a connection flood gets a share of each tick and the time service the rest. */
@@ -26,10 +34,17 @@ export interface MetricsServer {
   close(): void;
 }
 
-/** Bind `address` (ListenError when it cannot) and serve `GET /metrics`, rendered by `page`, through the context's loop. */
-export function startMetricsServer(address: MetricsAddress, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
+/**
+ * Bind the endpoint's socket (ListenError when it cannot). The CLI does it with the time service's sockets,
+ * before a privilege drop, so that a port below 1024 works with --user and goes through the same root check.
+ */
+export function openMetricsListener(address: MetricsAddress): Listener {
+  return openListener("tcp", address.host, address.port, METRICS_BACKLOG);
+}
+
+/** Serve `GET /metrics`, rendered by `page`, on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
+export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
   const { loop, counters, log } = context;
-  const listener = openListener("tcp", address.host, address.port, METRICS_BACKLOG);
   const open = new Map<number, () => void>(); // fd -> its close
 
   function serveConnection(fd: number): void {
@@ -75,7 +90,9 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
 
     function onReadable(): void {
       if (reply !== null) return; // answering already (the pause above ended a moment before the deadline)
+      const scanned = received;
       try {
+        // One recv per readable event, and only its new bytes are scanned: a slow sender costs each tick O(bytes it sent).
         const got = receiveBytes(fd, request.subarray(received), 0);
         if (got === null) return;
         if (got === 0) return finish(false); // gone before a whole request
@@ -83,7 +100,7 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
       } catch (error) {
         return fail(error);
       }
-      const end = headEnd(request, received);
+      const end = headEnd(request, received, scanned);
       if (end < 0 && received < MAX_REQUEST_BYTES) return; // more to come, within the deadline
       reply = end < 0 ? tooLarge() : answer(parseRequestHead(request, end), page);
       loop.clearTimer(deadline);
@@ -108,7 +125,8 @@ export function startMetricsServer(address: MetricsAddress, context: ServiceCont
         return;
       }
       if (fd === null) return;
-      if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE) {
+      // getrlimit on every accept (one cheap syscall per metrics connection): the limit may change under a running server (prlimit).
+      if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE || fd >= fdLimit().soft - METRICS_FD_RESERVE) {
         counters.add("metrics_rejected");
         closeFd(fd);
         continue;
