@@ -83,6 +83,14 @@ function openLibc() {
     // int execve(const char *path, char *const argv[], char *const envp[]);
     execve: { args: ["cstring", "ptr", "ptr"], returns: "i32" },
 
+    // Signals no JS handler can take (native/signal-disposition.ts): set to SIG_IGN.
+    // sighandler_t signal(int signum, sighandler_t handler);  (SIG_IGN is 1, SIG_ERR is -1: integers, not pointers to read)
+    signal: { args: ["i32", "usize"], returns: SSIZE_T },
+    // int __libc_current_sigrtmin(void);  (34 on glibc: 32 and 33 are glibc's own, SIGCANCEL and SIGSETXID)
+    __libc_current_sigrtmin: { args: [], returns: "i32" },
+    // int __libc_current_sigrtmax(void);
+    __libc_current_sigrtmax: { args: [], returns: "i32" },
+
     // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
     ntp_adjtime: { args: ["ptr"], returns: "i32" },

@@ -31,10 +31,10 @@ async function main(argv: readonly string[]): Promise<void> {
   // Handlers before the ready line is written: whoever reads it may signal at once.
   let server: TimeServer | undefined;
   let reloader: InstanceType<typeof ConfigReloader> | undefined;
-  let stopRequested = false;
-  const stop = () => {
-    stopRequested = true;
-    void server?.stop().then(() => process.exit(0));
+  let stopStatus: number | undefined;
+  const stop = (status: number) => {
+    stopStatus ??= status;
+    void server?.stop().then(() => process.exit(stopStatus));
   };
   installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
   try {
@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
     throw error;
   }
   reloader = new ConfigReloader(argv, options, server);
-  if (stopRequested) stop();
+  if (stopStatus !== undefined) stop(stopStatus);
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }
 
