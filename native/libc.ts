@@ -39,7 +39,7 @@ function openLibc() {
     sendmmsg: { args: ["i32", "ptr", "u32", "i32"], returns: "i32" },
     // ssize_t write(int fd, const void *buf, size_t count);
     // A pointer into a buffer, not a view: the log writes ranges of its one buffer, and a view per
-    // write was garbage on every loop iteration. writeAll checks the range against the buffer.
+    // write was garbage on every loop iteration. writeSome checks the range against the buffer.
     write: { args: ["i32", "ptr", "usize"], returns: SSIZE_T },
     // int inet_pton(int af, const char *src, void *dst);
     inet_pton: { args: ["i32", "ptr", "ptr"], returns: "i32" },

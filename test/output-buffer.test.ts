@@ -4,7 +4,7 @@ import { heapStats } from "bun:jsc";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeSockaddr, SockaddrStorage, writeAll } from "../native/index.ts";
+import { encodeSockaddr, SockaddrStorage, writeSome } from "../native/index.ts";
 import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../src/logging/output-buffer.ts";
 import { Log } from "../src/logging/log.ts";
 import { seedFormat } from "../src/logging/seed-format.ts";
@@ -53,9 +53,16 @@ describe("OutputBuffer", () => {
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
   });
 
-  test("writes a line longer than the buffer whole, after what came before it", () => {
-    const long = "x".repeat(CONSOLE_BUFFER_BYTES + 10);
+  test("a line that fits only once encoded (3 UTF-16 units would not) goes out whole", () => {
+    const long = "x".repeat(CONSOLE_BUFFER_BYTES / 2);
     expect(written((out) => (out.line("first"), out.line(long), out.line("last")))).toBe(`first\n${long}\nlast\n`);
+  });
+
+  test("drops and counts a line longer than the buffer instead of writing it in waits for the reader", () => {
+    let lost = -1;
+    const long = "x".repeat(CONSOLE_BUFFER_BYTES + 10);
+    expect(written((out) => (out.line("first"), out.line(long), out.line("last"), (lost = out.takeLost())))).toBe("first\nlast\n");
+    expect(lost).toBe(1);
   });
 
   test("a flush makes no view of its buffer: a thousand flushes leave no Uint8Array behind", () => {
@@ -77,12 +84,13 @@ describe("OutputBuffer", () => {
   });
 });
 
-describe("writeAll", () => {
+describe("writeSome", () => {
   function writtenRange(bytes: Uint8Array, start?: number, end?: number): string {
     const path = join(dir, `range-${Math.random()}`);
     const fd = openSync(path, "w");
     try {
-      writeAll(fd, bytes, start, end);
+      // A regular file takes every byte in one write.
+      expect(writeSome(fd, bytes, start, end)).toBe((end ?? bytes.byteLength) - (start ?? 0));
     } finally {
       closeSync(fd);
     }
