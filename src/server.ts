@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 // Command-line entry: check the platform, parse flags (and --config), run the server until a stop signal (src/ops/signals.ts).
 import { platformProblem } from "../native/platform.ts";
-import { die } from "./cli/die.ts";
+import { die, logFormatNamedIn, printFailuresAs } from "./cli/die.ts";
 import type { TimeServer } from "./time-server.ts";
+import type { LogFormatName } from "./logging/log.ts";
 
 async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
@@ -17,7 +18,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const { programName } = await import("./base/invocation.ts");
   const { installSignalHandlers } = await import("./ops/signals.ts");
   const { ConfigReloader } = await import("./cli/config-reload.ts");
+  const { LOG_FORMATS } = await import("./logging/log.ts");
 
+  // Start-up failures in the log's format as soon as it is known (the command line's, then the file's too).
+  const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs(LOG_FORMATS[name].notice);
+  failuresIn(logFormatNamedIn(argv, Object.keys(LOG_FORMATS) as LogFormatName[]));
   let options;
   try {
     options = parseArgs(argv);
@@ -25,6 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof UsageError) die(error.message, 2);
     throw error;
   }
+  failuresIn(options.logFormat);
   if (options.help) return void console.log(usage(programName()));
   if (options.version) return void console.log((await import("../package.json")).version);
 
