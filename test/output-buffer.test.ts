@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeSockaddr, SockaddrStorage, writeSome } from "../native/index.ts";
 import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../src/logging/output-buffer.ts";
-import { Log } from "../src/logging/log.ts";
+import { Log, NOTICE_MAX_CHARS } from "../src/logging/log.ts";
 import { seedFormat } from "../src/logging/seed-format.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -81,6 +81,15 @@ describe("OutputBuffer", () => {
       }
       expect(views() - before).toBeLessThan(10);
     });
+  });
+});
+
+describe("Log.notice", () => {
+  test("cuts a notice quoting a huge value, saying how much it cut: one line, well inside the buffer", () => {
+    const huge = "x".repeat(400_000);
+    const text = written((out) => new Log({ out, err: out, format: seedFormat }).notice(`reload refused: ${huge}`));
+    const cut = 400_000 + "reload refused: ".length - NOTICE_MAX_CHARS;
+    expect(text).toBe(`rfc868: reload refused: ${"x".repeat(NOTICE_MAX_CHARS - "reload refused: ".length)}... (${cut} more characters cut)\n`);
   });
 });
 
