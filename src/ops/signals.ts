@@ -62,7 +62,7 @@ export const SIGNALS: readonly SignalRow[] = [
   // JSC suspends threads for the garbage collector with SIGPWR: its handler takes a stray one and goes on.
   { signal: "SIGPWR", handling: "runtime", meaning: "the runtime's (garbage collector); a sent one changes nothing" },
   // Faults (or sent as if): Bun's crash handler takes them, prints a crash report, and the process dies by the signal.
-  { signal: "SIGSEGV", handling: "runtime", meaning: "a crash: the runtime's crash report on stderr, exit 139 (killed by the signal); buffered lines and the counters line are lost" },
+  { signal: "SIGSEGV", handling: "runtime", meaning: "a crash: crash report on stderr, exit 139; buffered lines and the counters line are lost" },
   { signal: "SIGBUS", handling: "runtime", meaning: "a crash, as SIGSEGV (exit 135)" },
   { signal: "SIGFPE", handling: "runtime", meaning: "a crash, as SIGSEGV (exit 136)" },
   { signal: "SIGILL", handling: "runtime", meaning: "a crash, as SIGSEGV (exit 132)" },
