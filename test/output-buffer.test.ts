@@ -1,7 +1,8 @@
 // The output buffer and the seed format's byte path: exact bytes, early flushes, long lines, same text as the string path.
 import { afterAll, describe, expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeSockaddr, SockaddrStorage, writeSome } from "../native/index.ts";
@@ -113,6 +114,27 @@ describe("writeSome", () => {
     expect(writtenRange(bytes, 2, 5)).toBe("234");
     expect(writtenRange(bytes, 10, 10)).toBe("");
     expect(writtenRange(bytes.subarray(4, 8), 1, 3)).toBe("56");
+  });
+
+  test("on a full non-blocking pipe returns 0 (EAGAIN) instead of waiting for a reader; an OutputBuffer on it drops and counts", () => {
+    const fifo = join(dir, `fifo-${Math.random()}`);
+    execFileSync("mkfifo", [fifo]);
+    // Read-write: the pipe has a reader (this fd) that never reads, as a stalled log reader.
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      const chunk = new Uint8Array(4096);
+      let total = 0;
+      let wrote: number;
+      while ((wrote = writeSome(fd, chunk)) > 0) total += wrote;
+      expect(wrote).toBe(0);
+      expect(total).toBeGreaterThanOrEqual(4096);
+      const out = new OutputBuffer(fd);
+      for (let i = 0; i < 10_000; i++) out.line(`line ${i} of a log nobody reads`);
+      out.flush();
+      expect(out.takeDropped(true)).toBeGreaterThan(0);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   test("refuses a range outside the buffer before any write", () => {
