@@ -7,6 +7,7 @@ import { SIGNALS } from "../src/ops/signals.ts";
 import { parseCounters } from "./support/hardening.ts";
 import { ConfigDir } from "./support/config-files.ts";
 import { startQueryLoop, type QueryTally } from "./support/query-loop.ts";
+import { withinGuard } from "./support/stall-guard.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -21,16 +22,6 @@ afterAll(async () => {
 const REPLIES_PER_PHASE = 200;
 /** Clients querying at once: enough that connections wait in the backlog when the signal lands. */
 const WORKERS = 8;
-
-/** How long a signal may keep the clients from their next replies before the test gives up: generous, a stopped process never answers. */
-const STALL_GUARD_MS = 10_000;
-
-/** Wait until `count` replies are in, or the guard passed; the caller asserts on the tally. */
-async function reachedOrStalled(clients: ReturnType<typeof startQueryLoop>, count: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([clients.reached(count), new Promise((resolve) => (timer = setTimeout(resolve, STALL_GUARD_MS)))]);
-  clearTimeout(timer);
-}
 
 /** Once the server has exited: its connection lines, its last counters line, and the clients' tally agree. */
 async function expectAnsweredLogged(signal: string, server: ServerProcess, tally: QueryTally): Promise<void> {
@@ -92,7 +83,7 @@ describe("signals whose default would stop or kill the process, sent in turn und
       process.kill(server.proc.pid, typeof signal === "number" ? signal : constants.signals[signal as NodeJS.Signals]);
       // A stopped (SIGTSTP) or killed server answers nothing more: the count stalls, or the clients end.
       const target = clients.tally.answered + 50;
-      await reachedOrStalled(clients, target);
+      await withinGuard(clients.reached(target));
       const after = { signal, exitCode: server.proc.exitCode, refused: clients.tally.refused, answering: clients.tally.answered >= target };
       expect(after).toEqual({ signal, exitCode: null, refused: 0, answering: true });
     }
