@@ -22,7 +22,8 @@ export {
 } from "./socket.ts";
 export { selectFds } from "./select.ts";
 export { DatagramBatch } from "./datagram-batch.ts";
-export { writeAll, isWritableNow } from "./write.ts";
+export { writeSome, isWritableNow } from "./write.ts";
+export { ignoreSignal, realtimeSignals } from "./signal-disposition.ts";
 export { lookupUser, lookupGroup, type UserEntry, type GroupEntry } from "./users.ts";
 export { processIds, switchIds, canRegainRoot, type ProcessIds } from "./credentials.ts";
 export { setNonBlocking, setCloseOnExec, clearCloseOnExec } from "./fd-flags.ts";

@@ -39,7 +39,7 @@ function openLibc() {
     sendmmsg: { args: ["i32", "ptr", "u32", "i32"], returns: "i32" },
     // ssize_t write(int fd, const void *buf, size_t count);
     // A pointer into a buffer, not a view: the log writes ranges of its one buffer, and a view per
-    // write was garbage on every loop iteration. writeAll checks the range against the buffer.
+    // write was garbage on every loop iteration. writeSome checks the range against the buffer.
     write: { args: ["i32", "ptr", "usize"], returns: SSIZE_T },
     // int inet_pton(int af, const char *src, void *dst);
     inet_pton: { args: ["i32", "ptr", "ptr"], returns: "i32" },
@@ -82,6 +82,14 @@ function openLibc() {
     // Start-up: the CLI re-executes itself once with its runtime tuning (src/ops/runtime-tuning.ts).
     // int execve(const char *path, char *const argv[], char *const envp[]);
     execve: { args: ["cstring", "ptr", "ptr"], returns: "i32" },
+
+    // Signals no JS handler can take (native/signal-disposition.ts): set to SIG_IGN.
+    // sighandler_t signal(int signum, sighandler_t handler);  (SIG_IGN is 1, SIG_ERR is -1: integers, not pointers to read)
+    signal: { args: ["i32", "usize"], returns: SSIZE_T },
+    // int __libc_current_sigrtmin(void);  (34 on glibc: 32 and 33 are glibc's own, SIGCANCEL and SIGSETXID)
+    __libc_current_sigrtmin: { args: [], returns: "i32" },
+    // int __libc_current_sigrtmax(void);
+    __libc_current_sigrtmax: { args: [], returns: "i32" },
 
     // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)

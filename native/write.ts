@@ -1,4 +1,4 @@
-// write(2) of a buffer's range to an fd (the console), retrying short writes and EINTR, waiting out EAGAIN.
+// write(2) of a buffer's range to an fd (the console) that never waits: EINTR retried, EAGAIN is "nothing written now".
 import { ptr } from "bun:ffi";
 import { libc } from "./libc.ts";
 import { lastErrno, SyscallError } from "./errno.ts";
@@ -17,31 +17,24 @@ export function isWritableNow(fd: number): boolean {
 }
 
 /**
- * Write bytes[start, end) (default: all of `bytes`) to `fd`; throws SyscallError (EPIPE, ...). No view of
- * the range is made, so a log flush allocates nothing: the views it made (two per flush) doubled the
- * seed-logging server's garbage and raised its peak RSS by ~1.5 MiB (bench/PROFILE.md).
+ * One write of bytes[start, end) (default: all of `bytes`) to `fd`: the count written, possibly short,
+ * and 0 when a non-blocking fd is full (EAGAIN). Never waits for room: the log shares the loop with the
+ * time service, so what does not fit now is the caller's to keep or drop. Throws SyscallError (EPIPE,
+ * ENOSPC, ...). No view of the range is made, so a log flush allocates nothing: the views it made (two
+ * per flush) doubled the seed-logging server's garbage and raised its peak RSS by ~1.5 MiB (bench/PROFILE.md).
  */
-export function writeAll(fd: number, bytes: Uint8Array, start = 0, end = bytes.byteLength): void {
+export function writeSome(fd: number, bytes: Uint8Array, start = 0, end = bytes.byteLength): number {
   checkFd(fd);
   checkInt("end", end, 0, bytes.byteLength);
   checkInt("start", start, 0, end);
-  let offset = start;
-  while (offset < end) {
+  if (start === end) return 0;
+  for (;;) {
     // The address is used only inside this synchronous call, while the caller still holds `bytes`.
-    const wrote = Number(libc.write(fd, ptr(bytes, offset), end - offset));
-    if (wrote >= 0) {
-      offset += wrote;
-      continue;
-    }
+    const wrote = Number(libc.write(fd, ptr(bytes, start), end - start));
+    if (wrote >= 0) return wrote;
     const errno = lastErrno();
     if (errno === LINUX.EINTR) continue;
-    // A parent may hand us a non-blocking stdout; wait until it drains rather than lose lines.
-    if (errno === LINUX.EAGAIN && fd < LINUX.FD_SETSIZE) {
-      writableSet.clear();
-      writableSet.add(fd);
-      selectFds(fd + 1, null, writableSet, 1000);
-      continue;
-    }
+    if (errno === LINUX.EAGAIN) return 0;
     throw new SyscallError("write", errno);
   }
 }

@@ -18,7 +18,7 @@ export const SERVER_PAGE: ManPage = {
   flags: SERVER_FLAGS,
   sections: {
     SIGNALS: SIGNALS.map(({ signal, meaning }) => `${signal}: ${meaning}.`),
-    "EXIT STATUS": ["0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake."],
+    "EXIT STATUS": ["0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 after SIGXCPU (the CPU time limit), or when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake; 128 plus the signal's number when the runtime crashes (see SIGNALS)."],
     FILES: [
       "/etc/rfc868/rfc868.toml: the configuration the units pass with --config; every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",
       "/lib/systemd/system/rfc868.socket and rfc868.service: socket activation on port 37 (enabled by the package). rfc868-standalone.service: binds port 37 itself and drops to the user rfc868; not enabled, and not to be run together with the socket.",

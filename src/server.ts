@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 // Command-line entry: check the platform, parse flags (and --config), run the server until a stop signal (src/ops/signals.ts).
 import { platformProblem } from "../native/platform.ts";
-import { die } from "./cli/die.ts";
+import { die, logFormatNamedIn, printFailuresAs } from "./cli/die.ts";
 import type { TimeServer } from "./time-server.ts";
+import type { LogFormatName } from "./logging/log.ts";
 
 async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
@@ -17,7 +18,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const { programName } = await import("./base/invocation.ts");
   const { installSignalHandlers } = await import("./ops/signals.ts");
   const { ConfigReloader } = await import("./cli/config-reload.ts");
+  const { LOG_FORMATS } = await import("./logging/log.ts");
 
+  // Start-up failures in the log's format as soon as it is known (the command line's, then the file's too).
+  const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs(LOG_FORMATS[name].notice);
+  failuresIn(logFormatNamedIn(argv, Object.keys(LOG_FORMATS) as LogFormatName[]));
   let options;
   try {
     options = parseArgs(argv);
@@ -25,16 +30,17 @@ async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof UsageError) die(error.message, 2);
     throw error;
   }
+  failuresIn(options.logFormat);
   if (options.help) return void console.log(usage(programName()));
   if (options.version) return void console.log((await import("../package.json")).version);
 
   // Handlers before the ready line is written: whoever reads it may signal at once.
   let server: TimeServer | undefined;
   let reloader: InstanceType<typeof ConfigReloader> | undefined;
-  let stopRequested = false;
-  const stop = () => {
-    stopRequested = true;
-    void server?.stop().then(() => process.exit(0));
+  let stopStatus: number | undefined;
+  const stop = (status: number) => {
+    stopStatus ??= status;
+    void server?.stop().then(() => process.exit(stopStatus));
   };
   installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
   try {
@@ -45,7 +51,7 @@ async function main(argv: readonly string[]): Promise<void> {
     throw error;
   }
   reloader = new ConfigReloader(argv, options, server);
-  if (stopRequested) stop();
+  if (stopStatus !== undefined) stop(stopStatus);
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }
 

@@ -90,8 +90,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const closed = loop.run().finally(() => {
     metrics?.close();
     closeListeners(listeners);
-    reportCounters();
-    log.flush();
+    log.finish(reportCounters);
   });
   return {
     address: first.address,

@@ -2,12 +2,18 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { killAll, runServer, startServer, type ServerRun } from "./support/server-process.ts";
 import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
+import { ConfigDir } from "./support/config-files.ts";
+import { IS_ROOT, skipNotice } from "./support/hardening.ts";
 import packageJson from "../package.json";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-afterAll(killAll);
+const files = new ConfigDir();
+afterAll(async () => {
+  await killAll();
+  files.remove();
+});
 
 /** Lines with content (a trailing newline leaves an empty last line). */
 const nonEmpty = (lines: string[]) => lines.filter((line) => line !== "");
@@ -29,6 +35,51 @@ describe("start-up failures", () => {
     expectNoStackTrace(run);
     // The first server is unharmed.
     expect((await tcpTime(first.port)).bytes.length).toBe(4);
+  });
+});
+
+describe("start-up failures with --log json: every line the server writes is JSON", () => {
+  /** The run's one stderr line, parsed: a JSON notice carrying `message`. */
+  function onlyJsonLine(run: ServerRun): { time: string; event: string; message: string } {
+    const lines = nonEmpty(run.stderr);
+    expect(lines.length).toBe(1);
+    const parsed = JSON.parse(lines[0]!);
+    expect(parsed).toEqual({ time: expect.any(String), event: "notice", message: expect.any(String) });
+    return parsed;
+  }
+
+  test("a port in use: one JSON line naming EADDRINUSE, exit 1", async () => {
+    const first = await startServer();
+    const run = await runServer(["--host", "127.0.0.1", "--port", String(first.port), "--log", "json"]);
+    expect(run.code).toBe(1);
+    expect(onlyJsonLine(run).message).toMatch(new RegExp(`^cannot listen on .* port ${first.port}: bind: Address already in use \\(EADDRINUSE\\)$`));
+    expect(nonEmpty(run.stdout)).toEqual([]);
+  });
+
+  test("a missing config file, --log=json before it: one JSON line, exit 2", async () => {
+    const run = await runServer(["--log=json", "--config", "/nonexistent/rfc868.toml"]);
+    expect(run.code).toBe(2);
+    expect(onlyJsonLine(run).message).toMatch(/^\/nonexistent\/rfc868\.toml: .*ENOENT/);
+  });
+
+  test("log = \"json\" in the config file: a port in use is a JSON line too", async () => {
+    const first = await startServer();
+    const run = await runServer(["--config", files.write(`host = ["127.0.0.1"]\nport = ${first.port}\nlog = "json"\n`)]);
+    expect(run.code).toBe(1);
+    expect(onlyJsonLine(run).message).toContain("EADDRINUSE");
+  });
+
+  test.skipIf(!IS_ROOT)("port 80 as root without --user: the refusal is one JSON line, exit 1", async () => {
+    const run = await runServer(["--host", "127.0.0.1", "--port", "80", "--log", "json"]);
+    expect(run.code).toBe(1);
+    expect(onlyJsonLine(run).message).toMatch(/^refusing to serve port 80 as root/);
+  });
+  if (!IS_ROOT) skipNotice("cli-errors.test.ts", "the port 80 refusal in JSON (needs root)");
+
+  test("a bad --log value itself is plain: there is no format to print it in", async () => {
+    const run = await runServer(["--port", "0", "--log", "xml", "--config", "/nonexistent/rfc868.toml"]);
+    expect(run.code).toBe(2);
+    expect(nonEmpty(run.stderr)).toEqual(['rfc868: --log: unknown value "xml" (one of seed, json)']);
   });
 });
 

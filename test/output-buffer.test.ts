@@ -1,12 +1,13 @@
 // The output buffer and the seed format's byte path: exact bytes, early flushes, long lines, same text as the string path.
 import { afterAll, describe, expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeSockaddr, SockaddrStorage, writeAll } from "../native/index.ts";
+import { encodeSockaddr, SockaddrStorage, writeSome } from "../native/index.ts";
 import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../src/logging/output-buffer.ts";
-import { Log } from "../src/logging/log.ts";
+import { Log, NOTICE_MAX_CHARS } from "../src/logging/log.ts";
 import { seedFormat } from "../src/logging/seed-format.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -53,9 +54,16 @@ describe("OutputBuffer", () => {
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
   });
 
-  test("writes a line longer than the buffer whole, after what came before it", () => {
-    const long = "x".repeat(CONSOLE_BUFFER_BYTES + 10);
+  test("a line that fits only once encoded (3 UTF-16 units would not) goes out whole", () => {
+    const long = "x".repeat(CONSOLE_BUFFER_BYTES / 2);
     expect(written((out) => (out.line("first"), out.line(long), out.line("last")))).toBe(`first\n${long}\nlast\n`);
+  });
+
+  test("drops and counts a line longer than the buffer instead of writing it in waits for the reader", () => {
+    let lost = -1;
+    const long = "x".repeat(CONSOLE_BUFFER_BYTES + 10);
+    expect(written((out) => (out.line("first"), out.line(long), out.line("last"), (lost = out.takeLost())))).toBe("first\nlast\n");
+    expect(lost).toBe(1);
   });
 
   test("a flush makes no view of its buffer: a thousand flushes leave no Uint8Array behind", () => {
@@ -77,12 +85,22 @@ describe("OutputBuffer", () => {
   });
 });
 
-describe("writeAll", () => {
+describe("Log.notice", () => {
+  test("cuts a notice quoting a huge value, saying how much it cut: one line, well inside the buffer", () => {
+    const huge = "x".repeat(400_000);
+    const text = written((out) => new Log({ out, err: out, format: seedFormat }).notice(`reload refused: ${huge}`));
+    const cut = 400_000 + "reload refused: ".length - NOTICE_MAX_CHARS;
+    expect(text).toBe(`rfc868: reload refused: ${"x".repeat(NOTICE_MAX_CHARS - "reload refused: ".length)}... (${cut} more characters cut)\n`);
+  });
+});
+
+describe("writeSome", () => {
   function writtenRange(bytes: Uint8Array, start?: number, end?: number): string {
     const path = join(dir, `range-${Math.random()}`);
     const fd = openSync(path, "w");
     try {
-      writeAll(fd, bytes, start, end);
+      // A regular file takes every byte in one write.
+      expect(writeSome(fd, bytes, start, end)).toBe((end ?? bytes.byteLength) - (start ?? 0));
     } finally {
       closeSync(fd);
     }
@@ -96,6 +114,27 @@ describe("writeAll", () => {
     expect(writtenRange(bytes, 2, 5)).toBe("234");
     expect(writtenRange(bytes, 10, 10)).toBe("");
     expect(writtenRange(bytes.subarray(4, 8), 1, 3)).toBe("56");
+  });
+
+  test("on a full non-blocking pipe returns 0 (EAGAIN) instead of waiting for a reader; an OutputBuffer on it drops and counts", () => {
+    const fifo = join(dir, `fifo-${Math.random()}`);
+    execFileSync("mkfifo", [fifo]);
+    // Read-write: the pipe has a reader (this fd) that never reads, as a stalled log reader.
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      const chunk = new Uint8Array(4096);
+      let total = 0;
+      let wrote: number;
+      while ((wrote = writeSome(fd, chunk)) > 0) total += wrote;
+      expect(wrote).toBe(0);
+      expect(total).toBeGreaterThanOrEqual(4096);
+      const out = new OutputBuffer(fd);
+      for (let i = 0; i < 10_000; i++) out.line(`line ${i} of a log nobody reads`);
+      out.flush();
+      expect(out.takeDropped(true)).toBeGreaterThan(0);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   test("refuses a range outside the buffer before any write", () => {

@@ -1,9 +1,12 @@
-// The server's log: which events are written, in which format, to which output; dropped lines reported through the format.
+// The server's log: which events are written, in which format, to which output; lost lines counted and reported through the format.
 import type { SockaddrStorage, SocketAddress } from "../../native/index.ts";
 import { jsonFormat } from "./json-format.ts";
 import type { LogFormat } from "./log-format.ts";
 import { OutputBuffer } from "./output-buffer.ts";
 import { seedFormat } from "./seed-format.ts";
+
+/** A notice quotes what it is given (a config value, say): past this many characters the rest is cut, so one line stays a line. */
+export const NOTICE_MAX_CHARS = 2048;
 
 /** The formats `--log` names. */
 export const LOG_FORMATS = { seed: seedFormat, json: jsonFormat() } as const;
@@ -17,7 +20,7 @@ export interface LogOptions {
   /** false turns the per-event lines (still waiting, connection from) off; default true. */
   eventLines?: boolean;
   format?: LogFormat;
-  /** Told how many lines a stalled reader cost, once it reads again (the server counts them). */
+  /** Told how many lines were lost (a stalled reader, once it reads again; a failed write; exit): the server counts them. */
   onDropped?: (lines: number) => void;
 }
 
@@ -28,6 +31,8 @@ export class Log {
   eventLines: boolean;
   format: LogFormat;
   readonly #onDropped: ((lines: number) => void) | undefined;
+  /** Every line lost so far, for the last notice at exit. */
+  #lostInAll = 0;
 
   constructor(options: LogOptions = {}) {
     this.out = options.out ?? new OutputBuffer(1);
@@ -68,21 +73,45 @@ export class Log {
 
   /** A line for the operator (a survived error, a back-off, the counters); goes to stderr. */
   notice(text: string): void {
-    this.err.line(this.format.notice(text));
+    const cut = text.length > NOTICE_MAX_CHARS ? `${text.slice(0, NOTICE_MAX_CHARS)}... (${text.length - NOTICE_MAX_CHARS} more characters cut)` : text;
+    this.err.line(this.format.notice(cut));
   }
 
-  /** Write out what the outputs take now; then report, in this format, lines a stalled reader cost. */
+  /** Write out what the outputs take now; then count lost lines, and report, in this format, what a stalled reader cost and the first write error. */
   flush(): void {
     this.out.flush();
     this.err.flush();
-    this.#reportDropped(this.out, "output");
-    this.#reportDropped(this.err, "notice output");
+    this.#report(this.out, "output");
+    this.#report(this.err, "notice output");
   }
 
-  #reportDropped(output: OutputBuffer, name: string): void {
+  /**
+   * At exit, after the loop: flush what the outputs take now, count as lost whatever they will never
+   * take (a stalled reader's lines), then `lastWords` (the counters line, which so includes them) and a
+   * last notice of every line lost, flushed as far as stderr takes it. Never waits for a reader.
+   */
+  finish(lastWords: () => void): void {
+    this.flush();
+    this.out.discard();
+    for (const output of [this.out, this.err]) this.#count(output.takeDropped(true) + output.takeLost());
+    lastWords();
+    if (this.#lostInAll > 0) this.notice(`${this.#lostInAll} log lines lost in all (log_lines_dropped): the output could not take them`);
+    this.err.flush();
+  }
+
+  #report(output: OutputBuffer, name: string): void {
+    this.#count(output.takeLost());
+    const failure = output.takeFailure();
+    if (failure) this.notice(`the ${name} (fd ${output.fd}) failed, ${failure.message}: lines it does not take are dropped and counted as log_lines_dropped`);
     const dropped = output.takeDropped();
     if (dropped === 0) return;
-    this.#onDropped?.(dropped);
+    this.#count(dropped);
     this.notice(`${dropped} log lines dropped while the ${name} (fd ${output.fd}) was not being read`);
+  }
+
+  #count(lines: number): void {
+    if (lines === 0) return;
+    this.#lostInAll += lines;
+    this.#onDropped?.(lines);
   }
 }
