@@ -1,4 +1,5 @@
 // The client's command line: HOST and a flag table, parsed by the same mechanism as the server's (flags.ts).
+import { quoted } from "./quote.ts";
 import { parseIp } from "../../native/index.ts";
 import { UsageError, flagRows, parseFlags, parseInteger, type Flag } from "./flags.ts";
 
@@ -20,7 +21,7 @@ const LOCALHOST = "127.0.0.1";
 export function parseSeconds(flag: string, text: string): number {
   const seconds = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(text)}`);
+    throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${quoted(text)}`);
   }
   return Math.ceil(seconds * 1000);
 }
@@ -57,14 +58,14 @@ export function clientUsage(program: string): string {
 /** HOST as an address literal: itself when it is one, 127.0.0.1 for localhost. */
 export function resolveHost(host: string): string {
   if (host === "localhost") return LOCALHOST;
-  if (!parseIp(host)) throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${JSON.stringify(host)}`);
+  if (!parseIp(host)) throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${quoted(host)}`);
   return host;
 }
 
 export function parseClientArgs(argv: readonly string[]): ClientOptions {
   const defaults: ClientOptions = { port: CLIENT_DEFAULTS.port, udp: false, timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000, json: false, help: false };
   const options = parseFlags(argv, FLAGS, defaults, (o, arg) => {
-    if (o.host !== undefined) throw new UsageError(`one HOST only, got ${JSON.stringify(o.host)} and ${JSON.stringify(arg)}`);
+    if (o.host !== undefined) throw new UsageError(`one HOST only, got ${quoted(o.host)} and ${quoted(arg)}`);
     o.host = arg;
   });
   if (!options.help && options.host === undefined) throw new UsageError("HOST is missing (see --help)");
