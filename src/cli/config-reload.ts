@@ -5,8 +5,12 @@ import type { TimeServer } from "../time-server.ts";
 import { KEY_VALUES, changedKeys } from "./config-diff.ts";
 import type { ParsedReply } from "./config-worker.ts";
 
-/** The worker's entry; packaging/executable.ts compiles it into the single executable beside src/executable.ts. */
-const WORKER = new URL("./config-worker.ts", import.meta.url).href;
+/**
+ * The worker's entry: beside this file when run from source. In the single executable everything this file
+ * imports is one bundle named after the executable, and packaging/executable.ts embeds the worker as a second
+ * entry, laid out from the entries' common folder (src/): Bun's embedded files live under /$bunfs/root.
+ */
+const WORKER = import.meta.url.startsWith("file:///$bunfs/") ? "/$bunfs/root/cli/config-worker.ts" : new URL("./config-worker.ts", import.meta.url).href;
 
 /** Read and check argv (and the file it names) in a worker thread: a 100,000-entry list costs the loop nothing until the swap. */
 function parseInWorker(argv: readonly string[]): Promise<ParsedReply> {
