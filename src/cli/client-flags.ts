@@ -17,13 +17,15 @@ export const CLIENT_DEFAULTS = { port: 37, timeoutSeconds: 5 } as const;
 /** The one name known without DNS; anything else must be an address literal. */
 const LOCALHOST = "127.0.0.1";
 
-/** Seconds, fractions allowed ("0.5"), more than 0 and at most an hour; returned in ms. */
+/** Seconds, fractions allowed ("0.5"), more than 0 and at most an hour; returned in ms, rounded up. */
 export function parseSeconds(flag: string, text: string): number {
-  const seconds = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0 || seconds > 3600) {
+  // From the digits, not a float: 1024.005 * 1000 is 1024005.0000000001, which rounded up to 1024006 ms.
+  const [whole = "", fraction = ""] = text.split(".");
+  const ms = Number(whole) * 1000 + Number(fraction.slice(0, 3).padEnd(3, "0")) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
+  if (!/^\d+(\.\d+)?$/.test(text) || ms <= 0 || ms > 3_600_000) {
     throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${quoted(text)}`);
   }
-  return Math.ceil(seconds * 1000);
+  return ms;
 }
 
 /** The client's flag table: parsing, --help and the man page come from it. */

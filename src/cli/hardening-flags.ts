@@ -37,7 +37,8 @@ export function parsePortList(flag: string, text: string): number[] {
 /** A UTC date, YYYY-MM-DD, as Unix ms at its midnight. */
 export function parseDate(flag: string, text: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const ms = match ? new Date(0).setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
   // Date.UTC rolls 2024-02-30 over into March: a real date prints back as itself.
   if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
     throw new UsageError(`--${flag}: expected a date YYYY-MM-DD (UTC), got ${quoted(text)}`);
