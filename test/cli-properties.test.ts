@@ -11,6 +11,11 @@ import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
+/** Bun's Temporal (TypeScript's lib has no types for it yet): the date oracle, a calendar written apart from Date. */
+const { Temporal } = globalThis as unknown as {
+  Temporal: { PlainDate: { from(fields: object, options: object): { toZonedDateTime(zone: string): { epochMilliseconds: number } } } };
+};
+
 const property = (p: fc.IProperty<unknown> | fc.IAsyncProperty<unknown>) => fc.assert(p as fc.IProperty<unknown>, { numRuns: RUNS });
 
 /** The UsageError `run` throws, or null when it returns. */
