@@ -3,6 +3,7 @@ import { afterAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { FLAGS, UsageError, parseArgs } from "../src/cli/server-flags.ts";
 import { parseFlags } from "../src/cli/flags.ts";
+import { packOptions, unpackOptions } from "../src/cli/worker-messages.ts";
 import { ConfigDir } from "./support/config-files.ts";
 import { RUNS } from "./support/properties.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
@@ -104,6 +105,19 @@ test("a generated TOML table reads as the same settings given as flags, or is re
       const { config, ...options } = fromFile.ok;
       expect(config).toBe(path);
       expect(options).toEqual(fromFlags.ok);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test("the options a reload's worker posts arrive whole: packed, cloned across threads, unpacked, they equal what was parsed", () => {
+  const cidr = fc.oneof(fc.ipV4().map((ip) => `${ip}/32`), fc.ipV6(), fc.constantFrom("10.0.0.0/8", "::ffff:192.0.2.0/120"));
+  const lists = fc.record({ allow: fc.option(fc.array(cidr, { maxLength: 5 }), { nil: undefined }), deny: fc.option(fc.array(cidr, { maxLength: 5 }), { nil: undefined }) });
+  fc.assert(
+    fc.property(fc.option(lists, { nil: undefined }), fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }), (listed, burst) => {
+      const hardening = listed && Object.fromEntries(Object.entries({ ...listed, burst }).filter(([, v]) => v !== undefined));
+      const options = { hosts: ["127.0.0.1"], help: false, version: false, port: 0, ...(hardening ? { hardening } : {}) };
+      expect(unpackOptions(structuredClone(packOptions(options)))).toEqual(options);
     }),
     { numRuns: RUNS },
   );

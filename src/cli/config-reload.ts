@@ -3,24 +3,7 @@ import { StartupError } from "../base/startup-error.ts";
 import type { CliOptions } from "./server-flags.ts";
 import type { TimeServer } from "../time-server.ts";
 import { KEY_VALUES, changedKeys } from "./config-diff.ts";
-import type { ParsedReply } from "./config-worker.ts";
-
-/**
- * The worker's entry: beside this file when run from source. In the single executable everything this file
- * imports is one bundle named after the executable, and packaging/executable.ts embeds the worker as a second
- * entry, laid out from the entries' common folder (src/): Bun's embedded files live under /$bunfs/root.
- */
-const WORKER = import.meta.url.startsWith("file:///$bunfs/") ? "/$bunfs/root/cli/config-worker.ts" : new URL("./config-worker.ts", import.meta.url).href;
-
-/** Read and check argv (and the file it names) in a worker thread: a 100,000-entry list costs the loop nothing until the swap. */
-function parseInWorker(argv: readonly string[]): Promise<ParsedReply> {
-  const worker = new Worker(WORKER);
-  return new Promise<ParsedReply>((resolve) => {
-    worker.onmessage = (event: MessageEvent<ParsedReply>) => resolve(event.data);
-    worker.onerror = (event) => resolve({ refused: `cannot read the configuration: ${event.message}` });
-    worker.postMessage(argv);
-  }).finally(() => worker.terminate());
-}
+import { ParseThread } from "./parse-thread.ts";
 
 export class ConfigReloader {
   /** What the server runs with now: the live keys of the last good reload. */
@@ -29,6 +12,8 @@ export class ConfigReloader {
   #running = false;
   /** A SIGHUP came while one ran: one more reload follows it, however many came. */
   #pending = false;
+  /** Reads and checks the file off the loop's thread: a 100,000-entry list costs the loop only the swap. */
+  readonly #thread = new ParseThread();
 
   constructor(
     /** The command line, re-read with the file each time: its flags keep winning. */
@@ -62,7 +47,7 @@ export class ConfigReloader {
     const { log, counters } = this.server;
     const path = this.started.config;
     if (path === undefined) return log.notice("SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
-    const parsed = await parseInWorker(this.argv);
+    const parsed = await this.#thread.parse(this.argv);
     if ("refused" in parsed) return this.#refuse(parsed.refused);
     const next = parsed.options;
     const changed = changedKeys(this.#applied, next, ["log", "admission"]);
