@@ -25,7 +25,7 @@ export class ConfigReloader {
     this.#applied = started;
   }
 
-  /** SIGHUP: reload now, or once more after the reload under way; a storm of signals costs at most two reloads at a time. */
+  /** SIGHUP: reload now, or once more after the reload under way: one runs, at most one more waits, however many signals come. */
   reload(): void {
     if (this.#running) return void (this.#pending = true);
     this.#running = true;
