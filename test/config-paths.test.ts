@@ -107,3 +107,16 @@ describe("on SIGHUP, with a client querying all along", () => {
     expect((await tcpTime(server.port)).bytes.length).toBe(0);
   });
 });
+
+test("a refused reload quoting a 400 KB value writes one short line, and the time service keeps answering", async () => {
+  const path = files.write(BASE);
+  const server = await startServer(["--config", path, "--quiet"]);
+  const clients = startQueryLoop(server.port, 2);
+  await clients.reached(20);
+  files.write(`${BASE}rate = "${"9".repeat(400_000)}"\n`, path);
+  const line = await reload(server);
+  expect(line).toBe(`rfc868: reload refused, still serving the previous configuration: ${path}: key "rate": expected a rate such as 20/s, 600/m or 10/h (above 0), got "${"9".repeat(80)}"... (400000 bytes)`);
+  await clients.reached(clients.tally.answered + 20);
+  const tally = await clients.stop();
+  expect(tally.answered).toBe(tally.sent);
+});
