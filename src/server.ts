@@ -32,12 +32,11 @@ async function main(argv: readonly string[]): Promise<void> {
   let server: TimeServer | undefined;
   let reloader: InstanceType<typeof ConfigReloader> | undefined;
   let stopRequested = false;
-  let reloadRequested = false;
   const stop = () => {
     stopRequested = true;
     void server?.stop().then(() => process.exit(0));
   };
-  installSignalHandlers({ stop, reload: () => (reloader ? reloader.reload() : (reloadRequested = true)), report: () => server?.reportCounters() });
+  installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
   try {
     // Bound (or inherited) and privileges dropped before the first request is read.
     server = await startTimeServer({ ...options, listeners: openServiceSockets(options) });
@@ -47,7 +46,6 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   reloader = new ConfigReloader(argv, options, server);
   if (stopRequested) stop();
-  else if (reloadRequested) reloader.reload();
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }
 
