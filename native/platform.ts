@@ -76,6 +76,7 @@ export const LINUX = {
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   O_NONBLOCK: 0o4000,
+  O_CLOEXEC: 0o2000000,
   EINPROGRESS: 115,
   ENOENT: 2,
   ESRCH: 3,

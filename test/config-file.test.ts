@@ -103,7 +103,7 @@ describe("a bad file", () => {
     const path = `${files.dir}/absent.toml`;
     const run = await runServer(["--config", path, "--host", "127.0.0.1", "--port", "0"]);
     expect(run.code).toBe(2);
-    expect(nonEmpty(run.stderr)).toEqual([`rfc868: ${path}: cannot read it (ENOENT)`]);
+    expect(nonEmpty(run.stderr)).toEqual([`rfc868: ${path}: cannot read it: open: No such file or directory (ENOENT)`]);
     expect(nonEmpty(run.stdout)).toEqual([]);
   });
 });

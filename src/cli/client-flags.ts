@@ -1,4 +1,5 @@
 // The client's command line: HOST and a flag table, parsed by the same mechanism as the server's (flags.ts).
+import { quoted } from "./quote.ts";
 import { parseIp } from "../../native/index.ts";
 import { UsageError, flagRows, parseFlags, parseInteger, type Flag } from "./flags.ts";
 
@@ -16,13 +17,15 @@ export const CLIENT_DEFAULTS = { port: 37, timeoutSeconds: 5 } as const;
 /** The one name known without DNS; anything else must be an address literal. */
 const LOCALHOST = "127.0.0.1";
 
-/** Seconds, fractions allowed ("0.5"), more than 0 and at most an hour; returned in ms. */
+/** Seconds, fractions allowed ("0.5"), more than 0 and at most an hour; returned in ms, rounded up. */
 export function parseSeconds(flag: string, text: string): number {
-  const seconds = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(text)}`);
+  // From the digits, not a float: 1024.005 * 1000 is 1024005.0000000001, which rounded up to 1024006 ms.
+  const [whole = "", fraction = ""] = text.split(".");
+  const ms = Number(whole) * 1000 + Number(fraction.slice(0, 3).padEnd(3, "0")) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
+  if (!/^\d+(\.\d+)?$/.test(text) || ms <= 0 || ms > 3_600_000) {
+    throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${quoted(text)}`);
   }
-  return Math.ceil(seconds * 1000);
+  return ms;
 }
 
 /** The client's flag table: parsing, --help and the man page come from it. */
@@ -57,14 +60,14 @@ export function clientUsage(program: string): string {
 /** HOST as an address literal: itself when it is one, 127.0.0.1 for localhost. */
 export function resolveHost(host: string): string {
   if (host === "localhost") return LOCALHOST;
-  if (!parseIp(host)) throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${JSON.stringify(host)}`);
+  if (!parseIp(host)) throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${quoted(host)}`);
   return host;
 }
 
 export function parseClientArgs(argv: readonly string[]): ClientOptions {
   const defaults: ClientOptions = { port: CLIENT_DEFAULTS.port, udp: false, timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000, json: false, help: false };
   const options = parseFlags(argv, FLAGS, defaults, (o, arg) => {
-    if (o.host !== undefined) throw new UsageError(`one HOST only, got ${JSON.stringify(o.host)} and ${JSON.stringify(arg)}`);
+    if (o.host !== undefined) throw new UsageError(`one HOST only, got ${quoted(o.host)} and ${quoted(arg)}`);
     o.host = arg;
   });
   if (!options.help && options.host === undefined) throw new UsageError("HOST is missing (see --help)");

@@ -1,4 +1,5 @@
 // The config file's keys, derived from the flag table: one source for names, TOML types and value checks.
+import { quoted } from "./quote.ts";
 import { UsageError, type ConfigType, type Flag } from "./flags.ts";
 
 export interface ConfigKey<Options> {
@@ -16,7 +17,7 @@ function asKeyError(flag: string, error: unknown): never {
 }
 
 function expected(what: string, value: unknown): never {
-  throw new UsageError(`expected ${what}, got ${JSON.stringify(value)}`);
+  throw new UsageError(`expected ${what}, got ${quoted(value)}`);
 }
 
 const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);

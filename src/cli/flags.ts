@@ -1,4 +1,5 @@
 // The flag mechanism the server (server-flags.ts) and the client (client-flags.ts) share: a declarative table, strict parsing.
+import { quoted } from "./quote.ts";
 
 /** A mistake on the command line; its message is one line, and the program exits 2. */
 export class UsageError extends Error {}
@@ -22,14 +23,14 @@ export type ConfigType = "string" | "date" | "integer" | "strings" | "integers" 
 
 export function parseInteger(flag: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`--${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    throw new UsageError(`--${flag}: expected an integer from ${min} to ${max}, got ${quoted(text)}`);
   }
   return Number(text);
 }
 
 /** `text` when it is one of `choices`. */
 export function parseChoice<Choice extends string>(flag: string, text: string, choices: readonly Choice[]): Choice {
-  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag}: unknown value ${JSON.stringify(text)} (one of ${choices.join(", ")})`);
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag}: unknown value ${quoted(text)} (one of ${choices.join(", ")})`);
   return text as Choice;
 }
 
@@ -51,7 +52,7 @@ export function parseFlags<Options>(
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg === "-h" ? "--help" : arg);
     const flag = match && flags.find((f) => f.name === match[1]);
-    if (!match || !flag) throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);
+    if (!match || !flag) throw new UsageError(`unknown option ${quoted(arg)} (see --help)`);
     let value = match[2];
     if (flag.value && value === undefined) {
       value = argv[++i];

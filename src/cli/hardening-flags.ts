@@ -1,4 +1,5 @@
 // The hardening flags (--allow, --deny, the UDP guard, rate limits, the clock guard): table rows for server-flags.ts and their value parsers.
+import { quoted } from "./quote.ts";
 import type { HardeningOptions } from "../policy/admission.ts";
 import { parseCidr } from "../policy/cidr.ts";
 import { UsageError, parseInteger, type Flag } from "./flags.ts";
@@ -15,7 +16,7 @@ export function parseCidrFlag(flag: string, text: string): string {
   try {
     parseCidr(text);
   } catch (error) {
-    throw new UsageError(`--${flag}: ${(error as Error).message} (such as 192.0.2.0/24 or 2001:db8::/32), got ${JSON.stringify(text)}`);
+    throw new UsageError(`--${flag}: ${(error as Error).message} (such as 192.0.2.0/24 or 2001:db8::/32), got ${quoted(text)}`);
   }
   return text;
 }
@@ -24,7 +25,7 @@ export function parseCidrFlag(flag: string, text: string): string {
 export function parseRate(flag: string, text: string): number {
   const match = /^(\d{1,9}(?:\.\d{1,6})?)\/([smh])$/.exec(text);
   const count = match ? Number(match[1]) : 0;
-  if (!match || count <= 0) throw new UsageError(`--${flag}: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${JSON.stringify(text)}`);
+  if (!match || count <= 0) throw new UsageError(`--${flag}: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${quoted(text)}`);
   return count / SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT];
 }
 
@@ -36,10 +37,11 @@ export function parsePortList(flag: string, text: string): number[] {
 /** A UTC date, YYYY-MM-DD, as Unix ms at its midnight. */
 export function parseDate(flag: string, text: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const ms = match ? new Date(0).setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
   // Date.UTC rolls 2024-02-30 over into March: a real date prints back as itself.
   if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`--${flag}: expected a date YYYY-MM-DD (UTC), got ${JSON.stringify(text)}`);
+    throw new UsageError(`--${flag}: expected a date YYYY-MM-DD (UTC), got ${quoted(text)}`);
   }
   return ms;
 }

@@ -1,4 +1,5 @@
 // Command-line flags: one declarative table, strict validation, a UsageError with one clear line.
+import { quoted } from "./quote.ts";
 import { parseIp } from "../../native/index.ts";
 import { LISTEN_DEFAULTS } from "../core/listeners.ts";
 import type { TimeServerOptions } from "../time-server.ts";
@@ -21,7 +22,7 @@ export interface CliOptions extends TimeServerOptions, PrivilegeOptions {
 }
 
 export function parseHost(text: string): string {
-  if (!parseIp(text)) throw new UsageError(`--host: expected an IPv4 or IPv6 address literal, got ${JSON.stringify(text)}`);
+  if (!parseIp(text)) throw new UsageError(`--host: expected an IPv4 or IPv6 address literal, got ${quoted(text)}`);
   return text;
 }
 

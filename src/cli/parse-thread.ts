@@ -1,0 +1,52 @@
+// The reload's worker thread seen from the loop's thread: started on the first SIGHUP, kept while reloads keep coming, ended when idle.
+import type { CliOptions } from "./server-flags.ts";
+import { WORKER_ACK, unpackOptions, type ParsedReply } from "./worker-messages.ts";
+
+/**
+ * The worker's entry: beside this file when run from source. In the single executable everything this file
+ * imports is one bundle named after the executable, and packaging/executable.ts embeds the worker as a second
+ * entry, laid out from the entries' common folder (src/): Bun's embedded files live under /$bunfs/root.
+ */
+const WORKER = import.meta.url.startsWith("file:///$bunfs/") ? "/$bunfs/root/cli/config-worker.ts" : new URL("./config-worker.ts", import.meta.url).href;
+
+/** How long an idle worker is kept: a burst of reloads pays its start-up (~30 ms natively) once; an idle server gets its memory back. */
+const IDLE_MS = 10_000;
+
+export class ParseThread {
+  #worker: Worker | null = null;
+  #idle: ReturnType<typeof setTimeout> | undefined;
+
+  /** parseArgs(argv) in the worker: the options, or the one line that refuses them. One call at a time (ConfigReloader runs one reload at a time). */
+  parse(argv: readonly string[]): Promise<{ options: CliOptions } | { refused: string }> {
+    clearTimeout(this.#idle);
+    const worker = this.#worker ?? this.#start();
+    return new Promise<{ options: CliOptions } | { refused: string }>((resolve) => {
+      worker.onmessage = (event: MessageEvent<ParsedReply>) => {
+        worker.postMessage(WORKER_ACK);
+        const reply = event.data;
+        resolve("refused" in reply ? reply : { options: unpackOptions(reply.packed) });
+      };
+      worker.onerror = (event) => {
+        // A worker that failed (its module could not load) is replaced on the next reload.
+        this.#end();
+        resolve({ refused: `cannot read the configuration: ${event.message}` });
+      };
+      worker.postMessage(argv);
+    }).finally(() => {
+      this.#idle = setTimeout(() => this.#end(), IDLE_MS);
+      this.#idle.unref();
+    });
+  }
+
+  #start(): Worker {
+    this.#worker = new Worker(WORKER);
+    // Never what keeps the process alive: the server ends by process.exit, an embedding program by its own choice.
+    this.#worker.unref();
+    return this.#worker;
+  }
+
+  #end(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+  }
+}
