@@ -46,7 +46,9 @@ fi
 # Each run boots an overlay over the cached root, so nothing it installs reaches the cache.
 work=$(mktemp -d)
 mkdir "$work/upper" "$work/overlay-work" "$work/root"
-mount -t overlay overlay -o "lowerdir=$root,upperdir=$work/upper,workdir=$work/overlay-work" "$work/root"
+# Where overlayfs is not available, a fresh copy (about 250 MB) does the same.
+mount -t overlay overlay -o "lowerdir=$root,upperdir=$work/upper,workdir=$work/overlay-work" "$work/root" ||
+  cp -a "$root/." "$work/root/"
 ct_root=$work/root
 
 nspawn_pid=
@@ -66,6 +68,7 @@ cleanup() {
   echo "systemd stage: $(($(date +%s) - stage_start)) s in all"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # through cleanup as well
 
 # The recipe that boots here (../shared/notes/packaging-and-platforms.md): the host's PID 1 is not systemd, so
 # no machine registration and no scope of our own. The system call filter lets the container's services
@@ -163,15 +166,17 @@ journal_since() {
   for unit in "$@"; do units+=(-u "$unit"); done
   ct journalctl -q --no-pager -o cat --after-cursor="$cursor" "${units[@]}"
 }
-# Poll the journal (stdout reaches it asynchronously) until REGEX has appeared COUNT times after the mark.
+# await_journal MARK REGEX UNIT...: poll (stdout reaches the journal asynchronously) until a line after the
+# mark from any of the units matches.
 await_journal() {
-  local cursor=$1 unit=$2 regex=$3 count=${4:-1}
+  local cursor=$1 regex=$2
+  shift 2
   for _ in $(seq 100); do
-    [ "$(journal_since "$cursor" "$unit" | grep -cE "$regex")" -ge "$count" ] && return 0
+    journal_since "$cursor" "$@" | grep -qE "$regex" && return 0
     sleep 0.1
   done
-  journal_since "$cursor" "$unit"
-  echo "no '$regex' x$count in the journal of $unit"
+  journal_since "$cursor" "$@"
+  echo "no '$regex' in the journal of $*"
   return 1
 }
 
@@ -188,7 +193,7 @@ reloads() {
   local cursor unit
   cursor=$(mark)
   ct systemctl reload "$@" || return 1
-  for unit in "$@"; do await_journal "$cursor" "$unit" 'reloaded /etc/rfc868/rfc868.toml' || return 1; done
+  for unit in "$@"; do await_journal "$cursor" 'reloaded /etc/rfc868/rfc868.toml' "$unit" || return 1; done
   echo "each server re-read /etc/rfc868/rfc868.toml"
 }
 
@@ -199,19 +204,18 @@ drop_key() { ct sed -i "/^$1 = /d" "$config"; }
 # runs_with_require_sync UNIT...: restarted with require-sync = true, each stays up, its clock read did not
 # fail, and it answers a query exactly as the kernel's clock state says (refusing while unsynchronised).
 runs_with_require_sync() {
-  local cursor unit
+  local cursor unit answer
   set_key require-sync true || return 1
   cursor=$(mark)
   ct systemctl restart "$@" || return 1
-  for unit in "$@"; do await_journal "$cursor" "$unit" '^listening on port' || return 1; done
+  for unit in "$@"; do await_journal "$cursor" '^listening on port' "$unit" || return 1; done
   if ct timeout 10 rdate -p 127.0.0.1 >/dev/null 2>&1; then answer=served; else answer=refused; fi
-  sleep 1 # a start-up failure would show by now
   for unit in "$@"; do
     ct systemctl is-active --quiet "$unit" || { ct systemctl status --no-pager "$unit"; return 1; }
   done
   if journal_since "$cursor" "$@" | grep -E 'cannot read the kernel clock state|Operation not permitted'; then return 1; fi
   if [ "$answer" = refused ]; then
-    await_journal "$cursor" "$1" 'kernel reports the clock unsynchronised' || return 1
+    await_journal "$cursor" 'kernel reports the clock unsynchronised' "$@" || return 1
     echo "running; the kernel reports the clock unsynchronised here, so it sends no time, as it should"
   else
     echo "running and serving (the kernel reports the clock synchronised)"
@@ -327,7 +331,7 @@ set_key udp true
 ct systemctl disable --now rfc868.socket rfc868.service >/dev/null 2>&1
 cursor=$(mark)
 ct systemctl enable --now rfc868-standalone.service >/dev/null 2>&1
-check "started" await_journal "$cursor" rfc868-standalone.service '^listening on port 37'
+check "started" await_journal "$cursor" '^listening on port 37' rfc868-standalone.service
 check "rdate -p on port 37 (IPv4 and IPv6)" serves_tcp
 check "rdate -p -u on port 37 (udp = true)" serves_udp
 check "the server has switched to user rfc868" runs_as rfc868 rfc868-standalone.service
@@ -339,7 +343,7 @@ ct systemctl disable --now rfc868-standalone.service >/dev/null 2>&1
 echo "== rfc868@1.service and rfc868@2.service (instances sharing port 37)"
 cursor=$(mark)
 ct systemctl enable --now rfc868@1.service rfc868@2.service >/dev/null 2>&1
-for unit in rfc868@1.service rfc868@2.service; do check "$unit started" await_journal "$cursor" "$unit" '^listening on port 37'; done
+for unit in rfc868@1.service rfc868@2.service; do check "$unit started" await_journal "$cursor" '^listening on port 37' "$unit"; done
 check "rdate -p on port 37 (IPv4 and IPv6)" serves_tcp
 check "rdate -p -u on port 37 (udp = true)" serves_udp
 check "systemctl reload rfc868@1 rfc868@2" reloads rfc868@1.service rfc868@2.service
