@@ -272,6 +272,20 @@ none_active() {
   ! ct systemctl is-active --quiet "$@"
 }
 
+# security_scores UNIT=LIMIT...: systemd-analyze security on the installed units, each at or under its limit
+# (the scores the units' comments account for).
+security_scores() {
+  local pair unit limit score scores=() over=0
+  for pair in "$@"; do
+    unit=${pair%=*} limit=${pair#*=}
+    score=$(ct systemd-analyze security --no-pager "$unit" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+    scores+=("$unit $score")
+    awk -v s="$score" -v l="$limit" 'BEGIN { exit !(s != "" && s <= l) }' || { echo "$unit: $score, above $limit"; over=1; }
+  done
+  printf '%s; ' "${scores[@]}" | sed 's/; $/\n/'
+  return "$over"
+}
+
 # main_pids UNIT...: each unit's main pid, one line.
 main_pids() { for unit in "$@"; do ct systemctl show -P MainPID "$unit"; done | xargs; }
 # restarted OLD_PIDS UNIT...: each unit runs again, under a new pid, from the executable now on disk.
@@ -306,6 +320,7 @@ snapshot >"$work/before"
 echo "== rfc868.socket and rfc868.service (socket activation), as installed"
 check "dpkg -i $(basename "$deb")" dpkg_does -i "/root/$(basename "$deb")"
 check "rfc868.socket is enabled and listening, rfc868.service not started yet" socket_enabled_service_idle
+check "systemd-analyze security (at or under 0.8, 2.3, 1.8)" security_scores rfc868.service=0.8 rfc868-standalone.service=2.3 rfc868@1.service=1.8
 check "socket-activated cold start" cold_start
 
 check "rdate -p on port 37 (IPv4 and IPv6)" serves_tcp
