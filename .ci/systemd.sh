@@ -70,9 +70,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM # through cleanup as well
 
-# The recipe that boots here (../shared/notes/packaging-and-platforms.md): the host's PID 1 is not systemd, so
-# no machine registration and no scope of our own. The system call filter lets the container's services
-# read the clock state (clock_adjtime, --require-sync); nspawn refuses it by default.
+# What boots on a host whose PID 1 is not systemd (plain `systemd-nspawn -b` fails to open the system bus):
+# no machine registration, no scope of its own, commands inside through nsenter. The system call filter lets
+# the container's services read the clock state (clock_adjtime, --require-sync); nspawn refuses it by default.
 boot_start=$(date +%s%N)
 setsid systemd-nspawn --register=no --keep-unit --private-network --console=pipe --quiet \
   --system-call-filter='adjtimex clock_adjtime' -b -D "$ct_root" </dev/null >"$work/boot.log" 2>&1 &
@@ -172,7 +172,8 @@ await_journal() {
   local cursor=$1 regex=$2
   shift 2
   for _ in $(seq 100); do
-    journal_since "$cursor" "$@" | grep -qE "$regex" && return 0
+    # grep reads it all (no -q): an early exit would fail journalctl with SIGPIPE, and the pipe with it.
+    journal_since "$cursor" "$@" | grep -E "$regex" >/dev/null && return 0
     sleep 0.1
   done
   journal_since "$cursor" "$@"
@@ -222,7 +223,7 @@ runs_with_require_sync() {
   fi
 }
 
-# under_load NAME COMMAND...: sequential queries before, during and after COMMAND; none may be lost.
+# under_load COMMAND...: sequential queries before, during and after COMMAND; none may be lost.
 under_load() {
   local status=/root/load.status stop=/root/load.stop before load_pid
   ct rm -f "$status" "$stop"
@@ -248,7 +249,7 @@ socket_enabled_service_idle() {
   ! ct systemctl is-active --quiet rfc868.service || { echo "rfc868.service already runs"; return 1; }
 }
 
-# cold_start: 5 first answers with the service stopped and the socket listening, then a warm one.
+# cold_start: 5 first answers with the service stopped and the socket listening, then 5 warm ones.
 cold_start() {
   local times=() warm=() sorted
   for _ in 1 2 3 4 5; do
