@@ -39,14 +39,15 @@ Depends: libc6 (>= 2.17), adduser, init-system-helpers (>= 1.54~)
 Section: net
 Priority: optional
 Homepage: https://www.rfc-editor.org/rfc/rfc868
-Description: RFC 868 Time Protocol server (TCP and UDP port 37)
+Description: RFC 868 Time Protocol server (TCP port 37, UDP on request)
  Answers RFC 868 time requests (rdate, check_time, embedded clients) with
  the seconds since 1900 in 4 bytes. Written in TypeScript on libc through
  bun:ffi and shipped as one executable with the Bun runtime inside it.
  .
- rfc868.socket is enabled: systemd listens on port 37 and starts the
- sandboxed server on the first request. rfc868-client, like rdate -p,
- checks a server.
+ rfc868.socket is enabled: systemd listens on TCP port 37 and starts the
+ sandboxed server on the first request. UDP is off by default, as in the
+ server; a ListenDatagram=37 line in rfc868.socket turns it on.
+ rfc868-client, like rdate -p, checks a server.
 `;
 }
 

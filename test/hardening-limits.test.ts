@@ -5,6 +5,7 @@ import { ClockGuard, SYNC_CHECK_INTERVAL_MS } from "../src/policy/clock-guard.ts
 import { SourceBuckets, rateCheck, sourceKey } from "../src/policy/rate-limit.ts";
 import { TokenBucket } from "../src/policy/token-bucket.ts";
 import { runCommand } from "./support/commands.ts";
+import { kernelClockProblem } from "./support/kernel-clock.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -109,8 +110,11 @@ describe("ClockGuard", () => {
   });
 });
 
+const clockProblem = kernelClockProblem();
+if (clockProblem) console.log(`hardening-limits.test.ts: skipping the comparison with Python: ${clockProblem}`);
+
 describe("the kernel clock state (ntp_adjtime, modes = 0)", () => {
-  test("agrees with the same call made by Python's ctypes", async () => {
+  test.skipIf(clockProblem !== null)("agrees with the same call made by Python's ctypes", async () => {
     const python = `import ctypes,struct;b=ctypes.create_string_buffer(208);r=ctypes.CDLL("libc.so.6").ntp_adjtime(b);print(r,struct.unpack_from("i",b,40)[0])`;
     const run = await runCommand(["python3", "-c", python]);
     const [state, status] = run.stdout.trim().split(" ").map(Number);

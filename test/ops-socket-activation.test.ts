@@ -8,6 +8,7 @@ import { activationWrapper, type PassedFd } from "./support/activation.ts";
 import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
 import { closedTcpPort } from "./support/ports.ts";
 import { findCommand } from "./support/commands.ts";
+import { unshareNetProblem } from "./support/netns.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -62,11 +63,10 @@ describe("an activated server", () => {
     expect((await tcpTime(server.port)).bytes.length).toBe(4);
   });
 
-  const unshare = findCommand("unshare");
-  const canUnshare = process.getuid?.() === 0 && unshare !== null;
-  if (!canUnshare) console.log("ops-socket-activation.test.ts: skipping the private network namespace test: it needs root and unshare(1)");
-  test.skipIf(!canUnshare)("serves from a private network namespace, as under PrivateNetwork=yes: the passed sockets stay in the host's", async () => {
-    const { server, port } = await activated(["tcp", "udp"], "127.0.0.1", [unshare!, "--net", "--"]);
+  const unshareProblem = unshareNetProblem();
+  if (unshareProblem) console.log(`ops-socket-activation.test.ts: skipping the private network namespace test: ${unshareProblem}`);
+  test.skipIf(unshareProblem !== null)("serves from a private network namespace, as under PrivateNetwork=yes: the passed sockets stay in the host's", async () => {
+    const { server, port } = await activated(["tcp", "udp"], "127.0.0.1", [findCommand("unshare")!, "--net", "--"]);
     expect(readlinkSync(`/proc/${server.proc.pid}/ns/net`)).not.toBe(readlinkSync("/proc/self/ns/net"));
     expectCurrent((await tcpTime(port)).bytes);
     expectCurrent(await udpTime(port));

@@ -2,11 +2,24 @@
 import { findCommand, runCommand } from "./commands.ts";
 import { spawnTracked } from "./server-process.ts";
 
-/** Why this machine cannot make one (needs root, unshare(1), nsenter(1), ip(8)), or null when it can. */
-export function netnsProblem(): string | null {
+/**
+ * Why this process cannot enter a new network namespace with `unshare --net`, or null when it can. Root
+ * is not enough: a container may refuse it with EPERM (systemd-nspawn without CAP_SYS_ADMIN, a unit's
+ * RestrictNamespaces=), so one real `unshare --net true` decides, and its error is the reason.
+ */
+export function unshareNetProblem(): string | null {
   if (process.getuid?.() !== 0) return "needs root to create a network namespace";
-  const missing = ["unshare", "nsenter", "ip"].filter((name) => !findCommand(name));
-  return missing.length > 0 ? `needs ${missing.join(", ")} on PATH` : null;
+  const unshare = findCommand("unshare");
+  if (!unshare) return "needs unshare on PATH";
+  const probe = Bun.spawnSync([unshare, "--net", "--", "true"], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  if (probe.exitCode === 0) return null;
+  return `unshare --net is refused here (a container?): ${probe.stderr.toString().trim() || `exit ${probe.exitCode}`}`;
+}
+
+/** Why this machine cannot make one (needs root, unshare(1) allowed to run, nsenter(1), ip(8)), or null when it can. */
+export function netnsProblem(): string | null {
+  const missing = ["nsenter", "ip"].filter((name) => !findCommand(name));
+  return unshareNetProblem() ?? (missing.length > 0 ? `needs ${missing.join(", ")} on PATH` : null);
 }
 
 export interface Netns {
