@@ -95,6 +95,12 @@ function openLibc() {
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
     ntp_adjtime: { args: ["ptr"], returns: "i32" },
 
+    // The loop's wake-up pipe (native/wake-pipe.ts), written from another thread.
+    // int pipe2(int pipefd[2], int flags);
+    pipe2: { args: ["ptr", "i32"], returns: "i32" },
+    // ssize_t read(int fd, void *buf, size_t count);
+    read: { args: ["i32", "buffer", "buffer_length"], returns: SSIZE_T },
+
     // Metrics: the fd reserve the endpoint keeps for the time service (native/resource-limits.ts).
     // int getrlimit(int resource, struct rlimit *rlim);
     getrlimit: { args: ["i32", "ptr"], returns: "i32" },

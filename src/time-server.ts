@@ -57,6 +57,8 @@ export interface TimeServer {
    * `hardening` replaces the old whole (rate buckets start full, the clock guard re-checks). Throws, changing nothing, when invalid.
    */
   reconfigure(changes: LiveOptions): void;
+  /** An fd a Worker writes a byte to (native wakeLoop) after posting a message, so the loop takes it at once (the reload's parse thread). */
+  wakeFd(): number;
 }
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
@@ -90,6 +92,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   const closed = loop.run().finally(() => {
     metrics?.close();
     closeListeners(listeners);
+    loop.close();
     log.finish(reportCounters);
   });
   return {
@@ -105,6 +108,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     },
     reportCounters,
     log,
+    wakeFd: () => loop.wakeFd(),
     reconfigure(changes) {
       // Everything that can fail is built before anything changes.
       const hardening = changes.hardening;

@@ -58,8 +58,9 @@ test(`${SIGNALS} SIGHUPs over about a second with a ${ENTRIES}-entry allow list:
   console.log(
     `hup storm: ${SIGNALS} SIGHUPs, ${reloads} reloads; answered ${(quietRate * 1000).toFixed(0)}/s before, ${(stormRate * 1000).toFixed(0)}/s during; ${tally.answered} of ${tally.sent} answered`,
   );
-  // Coalesced: one reload runs, at most one more waits, so the storm costs a handful of reloads, not 100.
-  expect(reloads).toBeLessThan(SIGNALS / 5);
+  // Coalesced: one reload runs, at most one more waits. Spread over a second, the storm can cost one reload per
+  // reload's duration (tens of ms with this list: about 20 here), never one per signal (100 before).
+  expect(reloads).toBeLessThan(SIGNALS / 2);
   expect(server.stderr.count(/reload refused/)).toBe(0);
   // Generous (2 shared cores; the worker parsing competes for them): before, 100 reloads back to back answered 8 requests in 3.5 s.
   expect(stormRate).toBeGreaterThan(quietRate / 10);

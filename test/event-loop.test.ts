@@ -1,6 +1,6 @@
 // EventLoop driven by hand with real loopback sockets: dispatch, pause and resume, unregister, the idle and flush hooks, write interest, timers; run() under constant readiness.
 import { afterEach, describe, expect, test } from "bun:test";
-import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect } from "../native/index.ts";
+import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect, wakeLoop } from "../native/index.ts";
 import { EventLoop, IDLE_TIMEOUT_MS } from "../src/core/event-loop.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -186,6 +186,49 @@ describe("EventLoop timers", () => {
     loop.setTimer(40, () => (last = true));
     while (!last) loop.tick();
     expect(ran).toEqual(["b", "c"]);
+  });
+});
+
+describe("EventLoop self-pipe", () => {
+  test("a byte on wakeFd() ends select() at once, even written before the tick; many wake-ups are one event; close() closes both ends", () => {
+    let idle = 0;
+    const loop = new EventLoop({ onIdle: () => idle++ });
+    const fd = loop.wakeFd();
+    expect(loop.wakeFd()).toBe(fd); // one pipe per loop
+    for (let i = 0; i < 3; i++) wakeLoop(fd);
+    const started = performance.now();
+    expect(loop.tick()).toBe(1);
+    expect(performance.now() - started).toBeLessThan(IDLE_TIMEOUT_MS / 2);
+    // All three were read by that one turn: the next tick waits the full idle timeout.
+    expect(loop.tick()).toBe(0);
+    expect(idle).toBe(1);
+    loop.close();
+    expect(() => closeFd(fd)).toThrow("EBADF");
+  });
+
+  test("run() yields as soon as a Worker's wake-up arrives, so its message is taken at once rather than after the idle second", async () => {
+    const loop = new EventLoop();
+    const fd = loop.wakeFd();
+    const worker = new Worker(URL.createObjectURL(new Blob([`
+      import { wakeLoop } from ${JSON.stringify(new URL("../native/index.ts", import.meta.url).href)};
+      self.onmessage = ({ data }) => { self.postMessage("done"); wakeLoop(data); };
+    `], { type: "application/typescript" })));
+    try {
+      const running = loop.run();
+      // Let run() reach select(): with nothing registered but the pipe, it sleeps there for up to a second.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const sent = performance.now();
+      const answered = new Promise<number>((resolve) => (worker.onmessage = () => resolve(performance.now() - sent)));
+      worker.postMessage(fd);
+      const took = await answered;
+      loop.stop();
+      wakeLoop(fd);
+      await running;
+      expect(took).toBeLessThan(IDLE_TIMEOUT_MS / 2);
+    } finally {
+      worker.terminate();
+      loop.close();
+    }
   });
 });
 

@@ -47,7 +47,7 @@ export class ConfigReloader {
     const { log, counters } = this.server;
     const path = this.started.config;
     if (path === undefined) return log.notice("SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
-    const parsed = await this.#thread.parse(this.argv);
+    const parsed = await this.#thread.parse(this.argv, this.server.wakeFd());
     if ("refused" in parsed) return this.#refuse(parsed.refused);
     const next = parsed.options;
     const changed = changedKeys(this.#applied, next, ["log", "admission"]);

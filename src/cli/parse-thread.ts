@@ -1,6 +1,6 @@
 // The reload's worker thread seen from the loop's thread: started on the first SIGHUP, kept while reloads keep coming, ended when idle.
 import type { CliOptions } from "./server-flags.ts";
-import { WORKER_ACK, unpackOptions, type ParsedReply } from "./worker-messages.ts";
+import { unpackOptions, type ParseRequest, type ParsedReply } from "./worker-messages.ts";
 
 /**
  * The worker's entry: beside this file when run from source. In the single executable everything this file
@@ -16,13 +16,12 @@ export class ParseThread {
   #worker: Worker | null = null;
   #idle: ReturnType<typeof setTimeout> | undefined;
 
-  /** parseArgs(argv) in the worker: the options, or the one line that refuses them. One call at a time (ConfigReloader runs one reload at a time). */
-  parse(argv: readonly string[]): Promise<{ options: CliOptions } | { refused: string }> {
+  /** parseArgs(argv) in the worker, which writes `wakeFd` once it has posted: the options, or the one line that refuses them. One call at a time (ConfigReloader runs one reload at a time). */
+  parse(argv: readonly string[], wakeFd: number): Promise<{ options: CliOptions } | { refused: string }> {
     clearTimeout(this.#idle);
     const worker = this.#worker ?? this.#start();
     return new Promise<{ options: CliOptions } | { refused: string }>((resolve) => {
       worker.onmessage = (event: MessageEvent<ParsedReply>) => {
-        worker.postMessage(WORKER_ACK);
         const reply = event.data;
         resolve("refused" in reply ? reply : { options: unpackOptions(reply.packed) });
       };
@@ -31,7 +30,7 @@ export class ParseThread {
         this.#end();
         resolve({ refused: `cannot read the configuration: ${event.message}` });
       };
-      worker.postMessage(argv);
+      worker.postMessage({ argv, wakeFd } satisfies ParseRequest);
     }).finally(() => {
       this.#idle = setTimeout(() => this.#end(), IDLE_MS);
       this.#idle.unref();

@@ -1,4 +1,4 @@
-// The messages between the reload's worker thread and the loop's thread: argv in, options (the address lists as one string each) or a refusal out, then an acknowledgement.
+// The messages between the reload's worker thread and the loop's thread: argv in, options (the address lists as one string each) or a refusal out.
 import type { CliOptions } from "./server-flags.ts";
 
 /** The lists that may hold 100,000 entries (operators load country and abuse lists). */
@@ -28,8 +28,11 @@ export function packOptions(options: CliOptions): PackedOptions {
 /** What the worker posts: the options (plain data, packed), or the one-line reason it refused. */
 export type ParsedReply = { packed: PackedOptions } | { refused: string };
 
-/** The loop's thread has the reply: the worker stops waking it. */
-export const WORKER_ACK = "ack";
+/** What the loop's thread posts: the command line to parse, and the loop's wake-up fd (EventLoop.wakeFd) to write once the reply is posted. */
+export interface ParseRequest {
+  argv: readonly string[];
+  wakeFd: number;
+}
 
 /** The options packOptions took apart. */
 export function unpackOptions({ options, lists }: PackedOptions): CliOptions {

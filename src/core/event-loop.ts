@@ -1,5 +1,5 @@
 // A select() event loop in the shape of Python's selectors and Redis ae: register, unregister, write interest, timers, tick, run.
-import { FdSet, checkSelectableFd, selectFds } from "../../native/index.ts";
+import { FdSet, checkSelectableFd, closeFd, drainWakePipe, openWakePipe, selectFds, type WakePipe } from "../../native/index.ts";
 
 /** select()'s timeout when nothing is paused: the Python original's 1.0 s. */
 export const IDLE_TIMEOUT_MS = 1000;
@@ -46,6 +46,10 @@ export class EventLoop {
   #nfds = 0;
   #paused = 0;
   #running = false;
+  /** The self-pipe, opened by the first wakeFd() call. */
+  #wake: WakePipe | null = null;
+  /** A wake-up was read: run() yields at once, so the message that came with it is taken now. */
+  #yieldNow = false;
 
   constructor(readonly hooks: LoopHooks = {}) {}
 
@@ -187,12 +191,39 @@ export class EventLoop {
     this.#running = true;
     while (this.#running) {
       await nextMacrotask();
+      this.#yieldNow = false;
       const yielded = performance.now();
-      while (this.#running && this.tick() > 0 && performance.now() - yielded < YIELD_INTERVAL_MS);
+      while (this.#running && this.tick() > 0 && !this.#yieldNow && performance.now() - yielded < YIELD_INTERVAL_MS);
     }
   }
 
   stop(): void {
     this.#running = false;
+  }
+
+  /**
+   * The write end of the loop's self-pipe: a Worker writes a byte to it (native wakeLoop) after posting
+   * a message, which ends the current select() at once and makes run() yield, so the message is taken
+   * now rather than after the idle timeout (up to 1 s). Opened on first use; close() closes it.
+   */
+  wakeFd(): number {
+    if (this.#wake === null) {
+      const wake = openWakePipe();
+      this.#wake = wake;
+      this.register(wake.readFd, () => {
+        drainWakePipe(wake.readFd);
+        this.#yieldNow = true;
+      });
+    }
+    return this.#wake.writeFd;
+  }
+
+  /** Close what the loop itself opened (the self-pipe); the registered sockets are their owners' to close. */
+  close(): void {
+    if (this.#wake === null) return;
+    this.unregister(this.#wake.readFd);
+    closeFd(this.#wake.readFd);
+    closeFd(this.#wake.writeFd);
+    this.#wake = null;
   }
 }
