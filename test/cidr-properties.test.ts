@@ -4,13 +4,11 @@ import fc from "fast-check";
 import { encodeSockaddr, formatIp, ipv4Offset } from "../native/index.ts";
 import { AddressSet } from "../src/policy/address-set.ts";
 import { parseCidr, type Cidr } from "../src/policy/cidr.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
+import { RUNS } from "./support/properties.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-// 10,000 cases natively; under qemu emulation (about 25x slower) 1,000, to keep the suite's time.
-const RUNS = TIME_SCALE > 1 ? 1_000 : 10_000;
 
 /** Bytes that make blocks nest and sources hit them often: the edges of a byte, and anything. */
 const byte = fc.oneof(fc.constantFrom(0, 1, 0x7f, 0x80, 0xfe, 0xff), fc.integer({ min: 0, max: 255 }));

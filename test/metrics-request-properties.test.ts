@@ -5,12 +5,12 @@ import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../src/metrics/htt
 import { negotiateFormat } from "../src/metrics/exposition.ts";
 import { NODE, llhttpAccepts } from "./support/llhttp-oracle.ts";
 import { TIME_SCALE } from "./support/emulation.ts";
+import { RUNS } from "./support/properties.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 /** Emulation (qemu, about 25x slower) runs a tenth of the cases, so the suite's time stays about the same there. */
-const RUNS = TIME_SCALE > 1 ? 1_000 : 10_000;
 /**
  * A generous bound per input, not a performance claim: a warm linear pass over 8 KiB takes under 3 ms here
  * (a cold one or one hit by GC up to ~50 ms), while the old header regex took 1 s on 1,000 spaces and 20 s on 4,000.

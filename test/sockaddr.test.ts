@@ -7,13 +7,12 @@ import { IPV6_OFFSET, ipv4At, ipv4Offset, isIpv4Sockaddr, sourcePort } from "../
 import { formatIp, parseIp } from "../native/inet.ts";
 import { bindSocket, closeFd, openSocket, socketName } from "../native/socket.ts";
 import { killAll } from "./support/server-process.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
+import { RUNS } from "./support/properties.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 /** fast-check runs per property: 10,000 natively, 1,000 under qemu emulation (.ci/arm64.sh), about 25x slower. */
-const RUNS = TIME_SCALE > 1 ? 1_000 : 10_000;
 
 afterAll(killAll);
 
