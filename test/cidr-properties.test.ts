@@ -9,7 +9,6 @@ import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-
 /** Bytes that make blocks nest and sources hit them often: the edges of a byte, and anything. */
 const byte = fc.oneof(fc.constantFrom(0, 1, 0x7f, 0x80, 0xfe, 0xff), fc.integer({ min: 0, max: 255 }));
 
