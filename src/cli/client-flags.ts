@@ -20,7 +20,7 @@ const LOCALHOST = "127.0.0.1";
 /** Seconds, fractions allowed ("0.5"), more than 0 and at most an hour; returned in ms, rounded up. */
 export function parseSeconds(flag: string, text: string): number {
   // From the digits, not a float: 1024.005 * 1000 is 1024005.0000000001, which rounded up to 1024006 ms.
-  const [whole = "", fraction = ""] = text.split(".");
+  const [whole, fraction = ""] = text.split(".");
   const ms = Number(whole) * 1000 + Number(fraction.slice(0, 3).padEnd(3, "0")) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
   if (!/^\d+(\.\d+)?$/.test(text) || ms <= 0 || ms > 3_600_000) {
     throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${quoted(text)}`);

@@ -24,6 +24,7 @@ export function parseCidrFlag(flag: string, text: string): string {
 /** `N/s`, `N/m` or `N/h` (N may have a fraction) as requests a second. */
 export function parseRate(flag: string, text: string): number {
   const match = /^(\d{1,9}(?:\.\d{1,6})?)\/([smh])$/.exec(text);
+  // Stryker disable next-line NumericLiteral: the count without a match is never read (!match throws first).
   const count = match ? Number(match[1]) : 0;
   if (!match || count <= 0) throw new UsageError(`--${flag}: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${quoted(text)}`);
   return count / SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT];
@@ -36,10 +37,12 @@ export function parsePortList(flag: string, text: string): number[] {
 
 /** A UTC date, YYYY-MM-DD, as Unix ms at its midnight. */
 export function parseDate(flag: string, text: string): number {
+  // Stryker disable next-line Regex: the anchors are belt and braces: the round trip below rejects any text around the date.
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
   const ms = match ? new Date(0).setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
   // Date.UTC rolls 2024-02-30 over into March: a real date prints back as itself.
+  // Stryker disable next-line LogicalOperator: with a match, ms is never NaN (4-digit years, 2-digit fields are in Date's range).
   if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
     throw new UsageError(`--${flag}: expected a date YYYY-MM-DD (UTC), got ${quoted(text)}`);
   }
