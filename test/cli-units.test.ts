@@ -53,6 +53,13 @@ describe("the server's --help", () => {
     expect(usageMessage(() => parseArgs(["--allow", "10.0.0.1/24"]))).toMatch(/^--allow: .*, got "10\.0\.0\.1\/24"$/);
   });
 
+  test("each value flag's message names the flag as typed", () => {
+    expect(usageMessage(() => parseArgs(["--deny", "10.0.0.0/33"]))).toStartWith("--deny: the prefix must be");
+    expect(usageMessage(() => parseArgs(["--udp-guard-ports", "7,65536"]))).toBe('--udp-guard-ports: expected an integer from 0 to 65535, got "65536"');
+    expect(usageMessage(() => parseArgs(["--global-rate", "0/s"]))).toStartWith("--global-rate: expected a rate");
+    expect(usageMessage(() => parseArgs(["--clock-floor", "2024-13-01"]))).toBe('--clock-floor: expected a date YYYY-MM-DD (UTC), got "2024-13-01"');
+  });
+
   test("rates and dates: good values, and each bad kind's exact message", () => {
     expect(parseRate("rate", "90/m")).toBe(1.5);
     expect(usageMessage(() => parseRate("rate", "fast"))).toBe('--rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"');
@@ -212,6 +219,8 @@ describe("the config file's keys", () => {
   test("good values reach the flag's parser; its message loses the --flag prefix", () => {
     expect(apply("clock-floor", TemporalDateOf("2024-01-02")).hardening!.clockFloorMs).toBe(Date.parse("2024-01-02T00:00:00Z"));
     expect(apply("allow", ["10.0.0.0/8", "::1"]).hardening!.allow).toEqual(["10.0.0.0/8", "::1"]);
+    expect(apply("deny", ["192.0.2.0/24"]).hardening!.deny).toEqual(["192.0.2.0/24"]);
+    expect(apply("global-rate", "60/m").hardening!.globalRate).toBe(1);
     expect(apply("udp-guard-ports", [7, 9]).hardening!.udpGuardPorts).toEqual([7, 9]);
     expect(usageMessage(() => apply("rate", "fast"))).toBe('expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"');
     expect(usageMessage(() => apply("burst", 0))).toBe('expected an integer from 1 to 1000000, got "0"');
@@ -241,7 +250,13 @@ describe("the config file's keys", () => {
   test("an error that is not a usage mistake passes through unchanged", () => {
     const bug = new TypeError("a bug");
     const table: Flag<object>[] = [{ name: "x", config: "string", help: "", apply: () => { throw bug; } }];
-    expect(() => configKeys(table).get("x")!.apply({}, "v")).toThrow(bug);
+    let caught: unknown;
+    try {
+      configKeys(table).get("x")!.apply({}, "v");
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBe(bug);
   });
 });
 
