@@ -13,7 +13,7 @@ export const MUTATION_MODULES: Readonly<Record<string, readonly TestSpec[]>> = {
   "src/base/invocation.ts": ["test/invocation.test.ts"],
   "src/base/startup-error.ts": ["test/policy-units.test.ts"],
   "src/policy/access-policy.ts": ["test/hardening-cidr.test.ts", "test/cidr-properties.test.ts"],
-  "src/policy/admission.ts": ["test/metrics-partial-send.test.ts"],
+  "src/policy/admission.ts": ["test/admission.test.ts"],
   "src/policy/address-set.ts": ["test/hardening-cidr.test.ts", "test/cidr-properties.test.ts"],
   "src/policy/cidr.ts": ["test/hardening-cidr.test.ts", "test/cidr-properties.test.ts"],
   "src/policy/clock-guard.ts": ["test/policy-units.test.ts"],
