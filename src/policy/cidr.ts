@@ -41,8 +41,8 @@ export function parseCidr(text: string): Cidr {
   let prefix = prefixText === null ? bits : Number(prefixText);
   if (prefix > bits) throw new RangeError(`the prefix must be a number from 0 to ${bits}`);
   let bytes = ip.bytes;
-  // IPv4 peers of a dual-stack socket are matched as IPv4, so a mapped block is an IPv4 block.
-  if (bits === 128 && prefix >= 96 && isMapped(bytes)) {
+  // IPv4 peers of a dual-stack socket are matched as IPv4, so a mapped block is an IPv4 block (only an IPv6 prefix reaches 96).
+  if (prefix >= 96 && isMapped(bytes)) {
     bytes = bytes.slice(12);
     prefix -= 96;
   }
