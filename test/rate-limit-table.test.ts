@@ -69,4 +69,27 @@ describe("the table's memory bound", () => {
     expect(table.take(0)).toBe(true);
     expect(table.size).toBe(SOURCE_TABLE_SIZE);
   });
+
+  test("rateCheck's default table holds exactly 16,384 sources: the 16,384th is still remembered, the 16,385th evicts the oldest", () => {
+    const check = rateCheck({ perSource: { perSecond: 1, burst: 1 }, now: frozen })!;
+    const source = (n: number) => from(`10.${n >> 16}.${(n >> 8) & 0xff}.${n & 0xff}`);
+    for (let n = 0; n < 16_384; n++) if (check(source(n)) !== null) throw new Error(`source ${n} refused on its first request`);
+    expect(check(source(0))).toBe("rate"); // remembered with 16,384 sources in the table (and now the most recent)
+    expect(check(source(16_384))).toBeNull(); // one more: source 1, the least recently seen, is evicted
+    expect(check(source(2))).toBe("rate"); // still remembered
+    expect(check(source(1))).toBeNull(); // forgotten: a full bucket again
+  });
+});
+
+describe("rateCheck", () => {
+  test("a bad per-source limit throws when the check is built, not on the first request", () => {
+    expect(() => new SourceBuckets(0, 1, 4, frozen)).toThrow(RangeError);
+    expect(() => rateCheck({ perSource: { perSecond: 1, burst: 0 } })).toThrow(RangeError);
+  });
+
+  test("a global rate alone is a check: all sources together get one second's worth", () => {
+    const check = rateCheck({ globalPerSecond: 2, now: frozen })!;
+    expect(["192.0.2.1", "192.0.2.2", "2001:db8::1"].map((address) => check(from(address)))).toEqual([null, null, "global_rate"]);
+    expect(rateCheck({})).toBeNull();
+  });
 });

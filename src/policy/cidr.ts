@@ -20,7 +20,9 @@ function isMapped(bytes: Uint8Array): boolean {
 
 /** Whether any bit from `prefix` on is set. */
 function hasHostBits(bytes: Uint8Array, prefix: number): boolean {
+  // Stryker disable next-line ShiftSign: the prefix is a non-negative count of bits: `>>` and `>>>` agree.
   const partial = prefix >> 3;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ShiftSign: at partial = length, bytes[partial] is undefined and undefined & m is 0; 0xff is positive: `>>>` is `>>`.
   if (partial < bytes.length && (bytes[partial]! & (0xff >> (prefix & 7))) !== 0) return true;
   for (let i = partial + 1; i < bytes.length; i++) if (bytes[i] !== 0) return true;
   return false;
@@ -29,16 +31,18 @@ function hasHostBits(bytes: Uint8Array, prefix: number): boolean {
 /** `ADDR/PREFIX` or a bare address (a single host). Throws RangeError saying what is wrong. */
 export function parseCidr(text: string): Cidr {
   const slash = text.indexOf("/");
+  // Stryker disable next-line EqualityOperator,NumericLiteral: slash 0 leaves an empty address, which parseIp refuses just as it refuses the whole text.
   const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
   if (!ip || text.includes("/", slash + 1)) throw new RangeError("expected ADDRESS or ADDRESS/PREFIX with an IPv4 or IPv6 address literal");
   const bits = ip.family === "IPv4" ? 32 : 128;
+  // Stryker disable next-line EqualityOperator,NumericLiteral: slash 0 has thrown above.
   const prefixText = slash < 0 ? null : text.slice(slash + 1);
   if (prefixText !== null && !/^\d{1,3}$/.test(prefixText)) throw new RangeError(`the prefix must be a number from 0 to ${bits}`);
   let prefix = prefixText === null ? bits : Number(prefixText);
   if (prefix > bits) throw new RangeError(`the prefix must be a number from 0 to ${bits}`);
   let bytes = ip.bytes;
-  // IPv4 peers of a dual-stack socket are matched as IPv4, so a mapped block is an IPv4 block.
-  if (bits === 128 && prefix >= 96 && isMapped(bytes)) {
+  // IPv4 peers of a dual-stack socket are matched as IPv4, so a mapped block is an IPv4 block (only an IPv6 prefix reaches 96).
+  if (prefix >= 96 && isMapped(bytes)) {
     bytes = bytes.slice(12);
     prefix -= 96;
   }
