@@ -30,7 +30,7 @@ start=$(date +%s)
 set +e
 # Tests that need a real root (another uid to switch to, raw sockets on the host network) skip,
 # saying so; time budgets scale with the emulation.
-RFC868_TEST_USERNS_ROOT=1 RFC868_TEST_TIME_SCALE=4 "$bun_arm64" test 2>&1 | tee "$log"
+RFC868_TEST_QEMU=1 RFC868_TEST_USERNS_ROOT=1 RFC868_TEST_TIME_SCALE=4 "$bun_arm64" test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 bash .ci/test-report.sh "arm64 tests (in $(( $(date +%s) - start )) s)" "$log"

@@ -14,3 +14,10 @@ export const NOT_REAL_ROOT = USERNS_ROOT ? "needs a real root, not the user name
 
 /** Emulation runs Bun about 25x slower than native: time budgets for tests and hooks grow by this factor. */
 export const TIME_SCALE = Number(process.env.RFC868_TEST_TIME_SCALE ?? "1");
+
+/**
+ * The suite runs on the aarch64 Bun under qemu-user. qemu keeps host real-time signals for itself and
+ * cannot hand every guest one through (a kill of signal 64 fails with EINVAL; SigIgn shows qemu's own
+ * dispositions), so tests of the real-time range run natively only.
+ */
+export const UNDER_QEMU = process.env.RFC868_TEST_QEMU === "1";
