@@ -42,9 +42,10 @@ test(`${SIGNALS} SIGHUPs over about a second with a ${ENTRIES}-entry allow list:
 
   const stormFrom = clients.tally.answered;
   const stormStart = performance.now();
+  // The signals stay 10 ms apart under emulation too: a reload is slower there, so the storm is, if anything, denser.
   for (let i = 0; i < SIGNALS; i++) {
     server.proc.kill("SIGHUP");
-    await Bun.sleep(10 * TIME_SCALE);
+    await Bun.sleep(10);
   }
   // A last change, then one more SIGHUP: a reload that reads it must follow, whatever the storm left queued.
   writeFileSync(`${path}.new`, bigList('deny = ["192.0.2.1"]\n'));
