@@ -31,17 +31,17 @@ export function stageContext(executable: string, dir: string): void {
   place(root, "/usr/bin/rfc868", executable, 0o755);
   // Under the paths ldd names, which are the paths the executable's loader and its DT_NEEDED entries use.
   for (const library of sharedLibraries(executable)) place(root, library, library, 0o755);
-  place(root, "/etc/rfc868/rfc868.toml", new URL("../rfc868.toml", import.meta.url).pathname, 0o644);
+  place(root, "/etc/rfc868/rfc868.toml", new URL("../deploy/rfc868.toml", import.meta.url).pathname, 0o644);
   mkdirSync(join(root, "etc"), { recursive: true });
   writeFileSync(join(root, "etc/passwd"), `rfc868:x:${IMAGE_UID}:${IMAGE_UID}:rfc868 time server:/nonexistent:/sbin/nologin\n`, { mode: 0o644 });
   writeFileSync(join(root, "etc/group"), `rfc868:x:${IMAGE_UID}:\n`, { mode: 0o644 });
-  writeFileSync(join(dir, "Containerfile"), readFileSync(new URL("./Containerfile", import.meta.url)));
+  writeFileSync(join(dir, "Containerfile"), readFileSync(new URL("../deploy/container/Containerfile", import.meta.url)));
 }
 
 if (import.meta.main) {
   const [dir, executable] = process.argv.slice(2);
   if (!dir || !executable) {
-    process.stderr.write("usage: bun deploy/container/context.ts CONTEXT_DIR EXECUTABLE\n");
+    process.stderr.write("usage: bun packaging/container-context.ts CONTEXT_DIR EXECUTABLE\n");
     process.exit(2);
   }
   stageContext(executable, dir);

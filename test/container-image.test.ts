@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IMAGE_UID, sharedLibraries, stageContext } from "../deploy/container/context.ts";
+import { IMAGE_UID, sharedLibraries, stageContext } from "../packaging/container-context.ts";
 import { compileExecutable } from "../packaging/executable.ts";
 import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
 import { killAll, spawnTracked } from "./support/server-process.ts";
