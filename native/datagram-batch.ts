@@ -39,7 +39,7 @@ function iovecOver(buffer: Uint8Array): Uint32Array {
  * The garbage collector does not see an address written into a struct: a buffer reachable only that
  * way is freed while the kernel still reads and writes it (measured: after about a second of load,
  * 98% of replies carried garbage). So every buffer a struct here points into is also a field of this
- * object, and lives exactly as long as the structs do. test/udp-gc.test.ts forces collections under load.
+ * object, and lives exactly as long as the structs do. test/integration/service/udp-gc.test.ts forces collections under load.
  */
 export class DatagramBatch {
   /** Slot i's source address, written by receive(); admission reads it and the reply goes back to it. */

@@ -1,4 +1,4 @@
-/* Layout probe: prints, as "NAME VALUE" lines, every constant and struct layout native/platform.ts LINUX assumes, plus errno names (test/layout.test.ts compares). */
+/* Layout probe: prints, as "NAME VALUE" lines, every constant and struct layout native/platform.ts LINUX assumes, plus errno names (test/unit/native/layout.test.ts compares). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@ export function platformProblem(): string | null {
 /**
  * Constants and layouts, identical on Linux x86_64 and aarch64 (both use the asm-generic
  * socket and errno headers). native/layout.c prints the same names from the C headers and
- * test/layout.test.ts compares the two, so a wrong value here cannot go unnoticed.
+ * test/unit/native/layout.test.ts compares the two, so a wrong value here cannot go unnoticed.
  */
 export const LINUX = {
   AF_INET: 2,

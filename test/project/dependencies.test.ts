@@ -1,11 +1,11 @@
 // The direction of dependencies: native/ below src/, policy and logging below the hot path, the CLI and operations; no cycles.
 import { describe, expect, test } from "bun:test";
-import { findCycles, forbiddenImports, importGraph, importsOf, type ImportGraph } from "./support/import-graph.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { findCycles, forbiddenImports, importGraph, importsOf, type ImportGraph } from "../support/import-graph.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const graph = importGraph(ROOT, ["src", "native"]);
 const ABOVE_POLICY = ["src/core/", "src/cli/", "src/ops/", "src/client/", "src/time-server.ts", "src/server.ts", "src/client.ts"];
 

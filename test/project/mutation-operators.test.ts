@@ -1,7 +1,7 @@
 // test/mutation/own-mutators.ts: which mutants our own mutators make, and which disable comments switch off.
 import { describe, expect, test } from "bun:test";
-import { applyMutant, ownMutants } from "./mutation/own-mutators.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { applyMutant, ownMutants } from "../mutation/own-mutators.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -2,14 +2,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll } from "../support/server-process.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
 
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
 const SCANNED = ["src", "native"];
 
 /** What is forbidden, each with a pattern; a mention in a comment counts too (the README promises none). */

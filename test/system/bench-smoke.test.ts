@@ -4,15 +4,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { buildProgram, findCompiler } from "../bench/build.ts";
-import { runLoadgen, type LoadRequest, type LoadResult } from "../bench/loadgen.ts";
-import { serverHasUdp } from "../bench/peers.ts";
-import type { LoadSummary } from "../bench/summary.ts";
-import { evaluateTargets } from "../bench/targets.ts";
-import { scriptedTcpServer, scriptedUdpServer, type Script, type ScriptedServer } from "./support/scripted-servers.ts";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { buildProgram, findCompiler } from "../../bench/build.ts";
+import { runLoadgen, type LoadRequest, type LoadResult } from "../../bench/loadgen.ts";
+import { serverHasUdp } from "../../bench/peers.ts";
+import type { LoadSummary } from "../../bench/summary.ts";
+import { evaluateTargets } from "../../bench/targets.ts";
+import { scriptedTcpServer, scriptedUdpServer, type Script, type ScriptedServer } from "../support/scripted-servers.ts";
+import { killAll, startServer, type ServerProcess } from "../support/server-process.ts";
+import { TIME_SCALE } from "../support/emulation.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
@@ -190,7 +190,7 @@ withCompiler("bun run bench --smallest", () => {
     scratch = mkdtempSync(join(tmpdir(), "bench-smoke-"));
     const out = join(scratch, "RESULTS.md");
     const json = join(scratch, "results.json");
-    const proc = Bun.spawn([process.execPath, new URL("../bench/run.ts", import.meta.url).pathname, "--smallest", "--out", out, "--json", json], {
+    const proc = Bun.spawn([process.execPath, new URL("../../bench/run.ts", import.meta.url).pathname, "--smallest", "--out", out, "--json", json], {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileExecutable } from "../packaging/executable.ts";
-import { killAll, spawnTracked } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { compileExecutable } from "../../packaging/executable.ts";
+import { killAll, spawnTracked } from "../support/server-process.ts";
+import { tcpTime } from "../support/clients.ts";
+import { ConfigDir } from "../support/config-files.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -3,20 +3,20 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IMAGE_UID, sharedLibraries, stageContext } from "../packaging/container-context.ts";
-import { compileExecutable } from "../packaging/executable.ts";
-import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
-import { killAll, spawnTracked } from "./support/server-process.ts";
-import { findCommand, runCommand } from "./support/commands.ts";
-import { tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
-import { closedTcpPorts } from "./support/ports.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { NOT_REAL_ROOT, USERNS_ROOT } from "./support/emulation.ts";
+import { IMAGE_UID, sharedLibraries, stageContext } from "../../packaging/container-context.ts";
+import { compileExecutable } from "../../packaging/executable.ts";
+import { RUNTIME_TUNING } from "../../src/ops/runtime-tuning.ts";
+import { killAll, spawnTracked } from "../support/server-process.ts";
+import { findCommand, runCommand } from "../support/commands.ts";
+import { tcpTime, udpTime, unixSecondsOf } from "../support/clients.ts";
+import { closedTcpPorts } from "../support/ports.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
+import { NOT_REAL_ROOT, USERNS_ROOT } from "../support/emulation.ts";
 
 useSuiteTimeout();
 
-const CONTAINERFILE = readFileSync(new URL("../deploy/container/Containerfile", import.meta.url), "utf8");
-const KUBERNETES = readFileSync(new URL("../deploy/kubernetes/deployment.yaml", import.meta.url), "utf8");
+const CONTAINERFILE = readFileSync(new URL("../../deploy/container/Containerfile", import.meta.url), "utf8");
+const KUBERNETES = readFileSync(new URL("../../deploy/kubernetes/deployment.yaml", import.meta.url), "utf8");
 
 describe("the Containerfile", () => {
   test("sets the CLI's runtime tuning, so the server does not re-execute itself in the container", () => {
@@ -88,7 +88,7 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
   test("runs read-only, with no capability, as user 10001, with the Kubernetes config: TCP, UDP and metrics on published loopback ports; SIGTERM exits 0", async () => {
     const [port, metricsPort] = (await closedTcpPorts(2)) as [number, number];
     // The ConfigMap's file (deploy/kubernetes), mounted over the image's own as the pods mount it.
-    const config = new URL("../deploy/kubernetes/rfc868.toml", import.meta.url).pathname;
+    const config = new URL("../../deploy/kubernetes/rfc868.toml", import.meta.url).pathname;
     // No --rm: its cleanup can remove the container under `podman stop`, which then fails (containers/podman#7384); afterAll removes it.
     const run = spawnTracked([
       ...PODMAN, "run", "--name", CONTAINER, ...ULIMITS, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",

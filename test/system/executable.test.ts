@@ -3,16 +3,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileExecutable } from "../packaging/executable.ts";
-import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
-import { killAll, spawnTracked } from "./support/server-process.ts";
-import { findCommand, runCommand } from "./support/commands.ts";
-import { tcpTime } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { compileExecutable } from "../../packaging/executable.ts";
+import { RUNTIME_TUNING } from "../../src/ops/runtime-tuning.ts";
+import { killAll, spawnTracked } from "../support/server-process.ts";
+import { findCommand, runCommand } from "../support/commands.ts";
+import { tcpTime } from "../support/clients.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-const ROOT = join(import.meta.dir, "..");
+const ROOT = join(import.meta.dir, "../..");
 const dir = mkdtempSync(join(tmpdir(), "rfc868-executable-"));
 const executable = join(dir, "rfc868");
 const client = join(dir, "rfc868-client");

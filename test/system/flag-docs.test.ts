@@ -2,14 +2,14 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLIENT_PAGE, SERVER_PAGE } from "../packaging/man-pages.ts";
-import { manPageOptions, renderManPage, type FlagDoc } from "../packaging/roff.ts";
-import { runCommand } from "./support/commands.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { CLIENT_PAGE, SERVER_PAGE } from "../../packaging/man-pages.ts";
+import { manPageOptions, renderManPage, type FlagDoc } from "../../packaging/roff.ts";
+import { runCommand } from "../support/commands.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-const ROOT = join(import.meta.dir, "..");
+const ROOT = join(import.meta.dir, "../..");
 
 /** The `  --name VALUE   help` rows of a usage text, read back as table rows. */
 function optionRows(text: string): FlagDoc[] {

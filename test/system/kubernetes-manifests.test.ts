@@ -5,14 +5,14 @@ import { ConfigMap, Service } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { FLAGS, type CliOptions } from "../src/cli/server-flags.ts";
-import { configKeys } from "../src/cli/config-keys.ts";
-import { findCommand, runCommand } from "./support/commands.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { FLAGS, type CliOptions } from "../../src/cli/server-flags.ts";
+import { configKeys } from "../../src/cli/config-keys.ts";
+import { findCommand, runCommand } from "../support/commands.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-const DIR = new URL("../deploy/kubernetes/", import.meta.url).pathname;
+const DIR = new URL("../../deploy/kubernetes/", import.meta.url).pathname;
 const read = (file: string) => readFileSync(DIR + file, "utf8");
 
 // The manifests are YAML, and so are their objects: a loose shape, checked by the models and the tests below.
@@ -131,7 +131,7 @@ describe("the objects agree with each other", () => {
   });
 
   test("the memory request covers the benchmark's peak RSS (bench/RESULTS.md) and the limit leaves twice that", () => {
-    const peaks = [...readFileSync(new URL("../bench/RESULTS.md", import.meta.url), "utf8").matchAll(/VmHWM (\d+(?:\.\d+)?) MiB/g)].map((m) => Number(m[1]));
+    const peaks = [...readFileSync(new URL("../../bench/RESULTS.md", import.meta.url), "utf8").matchAll(/VmHWM (\d+(?:\.\d+)?) MiB/g)].map((m) => Number(m[1]));
     expect(peaks.length).toBeGreaterThan(0);
     const mebibytes = (quantity: string) => Number(/^(\d+)Mi$/.exec(quantity)?.[1]);
     expect(mebibytes(container.resources.requests.memory)).toBeGreaterThanOrEqual(Math.max(...peaks) * 1.25);

@@ -3,18 +3,18 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { killAll, serverCommand, startServer } from "./support/server-process.ts";
-import { findCommand, runCommand } from "./support/commands.ts";
-import { readCounters, startLoad } from "./support/hardening.ts";
-import { netnsProblem, privateNetns } from "./support/netns.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { NOT_REAL_ROOT, USERNS_ROOT } from "./support/emulation.ts";
+import { killAll, serverCommand, startServer } from "../support/server-process.ts";
+import { findCommand, runCommand } from "../support/commands.ts";
+import { readCounters, startLoad } from "../support/hardening.ts";
+import { netnsProblem, privateNetns } from "../support/netns.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
+import { NOT_REAL_ROOT, USERNS_ROOT } from "../support/emulation.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
 
-const UNIT = readFileSync(new URL("../deploy/rfc868@.service", import.meta.url), "utf8");
+const UNIT = readFileSync(new URL("../../deploy/rfc868@.service", import.meta.url), "utf8");
 const EXEC_START = /^ExecStart=(\S+) (.*)$/m.exec(UNIT);
 
 /** `systemd-analyze verify` on `text` saved as an instance of the template; its complaints ("" when none). */

@@ -1,10 +1,10 @@
 // The client fails with one clear line and exit 1 on refusal, timeout, and any reply that is not exactly 4 bytes.
 import { afterAll, expect, test } from "bun:test";
-import { killAll } from "./support/server-process.ts";
-import { runClient } from "./support/client-process.ts";
-import { closedTcpPort, closedUdpPort } from "./support/ports.ts";
-import { scriptedTcpServer, scriptedUdpServer, type Script } from "./support/scripted-servers.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll } from "../../support/server-process.ts";
+import { runClient } from "../../support/client-process.ts";
+import { closedTcpPort, closedUdpPort } from "../../support/ports.ts";
+import { scriptedTcpServer, scriptedUdpServer, type Script } from "../../support/scripted-servers.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

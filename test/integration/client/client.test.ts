@@ -1,11 +1,11 @@
 // The rdate-like client (src/client.ts) against this server over TCP, UDP and IPv6; its 2036 window; its command line.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { runClient } from "./support/client-process.ts";
-import { scriptedTcpServer, valueBytes } from "./support/scripted-servers.ts";
-import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../src/base/rfc868.ts";
-import { expectNearNow } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { runClient } from "../../support/client-process.ts";
+import { scriptedTcpServer, valueBytes } from "../../support/scripted-servers.ts";
+import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../../../src/base/rfc868.ts";
+import { expectNearNow } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,11 +1,11 @@
 // The server process's exits: one stderr line and a status for each mistake, --help/--version, --quiet, SIGINT.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, runServer, startServer, type ServerRun } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { IS_ROOT, skipNotice } from "./support/hardening.ts";
-import packageJson from "../package.json";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, runServer, startServer, type ServerRun } from "../../support/server-process.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { IS_ROOT, skipNotice } from "../../support/hardening.ts";
+import packageJson from "../../../package.json";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

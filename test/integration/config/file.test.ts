@@ -1,12 +1,12 @@
 // --config: a TOML file holding every flag under its own name, checked whole before anything is bound; flags win.
 import { afterAll, describe, expect, test } from "bun:test";
-import { FLAGS, parseArgs } from "../src/cli/server-flags.ts";
-import { configKeys } from "../src/cli/config-keys.ts";
-import { KEY_VALUES } from "../src/cli/config-diff.ts";
-import { killAll, runServer, startServer } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
-import { ConfigDir, uncommentedExample } from "./support/config-files.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { FLAGS, parseArgs } from "../../../src/cli/server-flags.ts";
+import { configKeys } from "../../../src/cli/config-keys.ts";
+import { KEY_VALUES } from "../../../src/cli/config-diff.ts";
+import { killAll, runServer, startServer } from "../../support/server-process.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { ConfigDir, uncommentedExample } from "../../support/config-files.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -2,11 +2,11 @@
 import { afterAll, expect, test } from "bun:test";
 import { renameSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
-import { killAll, spawnServer, startServer } from "./support/server-process.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, spawnServer, startServer } from "../../support/server-process.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { TIME_SCALE } from "../../support/emulation.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -3,12 +3,12 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { killAll, runServer, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { CONFIG_MAX_BYTES } from "../src/cli/config-file.ts";
+import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { CONFIG_MAX_BYTES } from "../../../src/cli/config-file.ts";
 
 useSuiteTimeout();
 

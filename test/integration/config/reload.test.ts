@@ -1,11 +1,11 @@
 // SIGHUP re-reads --config: the policy and log format change in one step, a bad file changes nothing, the sockets stay.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, spawnServer, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
-import { readCounters } from "./support/hardening.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, spawnServer, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { readCounters } from "../../support/hardening.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

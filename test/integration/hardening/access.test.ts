@@ -1,11 +1,11 @@
 // --allow and --deny end to end: TCP closed without data, UDP drained without reply, IPv4, IPv6 and IPv4-mapped sources.
 import { afterAll, describe, expect, test } from "bun:test";
-import { LARGE_LIST_ENTRIES, allowListConfig } from "../bench/allow-list.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { killAll, startServer } from "./support/server-process.ts";
-import { expectNearNow, tcpServed, tcpTime, udpTime, unixSecondsOf } from "./support/clients.ts";
-import { readCounters, runLoad, udpAnswered } from "./support/hardening.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { LARGE_LIST_ENTRIES, allowListConfig } from "../../../bench/allow-list.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { expectNearNow, tcpServed, tcpTime, udpTime, unixSecondsOf } from "../../support/clients.ts";
+import { readCounters, runLoad, udpAnswered } from "../../support/hardening.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,12 +1,12 @@
 // Never a wrong time: an implausible or (with --require-sync) unsynchronised clock sends nothing, and says so once.
 import { afterAll, describe, expect, test } from "bun:test";
 import dgram from "node:dgram";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
-import { runCommand } from "./support/commands.ts";
-import { readCounters } from "./support/hardening.ts";
-import { kernelClockProblem } from "./support/kernel-clock.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { runCommand } from "../../support/commands.ts";
+import { readCounters } from "../../support/hardening.ts";
+import { kernelClockProblem } from "../../support/kernel-clock.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

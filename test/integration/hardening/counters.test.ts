@@ -1,9 +1,9 @@
 // The counters line: every served, refused and failed kind on one stderr line, on SIGUSR1 (the server goes on) and at shutdown.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime, udpTime } from "./support/clients.ts";
-import { parseCounters, readCounters } from "./support/hardening.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { tcpTime, udpTime } from "../../support/clients.ts";
+import { parseCounters, readCounters } from "../../support/hardening.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

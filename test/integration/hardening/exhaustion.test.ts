@@ -1,24 +1,24 @@
 // Out of fds: EMFILE backs off instead of spinning and serving resumes once fds are free; FD_SETSIZE is never crossed.
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readdirSync } from "node:fs";
-import { FD_SETSIZE } from "../native/index.ts";
-import { OutputBuffer } from "../src/logging/output-buffer.ts";
-import { EventLoop } from "../src/core/event-loop.ts";
-import { Log } from "../src/logging/log.ts";
-import { ACCEPT_BACKOFF_MS } from "../src/core/tcp-service.ts";
-import { startTimeServer } from "../src/time-server.ts";
-import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
-import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf } from "./support/clients.ts";
-import { runCommand } from "./support/commands.ts";
-import { fdLimits, openFdCount, readCounters, startLoad, waitForFdCount } from "./support/hardening.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { FD_SETSIZE } from "../../../native/index.ts";
+import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { EventLoop } from "../../../src/core/event-loop.ts";
+import { Log } from "../../../src/logging/log.ts";
+import { ACCEPT_BACKOFF_MS } from "../../../src/core/tcp-service.ts";
+import { startTimeServer } from "../../../src/time-server.ts";
+import { RUNTIME_TUNING } from "../../../src/ops/runtime-tuning.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { tcpTime, unixSecondsOf } from "../../support/clients.ts";
+import { runCommand } from "../../support/commands.ts";
+import { fdLimits, openFdCount, readCounters, startLoad, waitForFdCount } from "../../support/hardening.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
 
-const SERVER = new URL("../src/server.ts", import.meta.url).pathname;
+const SERVER = new URL("../../../src/server.ts", import.meta.url).pathname;
 /** Filling every fd below FD_SETSIZE needs a limit above it, in this process (soft) and for a child (hard). */
 const ROOM_ABOVE_FD_SETSIZE = FD_SETSIZE + 64;
 const limits = fdLimits();

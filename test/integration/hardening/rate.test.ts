@@ -1,9 +1,9 @@
 // Rate limits end to end: per source (TCP closed without data, UDP dropped), a global cap that never switches the service off.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, startServer } from "./support/server-process.ts";
-import { tcpServed, tcpTime } from "./support/clients.ts";
-import { readCounters, runLoad, udpAnswered } from "./support/hardening.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { tcpServed, tcpTime } from "../../support/clients.ts";
+import { readCounters, runLoad, udpAnswered } from "../../support/hardening.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,9 +1,9 @@
 // Soak: 100,000 mixed well-behaved and hostile requests; every well-behaved one gets the right time and no fd is leaked.
 import { afterAll, expect, test } from "bun:test";
-import { killAll, startServer } from "./support/server-process.ts";
-import { IS_ROOT, openFdCount, readCounters, runLoad, skipNotice, waitForFdCount } from "./support/hardening.ts";
-import { netnsProblem, privateNetns } from "./support/netns.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { IS_ROOT, openFdCount, readCounters, runLoad, skipNotice, waitForFdCount } from "../../support/hardening.ts";
+import { netnsProblem, privateNetns } from "../../support/netns.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,9 +1,9 @@
 // Misbehaving TCP clients cost only themselves: reset before reading, never reading, writing first, half-closing, thousands at once.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { openFdCount, readCounters, runLoad, startLoad, waitForFdCount } from "./support/hardening.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { openFdCount, readCounters, runLoad, startLoad, waitForFdCount } from "../../support/hardening.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

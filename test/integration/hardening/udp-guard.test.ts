@@ -1,10 +1,10 @@
 // The UDP loop and reflection guard end to end: small-service and own source ports, forged sources, the toggles, bounded logging.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, startServer } from "./support/server-process.ts";
-import { IS_ROOT, readCounters, runLoad, skipNotice, spoofUdp, udpAnswered } from "./support/hardening.ts";
-import { udpTime } from "./support/clients.ts";
-import { REFUSAL_LINES_PER_SECOND } from "../src/policy/refusals.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { IS_ROOT, readCounters, runLoad, skipNotice, spoofUdp, udpAnswered } from "../../support/hardening.ts";
+import { udpTime } from "../../support/clients.ts";
+import { REFUSAL_LINES_PER_SECOND } from "../../../src/policy/refusals.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,11 +1,11 @@
 // TimeServer.reconfigure: a new policy applies from the next request on, and a bad one throws without changing anything.
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync } from "node:fs";
-import { startTimeServer } from "../src/time-server.ts";
-import { OutputBuffer } from "../src/logging/output-buffer.ts";
-import { Log } from "../src/logging/log.ts";
-import { tcpTime } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { startTimeServer } from "../../../src/time-server.ts";
+import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { Log } from "../../../src/logging/log.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,10 +1,10 @@
 // startTimeServer refuses a bad policy or metrics address before it binds anything, and closes what it bound when the metrics port fails.
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readlinkSync } from "node:fs";
-import { startTimeServer } from "../src/time-server.ts";
-import { OutputBuffer } from "../src/logging/output-buffer.ts";
-import { Log } from "../src/logging/log.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { startTimeServer } from "../../../src/time-server.ts";
+import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { Log } from "../../../src/logging/log.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

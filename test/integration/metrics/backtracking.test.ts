@@ -1,10 +1,10 @@
 // The request that made the old header regex backtrack for ~70 s: 16 at a time get their 400 at once while the time service answers on.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, startServer } from "./support/server-process.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { metricsUrl, portOf, rawExchange } from "./support/metrics.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { metricsUrl, portOf, rawExchange } from "../../support/metrics.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { TIME_SCALE } from "../../support/emulation.ts";
 
 useSuiteTimeout();
 

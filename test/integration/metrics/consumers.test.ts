@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { killAll, spawnTracked, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, udpTime } from "./support/clients.ts";
-import { runCommand } from "./support/commands.ts";
-import { DEBIAN_PYTHON, metricsUrl, portOf, prometheusTool, scrape } from "./support/metrics.ts";
-import { closedTcpPort } from "./support/ports.ts";
-import { TEST_BUDGET_MS, useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, spawnTracked, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime, udpTime } from "../../support/clients.ts";
+import { runCommand } from "../../support/commands.ts";
+import { DEBIAN_PYTHON, metricsUrl, portOf, prometheusTool, scrape } from "../../support/metrics.ts";
+import { closedTcpPort } from "../../support/ports.ts";
+import { TEST_BUDGET_MS, useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,10 +1,10 @@
 // --metrics: the endpoint's counters match the requests sent, HTTP answers for everything else, the deadline, and the flag's errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import net from "node:net";
-import { killAll, runServer, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, udpTime } from "./support/clients.ts";
-import { metricsUrl, portOf, rawExchange, samples, scrape } from "./support/metrics.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime, udpTime } from "../../support/clients.ts";
+import { metricsUrl, portOf, rawExchange, samples, scrape } from "../../support/metrics.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,12 +1,12 @@
 // Under a low fd limit, idle metrics connections never take the fds the time service needs: the endpoint keeps a reserve.
 import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
-import { killAll, startServer } from "./support/server-process.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { openFdCount, readCounters } from "./support/hardening.ts";
-import { metricsUrl, portOf, samples, scrape } from "./support/metrics.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { METRICS_FD_RESERVE } from "../src/metrics/metrics-server.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { openFdCount, readCounters } from "../../support/hardening.ts";
+import { metricsUrl, portOf, samples, scrape } from "../../support/metrics.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { METRICS_FD_RESERVE } from "../../../src/metrics/metrics-server.ts";
 
 useSuiteTimeout();
 

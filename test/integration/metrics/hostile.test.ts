@@ -1,10 +1,10 @@
 // Hostile scrapers never delay the time service: 1,000 garbage and 100 silent metrics connections while time clients run.
 import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
-import { killAll, startServer } from "./support/server-process.ts";
-import { openFdCount, startLoad, waitForFdCount } from "./support/hardening.ts";
-import { metricsUrl, portOf, samples, scrape } from "./support/metrics.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { openFdCount, startLoad, waitForFdCount } from "../../support/hardening.ts";
+import { metricsUrl, portOf, samples, scrape } from "../../support/metrics.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

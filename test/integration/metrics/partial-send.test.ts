@@ -1,16 +1,16 @@
 // The metrics endpoint's answer that does not fit the socket at once: the rest goes out as select() reports the socket writable.
 import { afterAll, describe, expect, test } from "bun:test";
 import { openSync, closeSync } from "node:fs";
-import { Counters } from "../src/core/counters.ts";
-import { EventLoop } from "../src/core/event-loop.ts";
-import { ServiceContext } from "../src/core/service-context.ts";
-import { Log } from "../src/logging/log.ts";
-import { OutputBuffer } from "../src/logging/output-buffer.ts";
-import { openMetricsListener, startMetricsServer } from "../src/metrics/metrics-server.ts";
-import { buildAdmission } from "../src/policy/admission.ts";
-import { buildClockGuard } from "../src/policy/clock-guard.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { Counters } from "../../../src/core/counters.ts";
+import { EventLoop } from "../../../src/core/event-loop.ts";
+import { ServiceContext } from "../../../src/core/service-context.ts";
+import { Log } from "../../../src/logging/log.ts";
+import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { openMetricsListener, startMetricsServer } from "../../../src/metrics/metrics-server.ts";
+import { buildAdmission } from "../../../src/policy/admission.ts";
+import { buildClockGuard } from "../../../src/policy/clock-guard.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

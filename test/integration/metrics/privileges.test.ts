@@ -1,12 +1,12 @@
 // The --metrics socket meets the time service's rule: bound before --user drops root, and a port below 1024 as root needs --user or --allow-root.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { killAll, runServer, startServer } from "./support/server-process.ts";
-import { freePrivilegedPort } from "./support/ports.ts";
-import { metricsUrl, scrape } from "./support/metrics.ts";
-import { tcpTime } from "./support/clients.ts";
-import { IS_ROOT, skipNotice } from "./support/hardening.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, runServer, startServer } from "../../support/server-process.ts";
+import { freePrivilegedPort } from "../../support/ports.ts";
+import { metricsUrl, scrape } from "../../support/metrics.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { IS_ROOT, skipNotice } from "../../support/hardening.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

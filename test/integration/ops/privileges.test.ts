@@ -1,12 +1,12 @@
 // Privilege drop (--user, --group) after binding a port below 1024, checked in /proc for every thread; the root refusal.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
-import { killAll, runServer, startServer } from "./support/server-process.ts";
-import { runCommand } from "./support/commands.ts";
-import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { freePrivilegedPort } from "./support/ports.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { NOT_REAL_ROOT, REAL_ROOT } from "./support/emulation.ts";
+import { killAll, runServer, startServer } from "../../support/server-process.ts";
+import { runCommand } from "../../support/commands.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { freePrivilegedPort } from "../../support/ports.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { NOT_REAL_ROOT, REAL_ROOT } from "../../support/emulation.ts";
 
 useSuiteTimeout();
 

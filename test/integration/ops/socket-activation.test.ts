@@ -1,15 +1,15 @@
 // systemd socket activation: the server serves sockets passed as fd 3 onwards (LISTEN_FDS / LISTEN_PID) instead of binding.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync, readlinkSync } from "node:fs";
-import { LINUX, closeFd, getSocketOption, openSocket } from "../native/index.ts";
-import { adoptSocket, takeListenFds, type Environment } from "../src/ops/socket-activation.ts";
-import { killAll, spawnTracked, serverCommand, startServer } from "./support/server-process.ts";
-import { activationWrapper, type PassedFd } from "./support/activation.ts";
-import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { closedTcpPort } from "./support/ports.ts";
-import { findCommand } from "./support/commands.ts";
-import { unshareNetProblem } from "./support/netns.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { LINUX, closeFd, getSocketOption, openSocket } from "../../../native/index.ts";
+import { adoptSocket, takeListenFds, type Environment } from "../../../src/ops/socket-activation.ts";
+import { killAll, spawnTracked, serverCommand, startServer } from "../../support/server-process.ts";
+import { activationWrapper, type PassedFd } from "../../support/activation.ts";
+import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { closedTcpPort } from "../../support/ports.ts";
+import { findCommand } from "../../support/commands.ts";
+import { unshareNetProblem } from "../../support/netns.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,8 +1,8 @@
 // IPv6 end to end: ::1, dual stack on ::, several --host addresses, and Python's 4-tuple log lines.
 import { afterAll, describe, expect, test } from "bun:test";
-import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

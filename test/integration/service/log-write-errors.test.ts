@@ -1,12 +1,12 @@
 // A log output whose writes fail (stdout on /dev/full: ENOSPC; a reader gone: EPIPE): the service keeps answering, the lost lines are counted, and stderr says so once.
 import { afterAll, expect, test } from "bun:test";
-import { killAll, serverCommand, spawnTracked } from "./support/server-process.ts";
-import { closedTcpPort } from "./support/ports.ts";
-import { tcpTime } from "./support/clients.ts";
-import { parseCounters } from "./support/hardening.ts";
-import { samples, scrape } from "./support/metrics.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, serverCommand, spawnTracked } from "../../support/server-process.ts";
+import { closedTcpPort } from "../../support/ports.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { parseCounters } from "../../support/hardening.ts";
+import { samples, scrape } from "../../support/metrics.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -2,14 +2,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import net from "node:net";
 import dgram from "node:dgram";
-import type { SocketAddress } from "../native/index.ts";
-import { OutputBuffer } from "../src/logging/output-buffer.ts";
-import { jsonFormat } from "../src/logging/json-format.ts";
-import { Log } from "../src/logging/log.ts";
-import type { LogFormat } from "../src/logging/log-format.ts";
-import { seedFormat } from "../src/logging/seed-format.ts";
-import { killAll, runServer, spawnServer } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import type { SocketAddress } from "../../../native/index.ts";
+import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { jsonFormat } from "../../../src/logging/json-format.ts";
+import { Log } from "../../../src/logging/log.ts";
+import type { LogFormat } from "../../../src/logging/log-format.ts";
+import { seedFormat } from "../../../src/logging/seed-format.ts";
+import { killAll, runServer, spawnServer } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

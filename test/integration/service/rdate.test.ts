@@ -1,8 +1,8 @@
 // Debian's rdate (an independent RFC 868 client in C) reads the time from the spawned server over TCP.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { findCommand, runCommand } from "./support/commands.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { findCommand, runCommand } from "../../support/commands.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

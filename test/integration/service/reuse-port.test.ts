@@ -1,11 +1,11 @@
 // --reuse-port: independent instances on one port share the load, and what stopping one costs with tcp_migrate_req at 0 and 1.
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { killAll, runServer, startServer, type ServerProcess } from "./support/server-process.ts";
-import { readCounters, runLoad, startLoad } from "./support/hardening.ts";
-import { USERNS_ROOT } from "./support/emulation.ts";
-import { netnsProblem, privateNetns, type Netns } from "./support/netns.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { readCounters, runLoad, startLoad } from "../../support/hardening.ts";
+import { USERNS_ROOT } from "../../support/emulation.ts";
+import { netnsProblem, privateNetns, type Netns } from "../../support/netns.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,10 +1,10 @@
 // The CLI's runtime tuning: added to the environment by one execve of itself, same pid, user values kept.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { RUNTIME_TUNING, tunedEnvironment } from "../src/ops/runtime-tuning.ts";
-import { killAll, startServer } from "./support/server-process.ts";
-import { tcpTime } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { RUNTIME_TUNING, tunedEnvironment } from "../../../src/ops/runtime-tuning.ts";
+import { killAll, startServer } from "../../support/server-process.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

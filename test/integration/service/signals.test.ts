@@ -2,14 +2,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
-import { killAll, runServer, startServer, type ServerProcess } from "./support/server-process.ts";
-import { SIGNALS } from "../src/ops/signals.ts";
-import { parseCounters } from "./support/hardening.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { startQueryLoop, type QueryTally } from "./support/query-loop.ts";
-import { withinGuard } from "./support/stall-guard.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
-import { UNDER_QEMU } from "./support/emulation.ts";
+import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { SIGNALS } from "../../../src/ops/signals.ts";
+import { parseCounters } from "../../support/hardening.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { startQueryLoop, type QueryTally } from "../../support/query-loop.ts";
+import { withinGuard } from "../../support/stall-guard.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { UNDER_QEMU } from "../../support/emulation.ts";
 
 useSuiteTimeout();
 
@@ -144,7 +144,7 @@ test("the table covers every signal whose default is to end or stop the process 
 
 /** Installs the table, then makes garbage and collects it (full and eden) while the runtime's own threads run. */
 const COLLECTING_WITH_THE_TABLE = `
-import { installSignalHandlers } from ${JSON.stringify(new URL("../src/ops/signals.ts", import.meta.url).pathname)};
+import { installSignalHandlers } from ${JSON.stringify(new URL("../../../src/ops/signals.ts", import.meta.url).pathname)};
 installSignalHandlers({ stop: (status) => process.exit(status), reload() {}, report() {} });
 let kept = [];
 let made = 0;

@@ -1,12 +1,12 @@
 // A log reader that stops reading (a full stdout pipe) never stalls the service, nor SIGTERM; what it missed is reported in the log format.
 import { afterAll, expect, test } from "bun:test";
-import { killAll, serverCommand, spawnTracked } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { parseCounters } from "./support/hardening.ts";
-import { startQueryLoop } from "./support/query-loop.ts";
-import { withinGuard } from "./support/stall-guard.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, serverCommand, spawnTracked } from "../../support/server-process.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { parseCounters } from "../../support/hardening.ts";
+import { startQueryLoop } from "../../support/query-loop.ts";
+import { withinGuard } from "../../support/stall-guard.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,8 +1,8 @@
 // The TCP service end to end: a spawned server on loopback port 0, answered by node:net clients.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { killAll, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,15 +1,15 @@
 // Full garbage collections inside the server while UDP load runs: every reply still carries the right time and reaches its sender.
 import { afterAll, expect, test } from "bun:test";
 import dgram from "node:dgram";
-import { killAll, spawnTracked } from "./support/server-process.ts";
-import { unixSecondsOf } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, spawnTracked } from "../../support/server-process.ts";
+import { unixSecondsOf } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
 
-const SERVER = new URL("./support/gc-pressure-server.ts", import.meta.url).pathname;
+const SERVER = new URL("../../support/gc-pressure-server.ts", import.meta.url).pathname;
 const SENDERS = 32;
 const LOAD_MS = 3000;
 /** The count bound beside the time bound: at most this many requests per sender. */

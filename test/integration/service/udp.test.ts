@@ -1,9 +1,9 @@
 // The UDP service end to end: datagrams of every size answered once, many sockets, rdate -u, toggles, floods.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import dgram from "node:dgram";
-import { killAll, spawnServer, startServer, type ServerProcess } from "./support/server-process.ts";
-import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "./support/clients.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { killAll, spawnServer, startServer, type ServerProcess } from "../../support/server-process.ts";
+import { tcpTime, udpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

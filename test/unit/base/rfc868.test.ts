@@ -1,8 +1,8 @@
 // src/base/rfc868.ts: the 32-bit seconds-since-1900 value and its 4 big-endian bytes, against RFC 868's own examples, and back.
 import { afterAll, describe, expect, test } from "bun:test";
-import { SECONDS_1900_TO_1970, readTimestamp, rfc868Seconds, unixSecondsFromRfc868, writeTimestamp } from "../src/base/rfc868.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { SECONDS_1900_TO_1970, readTimestamp, rfc868Seconds, unixSecondsFromRfc868, writeTimestamp } from "../../../src/base/rfc868.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

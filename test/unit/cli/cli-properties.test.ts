@@ -1,13 +1,13 @@
 // Property tests of the parsers of outside input in src/cli: flags, integers, rates, dates, port lists, seconds, each against an independent oracle.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { UsageError, parseFlags, parseInteger, type Flag } from "../src/cli/flags.ts";
-import { parseDate, parsePortList, parseRate } from "../src/cli/hardening-flags.ts";
-import { parseSeconds } from "../src/cli/client-flags.ts";
-import { FLAGS } from "../src/cli/server-flags.ts";
-import { QUOTED_MAX_CHARS, quoted } from "../src/cli/quote.ts";
-import { RUNS } from "./support/properties.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { UsageError, parseFlags, parseInteger, type Flag } from "../../../src/cli/flags.ts";
+import { parseDate, parsePortList, parseRate } from "../../../src/cli/hardening-flags.ts";
+import { parseSeconds } from "../../../src/cli/client-flags.ts";
+import { FLAGS } from "../../../src/cli/server-flags.ts";
+import { QUOTED_MAX_CHARS, quoted } from "../../../src/cli/quote.ts";
+import { RUNS } from "../../support/properties.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

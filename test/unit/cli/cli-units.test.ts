@@ -2,12 +2,12 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { UsageError, flagRows, parseChoice, parseFlags, type Flag } from "../src/cli/flags.ts";
-import { checkHardeningFlags, parseCidrFlag, parseDate, parseRate } from "../src/cli/hardening-flags.ts";
-import { clientUsage, parseClientArgs, parseSeconds, resolveHost } from "../src/cli/client-flags.ts";
-import { configKeys } from "../src/cli/config-keys.ts";
-import { FLAGS, parseArgs, usage, type CliOptions } from "../src/cli/server-flags.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { UsageError, flagRows, parseChoice, parseFlags, type Flag } from "../../../src/cli/flags.ts";
+import { checkHardeningFlags, parseCidrFlag, parseDate, parseRate } from "../../../src/cli/hardening-flags.ts";
+import { clientUsage, parseClientArgs, parseSeconds, resolveHost } from "../../../src/cli/client-flags.ts";
+import { configKeys } from "../../../src/cli/config-keys.ts";
+import { FLAGS, parseArgs, usage, type CliOptions } from "../../../src/cli/server-flags.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
@@ -24,7 +24,7 @@ function usageMessage(run: () => unknown): string {
 
 /** The README's "## Options" block: a copy users read, kept apart from the code. */
 function readmeOptionRows(): string[] {
-  const readme = readFileSync(join(import.meta.dir, "..", "README.md"), "utf8");
+  const readme = readFileSync(join(import.meta.dir, "../../..", "README.md"), "utf8");
   const block = /^## Options\n\n```\n([\s\S]*?)```/m.exec(readme);
   expect(block).not.toBeNull();
   return block![1]!.split("\n").filter((line) => line.startsWith("  --"));

@@ -1,9 +1,9 @@
 // src/cli/server-flags.ts: parseArgs defaults, both flag forms, repeats, and a UsageError with one clear message for each mistake.
 import { afterAll, describe, expect, test } from "bun:test";
-import { UsageError, parseArgs, usage } from "../src/cli/server-flags.ts";
-import { LISTEN_DEFAULTS } from "../src/core/listeners.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { UsageError, parseArgs, usage } from "../../../src/cli/server-flags.ts";
+import { LISTEN_DEFAULTS } from "../../../src/core/listeners.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,12 +1,12 @@
 // Property test of the TOML-to-options mapping: any generated table maps to the options the same settings give as flags, or is refused with one line naming the key.
 import { afterAll, expect, test } from "bun:test";
 import fc from "fast-check";
-import { FLAGS, UsageError, parseArgs } from "../src/cli/server-flags.ts";
-import { parseFlags } from "../src/cli/flags.ts";
-import { packOptions, unpackOptions } from "../src/cli/worker-messages.ts";
-import { ConfigDir } from "./support/config-files.ts";
-import { RUNS } from "./support/properties.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { FLAGS, UsageError, parseArgs } from "../../../src/cli/server-flags.ts";
+import { parseFlags } from "../../../src/cli/flags.ts";
+import { packOptions, unpackOptions } from "../../../src/cli/worker-messages.ts";
+import { ConfigDir } from "../../support/config-files.ts";
+import { RUNS } from "../../support/properties.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,8 +1,8 @@
 // The hardening flags: good values parsed into HardeningOptions; every bad value one clear line and exit 2, never a stack trace.
 import { afterAll, describe, expect, test } from "bun:test";
-import { parseArgs } from "../src/cli/server-flags.ts";
-import { killAll, runServer } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { parseArgs } from "../../../src/cli/server-flags.ts";
+import { killAll, runServer } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

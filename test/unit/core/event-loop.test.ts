@@ -1,8 +1,8 @@
 // EventLoop driven by hand with real loopback sockets: dispatch, pause and resume, unregister, the idle and flush hooks, write interest, timers; run() under constant readiness.
 import { afterEach, describe, expect, test } from "bun:test";
-import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect, wakeLoop } from "../native/index.ts";
-import { EventLoop, IDLE_TIMEOUT_MS } from "../src/core/event-loop.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect, wakeLoop } from "../../../native/index.ts";
+import { EventLoop, IDLE_TIMEOUT_MS } from "../../../src/core/event-loop.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
@@ -210,7 +210,7 @@ describe("EventLoop self-pipe", () => {
     const loop = new EventLoop();
     const fd = loop.wakeFd();
     const worker = new Worker(URL.createObjectURL(new Blob([`
-      import { wakeLoop } from ${JSON.stringify(new URL("../native/index.ts", import.meta.url).href)};
+      import { wakeLoop } from ${JSON.stringify(new URL("../../../native/index.ts", import.meta.url).href)};
       self.onmessage = ({ data }) => { self.postMessage("done"); wakeLoop(data); };
     `], { type: "application/typescript" })));
     try {

@@ -5,11 +5,11 @@ import { execFileSync } from "node:child_process";
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeSockaddr, SockaddrStorage, writeSome } from "../native/index.ts";
-import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../src/logging/output-buffer.ts";
-import { Log, NOTICE_MAX_CHARS } from "../src/logging/log.ts";
-import { seedFormat } from "../src/logging/seed-format.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, SockaddrStorage, writeSome } from "../../../native/index.ts";
+import { CONSOLE_BUFFER_BYTES, OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { Log, NOTICE_MAX_CHARS } from "../../../src/logging/log.ts";
+import { seedFormat } from "../../../src/logging/seed-format.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,12 +1,12 @@
 // Properties of the request head parser: linear time on any input up to 8 KiB, and never accepting a head llhttp (strict) rejects.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../src/metrics/http-request.ts";
-import { negotiateFormat } from "../src/metrics/exposition.ts";
-import { NODE, llhttpAccepts } from "./support/llhttp-oracle.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
-import { RUNS } from "./support/properties.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../../../src/metrics/http-request.ts";
+import { negotiateFormat } from "../../../src/metrics/exposition.ts";
+import { NODE, llhttpAccepts } from "../../support/llhttp-oracle.ts";
+import { TIME_SCALE } from "../../support/emulation.ts";
+import { RUNS } from "../../support/properties.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

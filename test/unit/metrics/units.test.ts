@@ -1,11 +1,11 @@
 // src/metrics/ pieces on their own: ADDR:PORT, counter kinds to families, the two formats, Accept negotiation, request heads.
 import { afterAll, describe, expect, test } from "bun:test";
-import { parseMetricsAddress } from "../src/metrics/address.ts";
-import { counterSample } from "../src/metrics/counter-families.ts";
-import { negotiateFormat, renderMetrics, type MetricsSnapshot } from "../src/metrics/exposition.ts";
-import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../src/metrics/http-request.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { parseMetricsAddress } from "../../../src/metrics/address.ts";
+import { counterSample } from "../../../src/metrics/counter-families.ts";
+import { negotiateFormat, renderMetrics, type MetricsSnapshot } from "../../../src/metrics/exposition.ts";
+import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../../../src/metrics/http-request.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,8 +1,8 @@
 // native/datagram-batch.ts against real sockets: one recvmmsg takes every queued datagram, sendmmsg answers the queued ones and resumes after a failed one.
 import { afterEach, describe, expect, test } from "bun:test";
 import dgram from "node:dgram";
-import { DatagramBatch, LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, socketName } from "../native/index.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { DatagramBatch, LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, socketName } from "../../../native/index.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

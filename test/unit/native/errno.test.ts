@@ -1,13 +1,13 @@
 // native/errno.ts and socket.ts: real failed syscalls become SyscallErrors, and bad integers never reach libc.
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { fstatSync } from "node:fs";
-import { LINUX } from "../native/platform.ts";
-import { SyscallError, errnoCode } from "../native/errno.ts";
-import { errnoName } from "../native/errno-names.ts";
-import { encodeSockaddr } from "../native/sockaddr.ts";
-import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../native/socket.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { LINUX } from "../../../native/platform.ts";
+import { SyscallError, errnoCode } from "../../../native/errno.ts";
+import { errnoName } from "../../../native/errno-names.ts";
+import { encodeSockaddr } from "../../../native/sockaddr.ts";
+import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../../../native/socket.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

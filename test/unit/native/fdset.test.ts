@@ -1,8 +1,8 @@
 // native/fdset.ts: FdSet's operations, its exact glibc bit layout, and its refusal of fds select() cannot take.
 import { afterAll, describe, expect, test } from "bun:test";
-import { FdSet, FD_SETSIZE, checkSelectableFd } from "../native/fdset.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { FdSet, FD_SETSIZE, checkSelectableFd } from "../../../native/fdset.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -3,17 +3,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LINUX } from "../native/platform.ts";
-import { ERRNO_NAMES } from "../native/errno-names.ts";
-import { findCommand, runCommand } from "./support/commands.ts";
-import { killAll } from "./support/server-process.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { LINUX } from "../../../native/platform.ts";
+import { ERRNO_NAMES } from "../../../native/errno-names.ts";
+import { findCommand, runCommand } from "../../support/commands.ts";
+import { killAll } from "../../support/server-process.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
 afterAll(killAll);
 
-const PROBE = new URL("../native/layout.c", import.meta.url).pathname;
+const PROBE = new URL("../../../native/layout.c", import.meta.url).pathname;
 const compiler = findCommand("cc");
 if (!compiler) console.log("layout.test.ts: skipped, no C compiler (`cc`) on PATH to build native/layout.c");
 

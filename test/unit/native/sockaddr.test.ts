@@ -1,14 +1,14 @@
 // native/sockaddr.ts, source-address.ts and inet.ts: sockaddr_in/sockaddr_in6 bytes, round trips, inet_ntop text, raw-byte reads, rejected input.
 import { afterAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { LINUX } from "../native/platform.ts";
-import { SockaddrStorage, decodeSockaddr, encodeSockaddr } from "../native/sockaddr.ts";
-import { IPV6_OFFSET, ipv4At, ipv4Offset, isIpv4Sockaddr, sourcePort } from "../native/source-address.ts";
-import { formatIp, parseIp } from "../native/inet.ts";
-import { bindSocket, closeFd, openSocket, socketName } from "../native/socket.ts";
-import { killAll } from "./support/server-process.ts";
-import { RUNS } from "./support/properties.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { LINUX } from "../../../native/platform.ts";
+import { SockaddrStorage, decodeSockaddr, encodeSockaddr } from "../../../native/sockaddr.ts";
+import { IPV6_OFFSET, ipv4At, ipv4Offset, isIpv4Sockaddr, sourcePort } from "../../../native/source-address.ts";
+import { formatIp, parseIp } from "../../../native/inet.ts";
+import { bindSocket, closeFd, openSocket, socketName } from "../../../native/socket.ts";
+import { killAll } from "../../support/server-process.ts";
+import { RUNS } from "../../support/properties.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
@@ -196,7 +196,7 @@ const rawSockaddr = fc
     return { bytes, length };
   });
 
-/** The fields decodeSockaddr must find, read by arithmetic on byte positions (the layout test/layout.test.ts checks against C). */
+/** The fields decodeSockaddr must find, read by arithmetic on byte positions (the layout test/unit/native/layout.test.ts checks against C). */
 function expectedFields(bytes: Uint8Array) {
   const at = (i: number) => bytes[i]!;
   return {

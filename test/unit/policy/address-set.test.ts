@@ -1,10 +1,10 @@
 // AddressSet and parseCidr at their edges: each block's first and last address in, the neighbours outside out, for every prefix length.
 import { describe, expect, test } from "bun:test";
-import { encodeSockaddr, formatIp, ipv4Offset } from "../native/index.ts";
-import { accessCheck } from "../src/policy/access-policy.ts";
-import { AddressSet } from "../src/policy/address-set.ts";
-import { parseCidr } from "../src/policy/cidr.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, formatIp, ipv4Offset } from "../../../native/index.ts";
+import { accessCheck } from "../../../src/policy/access-policy.ts";
+import { AddressSet } from "../../../src/policy/address-set.ts";
+import { parseCidr } from "../../../src/policy/cidr.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,9 +1,9 @@
 // buildAdmission without a server: which checks apply per transport, their order, and what a refusal returns and counts.
 import { describe, expect, test } from "bun:test";
-import { SockaddrStorage, encodeSockaddr, type SocketAddress } from "../native/index.ts";
-import type { Log } from "../src/logging/log.ts";
-import { buildAdmission, type HardeningOptions } from "../src/policy/admission.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { SockaddrStorage, encodeSockaddr, type SocketAddress } from "../../../native/index.ts";
+import type { Log } from "../../../src/logging/log.ts";
+import { buildAdmission, type HardeningOptions } from "../../../src/policy/admission.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

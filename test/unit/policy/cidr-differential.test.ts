@@ -1,11 +1,11 @@
 // parseCidr and the access check against Python's ipaddress module: 100,000 random block/address pairs, IPv4, IPv6 and IPv4-mapped, in one subprocess.
 import { existsSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
-import { encodeSockaddr, formatIp } from "../native/index.ts";
-import { accessCheck } from "../src/policy/access-policy.ts";
-import { parseCidr } from "../src/policy/cidr.ts";
-import { TIME_SCALE } from "./support/emulation.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, formatIp } from "../../../native/index.ts";
+import { accessCheck } from "../../../src/policy/access-policy.ts";
+import { parseCidr } from "../../../src/policy/cidr.ts";
+import { TIME_SCALE } from "../../support/emulation.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

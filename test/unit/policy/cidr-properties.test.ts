@@ -1,11 +1,11 @@
 // Property tests of parseCidr (any text: a block or a RangeError; round trips) and of AddressSet against a linear scan of its blocks.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { encodeSockaddr, formatIp, ipv4Offset } from "../native/index.ts";
-import { AddressSet } from "../src/policy/address-set.ts";
-import { parseCidr, type Cidr } from "../src/policy/cidr.ts";
-import { RUNS } from "./support/properties.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, formatIp, ipv4Offset } from "../../../native/index.ts";
+import { AddressSet } from "../../../src/policy/address-set.ts";
+import { parseCidr, type Cidr } from "../../../src/policy/cidr.ts";
+import { RUNS } from "../../support/properties.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

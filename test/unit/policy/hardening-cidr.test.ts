@@ -1,12 +1,12 @@
 // CIDR parsing and matching, --allow/--deny precedence and the UDP guard's address and port rules, on real sockaddr bytes.
 import { describe, expect, test } from "bun:test";
-import { encodeSockaddr, formatIp } from "../native/index.ts";
-import { accessCheck } from "../src/policy/access-policy.ts";
-import { AddressSet } from "../src/policy/address-set.ts";
-import { parseCidr } from "../src/policy/cidr.ts";
-import { ipv4Offset } from "../native/index.ts";
-import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../src/policy/udp-guard.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, formatIp } from "../../../native/index.ts";
+import { accessCheck } from "../../../src/policy/access-policy.ts";
+import { AddressSet } from "../../../src/policy/address-set.ts";
+import { parseCidr } from "../../../src/policy/cidr.ts";
+import { ipv4Offset } from "../../../native/index.ts";
+import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../../../src/policy/udp-guard.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,12 +1,12 @@
 // Token buckets, the bounded per-source table, the global cap, and the clock guard, on injected clocks.
 import { describe, expect, test } from "bun:test";
-import { encodeSockaddr, isUnsynchronised, readKernelClock } from "../native/index.ts";
-import { ClockGuard, SYNC_CHECK_INTERVAL_MS } from "../src/policy/clock-guard.ts";
-import { SourceBuckets, rateCheck, sourceKey } from "../src/policy/rate-limit.ts";
-import { TokenBucket } from "../src/policy/token-bucket.ts";
-import { runCommand } from "./support/commands.ts";
-import { kernelClockProblem } from "./support/kernel-clock.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, isUnsynchronised, readKernelClock } from "../../../native/index.ts";
+import { ClockGuard, SYNC_CHECK_INTERVAL_MS } from "../../../src/policy/clock-guard.ts";
+import { SourceBuckets, rateCheck, sourceKey } from "../../../src/policy/rate-limit.ts";
+import { TokenBucket } from "../../../src/policy/token-bucket.ts";
+import { runCommand } from "../../support/commands.ts";
+import { kernelClockProblem } from "../../support/kernel-clock.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

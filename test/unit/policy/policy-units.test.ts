@@ -1,13 +1,13 @@
 // The admission building blocks on their own, at their boundaries: token bucket, clock guard, refusal log lines, UDP guard.
 import { describe, expect, test } from "bun:test";
-import { SockaddrStorage, encodeSockaddr, isUnsynchronised, readKernelClock, type SocketAddress } from "../native/index.ts";
-import { StartupError } from "../src/base/startup-error.ts";
-import type { Log } from "../src/logging/log.ts";
-import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, buildClockGuard, kernelClockSynchronised } from "../src/policy/clock-guard.ts";
-import { Refusals } from "../src/policy/refusals.ts";
-import { TokenBucket, checkBucket, oneSecondOf } from "../src/policy/token-bucket.ts";
-import { DEFAULT_GUARD_PORTS, checkGuardPorts, isBogusSource, udpGuardCheck } from "../src/policy/udp-guard.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { SockaddrStorage, encodeSockaddr, isUnsynchronised, readKernelClock, type SocketAddress } from "../../../native/index.ts";
+import { StartupError } from "../../../src/base/startup-error.ts";
+import type { Log } from "../../../src/logging/log.ts";
+import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, buildClockGuard, kernelClockSynchronised } from "../../../src/policy/clock-guard.ts";
+import { Refusals } from "../../../src/policy/refusals.ts";
+import { TokenBucket, checkBucket, oneSecondOf } from "../../../src/policy/token-bucket.ts";
+import { DEFAULT_GUARD_PORTS, checkGuardPorts, isBogusSource, udpGuardCheck } from "../../../src/policy/udp-guard.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 

@@ -1,8 +1,8 @@
 // The per-source rate table without a server: which sources share a bucket (the /64 key), and its memory bound (least recently seen evicted first).
 import { describe, expect, test } from "bun:test";
-import { encodeSockaddr, formatIp } from "../native/index.ts";
-import { SOURCE_TABLE_SIZE, SourceBuckets, rateCheck, sourceKey } from "../src/policy/rate-limit.ts";
-import { useSuiteTimeout } from "./support/suite-timeout.ts";
+import { encodeSockaddr, formatIp } from "../../../native/index.ts";
+import { SOURCE_TABLE_SIZE, SourceBuckets, rateCheck, sourceKey } from "../../../src/policy/rate-limit.ts";
+import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
 
