@@ -55,8 +55,7 @@ export class Family<V extends readonly string[]> {
   readonly name: string;
   readonly help: string;
   readonly type: MetricType;
-  /** The series to show, in order: the `always` ones, then the others as first counted. */
-  readonly shown: Series[] = [];
+  readonly #shown: Series[] = [];
   readonly #spec: FamilySpec<V>;
   readonly #root: Node;
   readonly #created: (series: Series) => void;
@@ -67,11 +66,16 @@ export class Family<V extends readonly string[]> {
     this.#spec = spec;
     this.#created = created;
     this.#firstCount = (series) => {
-      if (!this.shown.includes(series)) this.shown.push(series);
+      if (!this.#shown.includes(series)) this.#shown.push(series);
       firstCount(series);
     };
     this.#root = this.#grow([], 0);
-    for (const values of spec.always ?? []) this.shown.push(this.labels(...values));
+    for (const values of spec.always ?? []) this.#shown.push(this.labels(...values));
+  }
+
+  /** The series to show, in order: the `always` ones, then the others as first counted. */
+  get shown(): readonly Series[] {
+    return this.#shown;
   }
 
   /**
