@@ -36,6 +36,25 @@ describe("a family's handles", () => {
     expect(example.failures.labels("a", "EMFILE").labels).toEqual([["queue", "a"], ["errno", "EMFILE"]]);
   });
 
+  test("a closed label after an open one gets all its values under each new open value, each series with its own labels", () => {
+    class OpenFirst extends MetricsRegistry {
+      readonly errors = this.family<[string, "a" | "b"]>({
+        name: "errors",
+        help: "Errors.",
+        type: "counter",
+        labels: [{ name: "errno" }, { name: "queue", values: ["a", "b"] }],
+        line: (errno, queue) => `${errno}_${queue}`,
+      });
+    }
+    const { errors } = new OpenFirst();
+    expect([errors.labels("EPIPE", "b").labels, errors.labels("EPIPE", "a").labels]).toEqual([
+      [["errno", "EPIPE"], ["queue", "b"]],
+      [["errno", "EPIPE"], ["queue", "a"]],
+    ]);
+    expect(errors.labels("EIO", "b").lineName).toBe("EIO_b");
+    expect(() => errors.labels("EIO", "c" as "a")).toThrow('errors: label queue has no value "c"');
+  });
+
   test("a value outside a closed label's set throws, naming the family, the label and the values it takes; an open label takes any", () => {
     const example = new Example();
     expect(() => example.jobs.labels("c" as "a")).toThrow('jobs: label queue has no value "c" (one of a, b)');

@@ -12,6 +12,8 @@ export const MUTATION_MODULES: Readonly<Record<string, readonly TestSpec[]>> = {
   "src/base/rfc868.ts": ["test/rfc868.test.ts"],
   "src/base/invocation.ts": ["test/invocation.test.ts"],
   "src/base/startup-error.ts": ["test/policy-units.test.ts"],
+  "src/base/metrics-registry.ts": ["test/metrics-registry.test.ts"],
+  "src/logging/first-time.ts": ["test/metrics-registry.test.ts"],
   "src/policy/access-policy.ts": ["test/address-set.test.ts", "test/hardening-cidr.test.ts", "test/cidr-properties.test.ts"],
   "src/policy/admission.ts": ["test/admission.test.ts"],
   "src/policy/address-set.ts": ["test/address-set.test.ts", "test/hardening-cidr.test.ts", "test/cidr-properties.test.ts"],
