@@ -25,6 +25,8 @@ export interface RefusalCounter {
 
 export class Refusals {
   readonly #lines: TokenBucket;
+  /** Each transport's series by reason, resolved at the first refusal of its kind: a flood of refusals looks up no label values. */
+  readonly #counted: Record<Transport, Partial<Record<RefusalReason, { inc(): void }>>> = { tcp: {}, udp: {} };
   #toldSuppressed = false;
 
   constructor(
@@ -37,7 +39,7 @@ export class Refusals {
 
   /** Count a refused request by transport and reason, and log it while under the line rate. */
   refuse(transport: Transport, peer: SockaddrStorage, reason: RefusalReason): void {
-    this.counters.labels(transport, reason).inc();
+    (this.#counted[transport][reason] ??= this.counters.labels(transport, reason)).inc();
     if (this.#lines.take()) {
       this.log.refused(transport, peer.decode(), REASONS[reason] ?? reason);
     } else if (!this.#toldSuppressed) {
