@@ -2,11 +2,11 @@
 import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
-import { Counters } from "./core/counters.ts";
 import { EventLoop } from "./core/event-loop.ts";
 import { closeListeners, openConfiguredListeners, type ListenOptions, type Listener } from "./core/listeners.ts";
 import { LOG_FORMATS, Log, type LogFormatName } from "./logging/log.ts";
 import type { Clock, Transport } from "./base/rfc868.ts";
+import { ServerMetrics } from "./base/server-metrics.ts";
 import { ServiceContext } from "./core/service-context.ts";
 import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
@@ -41,7 +41,8 @@ export interface TimeServer {
   readonly address: string;
   readonly port: number;
   readonly listeners: readonly { transport: Transport; local: SocketAddress }[];
-  readonly counters: Counters;
+  /** Every counted event; `get("refused_tcp_denied")` reads one by its counters-line name. */
+  readonly counters: ServerMetrics;
   /** Where the metrics endpoint listens, or null without `metrics`. */
   readonly metrics: SocketAddress | null;
   /** Resolves once the loop ended and the sockets are closed; rejects if the loop failed. */
@@ -63,14 +64,15 @@ export interface TimeServer {
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
-  const counters = new Counters();
-  const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
+  const counters = new ServerMetrics();
+  const linesDropped = counters.logLinesDropped.labels();
+  const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => linesDropped.inc(lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
-  const admission = buildAdmission(options.hardening ?? {}, log, counters);
+  const admission = buildAdmission(options.hardening ?? {}, log, counters.refusals);
   const clockSource = options.clock ?? Date.now;
   const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
   const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
-  const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
+  const reportCounters = () => log.notice(`counters: ${counters.counterLine()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, admission, clock);
@@ -112,7 +114,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     reconfigure(changes) {
       // Everything that can fail is built before anything changes.
       const hardening = changes.hardening;
-      const admission = hardening ? buildAdmission(hardening, log, counters) : context.admission;
+      const admission = hardening ? buildAdmission(hardening, log, counters.refusals) : context.admission;
       const guard = hardening ? buildClockGuard(hardening, log, clockSource) : context.clock;
       const format = changes.logFormat ? LOG_FORMATS[changes.logFormat] : log.format;
       context.admission = admission;

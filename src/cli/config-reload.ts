@@ -64,14 +64,14 @@ export class ConfigReloader {
       return this.#refuse(error.message);
     }
     this.#applied = next;
-    counters.add("reload_ok");
+    counters.reloads.labels("ok").inc();
     log.notice(`reloaded ${path}: ${changed.length > 0 ? `changed ${changed.join(", ")}` : "no change"}`);
     const restart = changedKeys(this.started, next, ["restart"]);
     if (restart.length > 0) log.notice(`${path}: ${restart.join(", ")} changed: needs a restart (left as they are until then)`);
   }
 
   #refuse(reason: string): void {
-    this.server.counters.add("reload_failed");
+    this.server.counters.reloads.labels("failed").inc();
     this.server.log.notice(`reload refused, still serving the previous configuration: ${reason}`);
   }
 }

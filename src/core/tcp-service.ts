@@ -24,6 +24,7 @@ const BACK_OFF = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
   const { loop, log, counters } = context;
+  const [served, refusedClock] = [counters.requests.labels("tcp"), counters.refusals.labels("tcp", "clock")];
   const currentPolicy = context.policyFor(listener);
   let policy = currentPolicy();
   const peer = new SockaddrStorage();
@@ -34,12 +35,12 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
       if (policy.admit !== null && !policy.admit(peer)) return; // refused: closed below without a byte
       if (log.eventLines) log.connection(peer);
       if (!policy.clock.stamp(stamp)) {
-        counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
+        refusedClock.inc(); // no time rather than a wrong one: closed without a byte
         return;
       }
       // A fresh socket's send buffer is empty, so 4 bytes go out whole; MSG_NOSIGNAL: a reset peer is not a SIGPIPE.
       sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL);
-      counters.add("served_tcp");
+      served.inc();
       // Read what the client sent first, so that close() ends in FIN rather than RST (drain.ts).
       drainInput(fd, context);
     } catch (error) {
@@ -62,7 +63,9 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
           continue;
         }
         if (code && BACK_OFF.has(code)) {
-          if (counters.add(`accept_backoff_${code}`)) log.notice(`${(error as Error).message}; pausing accepts for ${ACCEPT_BACKOFF_MS} ms (counted from now on)`);
+          const backoffs = counters.acceptBackoffs.labels(code);
+          backoffs.inc();
+          if (context.firstTime.of(backoffs)) log.notice(`${(error as Error).message}; pausing accepts for ${ACCEPT_BACKOFF_MS} ms (counted from now on)`);
           loop.pause(listener.fd, ACCEPT_BACKOFF_MS);
           return;
         }

@@ -8,6 +8,7 @@ export const RECEIVE_BATCH = 64;
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
   const { log, counters } = context;
+  const [served, refusedClock, dropped] = [counters.requests.labels("udp"), counters.refusals.labels("udp", "clock"), counters.udpRepliesDropped.labels()];
   const currentPolicy = context.policyFor(listener);
   let policy = currentPolicy();
   // Owns every buffer its structs point to; held by this closure for as long as the listener is served.
@@ -22,7 +23,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       if (log.eventLines) log.datagram(peer);
       stamped ??= policy.clock.stamp(batch.reply);
       if (stamped) batch.queueReply(i);
-      else counters.add("refused_udp_clock"); // no time rather than a wrong one
+      else refusedClock.inc(); // no time rather than a wrong one
     }
   }
 
@@ -32,10 +33,10 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       try {
         const sent = batch.sendPending(listener.fd);
         if (sent === null) {
-          counters.add("udp_reply_dropped", batch.dropPending());
+          dropped.inc(batch.dropPending());
           return;
         }
-        counters.add("served_udp", sent);
+        served.inc(sent);
       } catch (error) {
         batch.skipReply();
         context.clientFailed("udp", error);

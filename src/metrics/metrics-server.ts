@@ -45,6 +45,7 @@ export function openMetricsListener(address: MetricsAddress): Listener {
 /** Serve `GET /metrics`, rendered by `page`, on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
 export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
   const { loop, counters, log } = context;
+  const [timedOut, rejected] = [counters.metricsTimedOut.labels(), counters.metricsRejected.labels()];
   const open = new Map<number, () => void>(); // fd -> its close
 
   function serveConnection(fd: number): void {
@@ -56,7 +57,7 @@ export function startMetricsServer(listener: Listener, context: ServiceContext, 
 
     function armDeadline() {
       return loop.setTimer(METRICS_DEADLINE_MS, () => {
-        counters.add("metrics_timeout");
+        timedOut.inc();
         finish(false);
       });
     }
@@ -127,7 +128,7 @@ export function startMetricsServer(listener: Listener, context: ServiceContext, 
       if (fd === null) return;
       // getrlimit on every accept (one cheap syscall per metrics connection): the limit may change under a running server (prlimit).
       if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE || fd >= fdLimit().soft - METRICS_FD_RESERVE) {
-        counters.add("metrics_rejected");
+        rejected.inc();
         closeFd(fd);
         continue;
       }

@@ -12,6 +12,8 @@ export const MUTATION_MODULES: Readonly<Record<string, readonly TestSpec[]>> = {
   "src/base/rfc868.ts": ["test/unit/base/rfc868.test.ts"],
   "src/base/invocation.ts": ["test/unit/base/invocation.test.ts"],
   "src/base/startup-error.ts": ["test/unit/policy/policy-units.test.ts"],
+  "src/base/metrics-registry.ts": ["test/unit/base/metrics-registry.test.ts"],
+  "src/logging/first-time.ts": ["test/unit/base/metrics-registry.test.ts"],
   "src/policy/access-policy.ts": ["test/unit/policy/address-set.test.ts", "test/unit/policy/hardening-cidr.test.ts", "test/unit/policy/cidr-properties.test.ts"],
   "src/policy/admission.ts": ["test/unit/policy/admission.test.ts"],
   "src/policy/address-set.ts": ["test/unit/policy/address-set.test.ts", "test/unit/policy/hardening-cidr.test.ts", "test/unit/policy/cidr-properties.test.ts"],

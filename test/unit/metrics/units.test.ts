@@ -1,7 +1,8 @@
-// src/metrics/ pieces on their own: ADDR:PORT, counter kinds to families, the two formats, Accept negotiation, request heads.
+// src/metrics/ pieces on their own: ADDR:PORT, the server's families and their counters-line names, the two formats, Accept negotiation, request heads.
 import { afterAll, describe, expect, test } from "bun:test";
 import { parseMetricsAddress } from "../../../src/metrics/address.ts";
-import { counterSample } from "../../../src/metrics/counter-families.ts";
+import type { Family, Series } from "../../../src/base/metrics-registry.ts";
+import { ServerMetrics } from "../../../src/base/server-metrics.ts";
 import { negotiateFormat, renderMetrics, type MetricsSnapshot } from "../../../src/metrics/exposition.ts";
 import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "../../../src/metrics/http-request.ts";
 import { killAll } from "../../support/server-process.ts";
@@ -24,25 +25,45 @@ describe("parseMetricsAddress", () => {
   });
 });
 
-describe("counterSample", () => {
-  test("maps every kind the services count to its family and labels", () => {
-    expect(counterSample("served_udp")).toEqual({ family: "rfc868_requests", labels: [["transport", "udp"]] });
-    expect(counterSample("refused_tcp_global_rate")).toEqual({ family: "rfc868_refusals", labels: [["transport", "tcp"], ["reason", "global_rate"]] });
-    expect(counterSample("tcp_ECONNRESET")).toEqual({ family: "rfc868_client_errors", labels: [["transport", "tcp"], ["errno", "ECONNRESET"]] });
-    expect(counterSample("metrics_EPIPE")).toEqual({ family: "rfc868_client_errors", labels: [["transport", "metrics"], ["errno", "EPIPE"]] });
-    expect(counterSample("tcp_drain_ECONNRESET")).toEqual({ family: "rfc868_tcp_drain_errors", labels: [["errno", "ECONNRESET"]] });
-    expect(counterSample("accept_backoff_EMFILE")).toEqual({ family: "rfc868_accept_backoffs", labels: [["errno", "EMFILE"]] });
-    expect(counterSample("reload_failed")).toEqual({ family: "rfc868_reloads", labels: [["result", "failed"]] });
-    expect(counterSample("log_lines_dropped").family).toBe("rfc868_log_lines_dropped");
+describe("the server's families", () => {
+  const metrics = new ServerMetrics();
+  const sample = <V extends readonly string[]>(family: Family<V>, series: Series) => ({ kind: series.lineName, family: family.name, labels: series.labels });
+
+  test("give every kind the services count its counters-line name, family and labels", () => {
+    expect(sample(metrics.requests, metrics.requests.labels("udp"))).toEqual({ kind: "served_udp", family: "rfc868_requests", labels: [["transport", "udp"]] });
+    expect(sample(metrics.refusals, metrics.refusals.labels("tcp", "global_rate"))).toEqual({
+      kind: "refused_tcp_global_rate",
+      family: "rfc868_refusals",
+      labels: [["transport", "tcp"], ["reason", "global_rate"]],
+    });
+    expect(sample(metrics.clientErrors, metrics.clientErrors.labels("tcp", "ECONNRESET"))).toEqual({
+      kind: "tcp_ECONNRESET",
+      family: "rfc868_client_errors",
+      labels: [["transport", "tcp"], ["errno", "ECONNRESET"]],
+    });
+    expect(sample(metrics.metricsErrors, metrics.metricsErrors.labels("EPIPE"))).toEqual({ kind: "metrics_EPIPE", family: "rfc868_metrics_errors", labels: [["errno", "EPIPE"]] });
+    expect(sample(metrics.tcpDrainErrors, metrics.tcpDrainErrors.labels("ECONNRESET"))).toEqual({ kind: "tcp_drain_ECONNRESET", family: "rfc868_tcp_drain_errors", labels: [["errno", "ECONNRESET"]] });
+    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("EMFILE"))).toEqual({ kind: "accept_backoff_EMFILE", family: "rfc868_accept_backoffs", labels: [["errno", "EMFILE"]] });
+    expect(sample(metrics.reloads, metrics.reloads.labels("failed"))).toEqual({ kind: "reload_failed", family: "rfc868_reloads", labels: [["result", "failed"]] });
+    expect(sample(metrics.logLinesDropped, metrics.logLinesDropped.labels())).toEqual({ kind: "log_lines_dropped", family: "rfc868_log_lines_dropped", labels: [] });
+    expect(sample(metrics.udpRepliesDropped, metrics.udpRepliesDropped.labels()).kind).toBe("udp_reply_dropped");
+    expect(sample(metrics.metricsRejected, metrics.metricsRejected.labels()).kind).toBe("metrics_rejected");
+    expect(sample(metrics.metricsTimedOut, metrics.metricsTimedOut.labels()).kind).toBe("metrics_timeout");
   });
 
-  test("keeps a kind no rule knows as rfc868_events{kind}", () => {
-    expect(counterSample("something_new")).toEqual({ family: "rfc868_events", labels: [["kind", "something_new"]] });
+  test("the metrics endpoint's errors are not a client transport, and a refusal reason no check gives throws", () => {
+    expect(() => metrics.clientErrors.labels("metrics" as "tcp", "EPIPE")).toThrow('rfc868_client_errors: label transport has no value "metrics" (one of tcp, udp)');
+    expect(() => metrics.refusals.labels("tcp", "something_new" as "rate")).toThrow("label reason has no value");
   });
 });
 
+const counted = new ServerMetrics();
+counted.requests.labels("tcp").inc(5);
+counted.reloads.labels("ok").inc(2);
+counted.refusals.labels("udp", "rate").inc();
+
 const snapshot: MetricsSnapshot = {
-  counters: new Map([["served_tcp", 5], ["reload_ok", 2], ["refused_udp_rate", 1]]),
+  counters: counted,
   clockFloorMs: Date.UTC(2024, 0, 1),
   clockProblem: "floor",
   startedAtMs: 1_700_000_000_000,

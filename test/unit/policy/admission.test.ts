@@ -1,6 +1,7 @@
 // buildAdmission without a server: which checks apply per transport, their order, and what a refusal returns and counts.
 import { describe, expect, test } from "bun:test";
 import { SockaddrStorage, encodeSockaddr, type SocketAddress } from "../../../native/index.ts";
+import { ServerMetrics } from "../../../src/base/server-metrics.ts";
 import type { Log } from "../../../src/logging/log.ts";
 import { buildAdmission, type HardeningOptions } from "../../../src/policy/admission.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
@@ -24,7 +25,8 @@ function admission(options: HardeningOptions) {
     refused: (transport: string, source: SocketAddress, reason: string) => void lines.push(`${transport} ${source.address}:${source.port} ${reason}`),
     notice: (text: string) => void lines.push(`notice ${text}`),
   } as unknown as Log;
-  const built = buildAdmission(options, log, { add: (kind) => (kinds.push(kind), true) });
+  const { refusals } = new ServerMetrics();
+  const built = buildAdmission(options, log, { labels: (transport, reason) => ({ inc: () => void kinds.push(refusals.labels(transport, reason).lineName) }) });
   return { built, kinds, lines };
 }
 
@@ -60,9 +62,9 @@ describe("which checks a listener gets", () => {
   });
 
   test("a bad guard port, rate or block throws when built, before any listener asks", () => {
-    expect(() => buildAdmission({ udpGuardPorts: [65536] }, {} as Log, { add: () => true })).toThrow(RangeError);
-    expect(() => buildAdmission({ rate: 0 }, {} as Log, { add: () => true })).toThrow(RangeError);
-    expect(() => buildAdmission({ deny: ["10.0.0.1/8"] }, {} as Log, { add: () => true })).toThrow(RangeError);
+    expect(() => buildAdmission({ udpGuardPorts: [65536] }, {} as Log, new ServerMetrics().refusals)).toThrow(RangeError);
+    expect(() => buildAdmission({ rate: 0 }, {} as Log, new ServerMetrics().refusals)).toThrow(RangeError);
+    expect(() => buildAdmission({ deny: ["10.0.0.1/8"] }, {} as Log, new ServerMetrics().refusals)).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,7 @@
 // The admission building blocks on their own, at their boundaries: token bucket, clock guard, refusal log lines, UDP guard.
 import { describe, expect, test } from "bun:test";
 import { SockaddrStorage, encodeSockaddr, isUnsynchronised, readKernelClock, type SocketAddress } from "../../../native/index.ts";
+import { ServerMetrics, type RefusalReason } from "../../../src/base/server-metrics.ts";
 import { StartupError } from "../../../src/base/startup-error.ts";
 import type { Log } from "../../../src/logging/log.ts";
 import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, buildClockGuard, kernelClockSynchronised } from "../../../src/policy/clock-guard.ts";
@@ -183,7 +184,8 @@ describe("Refusals", () => {
     const { lines, log } = recordingLog();
     const counted: string[] = [];
     const clock = manualClock();
-    const refusals = new Refusals(log, { add: (kind) => counted.push(kind) > 0 }, clock.now);
+    const { refusals: family } = new ServerMetrics();
+    const refusals = new Refusals(log, { labels: (transport, reason) => ({ inc: () => void counted.push(family.labels(transport, reason).lineName) }) }, clock.now);
     for (let i = 0; i < 25; i++) refusals.refuse("udp", peer("192.0.2.1", 7), "loop_port");
     expect(counted).toEqual(Array(25).fill("refused_udp_loop_port"));
     expect(lines).toEqual([
@@ -206,7 +208,7 @@ describe("Refusals", () => {
     ["something_new", "something_new"],
   ])("reason %s is logged as %p", (reason, text) => {
     const { lines, log } = recordingLog();
-    new Refusals(log, { add: () => true }).refuse("tcp", peer("10.0.0.1", 2), reason);
+    new Refusals(log, { labels: () => ({ inc() {} }) }).refuse("tcp", peer("10.0.0.1", 2), reason as RefusalReason);
     expect(lines).toEqual([`refused tcp 10.0.0.1:2 ${text}`]);
   });
 });
