@@ -1,6 +1,6 @@
 // The native layer's public surface: everything src/ may use of libc, pointers and structs.
 export { platformProblem, LINUX } from "./platform.ts";
-export { SyscallError, errnoCode, lastErrno } from "./errno.ts";
+export { SyscallError, errnoCode, errnoClass, lastErrno, type ErrnoClass } from "./errno.ts";
 export { errnoName } from "./errno-names.ts";
 export { FdSet, FD_SETSIZE, checkSelectableFd } from "./fdset.ts";
 export { parseIp, formatIp, type Family } from "./inet.ts";
