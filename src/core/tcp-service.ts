@@ -25,7 +25,11 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
         return;
       }
       // A fresh socket's send buffer is empty, so 4 bytes go out whole; MSG_NOSIGNAL: a reset peer is not a SIGPIPE.
-      sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL);
+      // Should it be full (null) or take fewer, the client has no time: never counted as served, and not waited for.
+      if (sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL) !== stamp.byteLength) {
+        counters.add("tcp_reply_dropped");
+        return;
+      }
       counters.add("served_tcp");
       // Read what the client sent first, so that close() ends in FIN rather than RST (drain.ts).
       drainInput(fd, context);
