@@ -7,6 +7,7 @@ import { errnoName } from "../native/errno-names.ts";
 import { encodeSockaddr } from "../native/sockaddr.ts";
 import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../native/socket.ts";
 import { killAll } from "./support/server-process.ts";
+import { runCommand } from "./support/commands.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -144,5 +145,18 @@ describe("integer checks before libc (bun:ffi would coerce silently)", () => {
 
   test("the RangeError names the argument and the value", () => {
     expect(() => closeFd(1.9)).toThrow(/fd must be an integer .*1\.9/);
+  });
+});
+
+describe("strings never reach libc cut short at a NUL", () => {
+  const EXEC = new URL("../native/exec.ts", import.meta.url).pathname;
+
+  test("execProgram refuses a path with a NUL (RangeError) instead of executing the part before it", async () => {
+    // In a child: had the path gone to libc as "/bin/echo", the child would be echo and print "replaced".
+    const script = `const { execProgram } = await import(${JSON.stringify(EXEC)});
+try { execProgram("/bin/echo\\0junk", ["echo", "replaced"], {}); } catch (error) { console.log(error.name, error.message); }`;
+    const run = await runCommand([process.execPath, "-e", script]);
+    expect(run.stdout).toBe('RangeError an exec argument cannot contain NUL: "/bin/echo\\u0000junk"\n');
+    expect(run.code).toBe(0);
   });
 });
