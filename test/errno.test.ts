@@ -6,6 +6,7 @@ import { SyscallError, errnoCode } from "../native/errno.ts";
 import { errnoName } from "../native/errno-names.ts";
 import { encodeSockaddr } from "../native/sockaddr.ts";
 import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../native/socket.ts";
+import { checkFd, checkInt } from "../native/checked-int.ts";
 import { killAll } from "./support/server-process.ts";
 import { runCommand } from "./support/commands.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
@@ -141,6 +142,17 @@ describe("integer checks before libc (bun:ffi would coerce silently)", () => {
 
   test.each([-1, Number.NaN, "3" as any, null as any])("closeFd(%p) throws a RangeError", (fd) => {
     expect(() => closeFd(fd)).toThrow(RangeError);
+  });
+
+  test("the default range is a C int's: -2**31 and 2**31 - 1 pass, one beyond either is a RangeError", () => {
+    expect(checkInt("n", -(2 ** 31))).toBe(-(2 ** 31));
+    expect(checkInt("n", 2 ** 31 - 1)).toBe(2 ** 31 - 1);
+    expect(() => checkInt("n", -(2 ** 31) - 1)).toThrow(RangeError);
+    expect(() => checkInt("n", 2 ** 31)).toThrow(RangeError);
+  });
+
+  test("fd 0 is an fd (stdin), checked like any other", () => {
+    expect(checkFd(0)).toBe(0);
   });
 
   test("the RangeError names the argument and the value", () => {

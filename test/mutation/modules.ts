@@ -27,6 +27,7 @@ export const MUTATION_MODULES: Readonly<Record<string, readonly TestSpec[]>> = {
   "src/cli/client-flags.ts": ["test/cli-properties.test.ts", "test/cli-units.test.ts", { file: "test/client.test.ts", only: "the client's command line" }],
   "src/cli/config-keys.ts": ["test/config-properties.test.ts", "test/cli-units.test.ts", { file: "test/config-file.test.ts", only: "^the keys" }],
   "native/fdset.ts": ["test/fdset.test.ts"],
+  "native/checked-int.ts": ["test/fdset.test.ts", "test/sockaddr.test.ts", "test/errno.test.ts"],
   "native/sockaddr.ts": ["test/sockaddr.test.ts"],
   "native/source-address.ts": ["test/sockaddr.test.ts"],
 };
