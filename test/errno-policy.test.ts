@@ -9,12 +9,19 @@ import { tcpTime, udpTime } from "./support/clients.ts";
 import { readCounters } from "./support/hardening.ts";
 import { metricsUrl, portOf, scrape } from "./support/metrics.ts";
 import { findCommand } from "./support/commands.ts";
+import { UNDER_QEMU } from "./support/emulation.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
 useSuiteTimeout();
 
-const STRACE = findCommand("strace");
-if (!STRACE) console.log("errno-policy.test.ts: skipping: no strace to inject errors with");
+/** strace, when it is installed and may trace here (ptrace allowed; not under qemu-user, whose own host calls strace would see). */
+function usableStrace(): string | null {
+  const strace = findCommand("strace");
+  if (!strace || UNDER_QEMU) return null;
+  return Bun.spawnSync([strace, "-qq", "-o", "/dev/null", "-e", "trace=none", "true"]).exitCode === 0 ? strace : null;
+}
+const STRACE = usableStrace();
+if (!STRACE) console.log("errno-policy.test.ts: skipping: no strace that can inject errors here (not installed, ptrace denied, or under qemu-user)");
 
 const traces = mkdtempSync(join(tmpdir(), "rfc868-errno-"));
 afterAll(async () => {
