@@ -2,7 +2,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { fstatSync } from "node:fs";
 import { LINUX } from "../native/platform.ts";
-import { SyscallError, errnoCode } from "../native/errno.ts";
+import { SyscallError, errnoClass, errnoCode } from "../native/errno.ts";
 import { errnoName } from "../native/errno-names.ts";
 import { encodeSockaddr } from "../native/sockaddr.ts";
 import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../native/socket.ts";
@@ -110,6 +110,26 @@ describe("errno names", () => {
   test("errnoCode is undefined for errors that are not SyscallErrors", () => {
     expect(errnoCode(new Error("bind: Address already in use (EADDRINUSE)"))).toBeUndefined();
     expect(errnoCode("EADDRINUSE")).toBeUndefined();
+  });
+});
+
+describe("the one errno table", () => {
+  const classOf = (code: string) => errnoClass(new SyscallError("accept4", 0, code));
+
+  test.each(["EAGAIN", "ECONNABORTED", "ECONNRESET", "EPROTO", "EPERM", "ENETDOWN", "EHOSTUNREACH"])("%s is one client's trouble: transient", (code) => {
+    expect(classOf(code)).toBe("transient");
+  });
+
+  test.each(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"])("%s is running out of fds or memory: backoff", (code) => {
+    expect(classOf(code)).toBe("backoff");
+  });
+
+  test.each(["EBADF", "EINVAL", "EFAULT", "ENOTSOCK", "EINTR", "E9999"])("%s is a bug or a broken socket, as is any errno not listed: fatal", (code) => {
+    expect(classOf(code)).toBe("fatal");
+  });
+
+  test("an error that is not a SyscallError is fatal", () => {
+    expect(errnoClass(new Error("accept4: Connection aborted (ECONNABORTED)"))).toBe("fatal");
   });
 });
 
