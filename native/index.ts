@@ -1,12 +1,12 @@
 // The native layer's public surface: everything src/ may use of libc, pointers and structs.
 export { platformProblem, LINUX } from "./platform.ts";
-export { SyscallError, errnoCode, lastErrno } from "./errno.ts";
+export { SyscallError, errnoCode, errnoClass, lastErrno, type ErrnoClass } from "./errno.ts";
 export { errnoName } from "./errno-names.ts";
-export { FdSet, FD_SETSIZE, checkSelectableFd } from "./fdset.ts";
+export { FdSet, FD_SETSIZE } from "./fdset.ts";
 export { parseIp, formatIp, type Family } from "./inet.ts";
 export { encodeSockaddr, decodeSockaddr, SockaddrStorage, type SocketAddress } from "./sockaddr.ts";
 export { sourcePort, ipv4Offset, ipv4At, isIpv4Sockaddr, IPV6_OFFSET } from "./source-address.ts";
-export { checkInt, checkFd } from "./checked-int.ts";
+export { checkInt, checkFd, checkSelectableFd } from "./checked-int.ts";
 export {
   openSocket,
   setSocketOption,

@@ -81,7 +81,7 @@ function openLibc() {
 
     // Start-up: the CLI re-executes itself once with its runtime tuning (src/ops/runtime-tuning.ts).
     // int execve(const char *path, char *const argv[], char *const envp[]);
-    execve: { args: ["cstring", "ptr", "ptr"], returns: "i32" },
+    execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
 
     // Signals no JS handler can take (native/signal-disposition.ts): set to SIG_IGN.
     // sighandler_t signal(int signum, sighandler_t handler);  (SIG_IGN is 1, SIG_ERR is -1: integers, not pointers to read)

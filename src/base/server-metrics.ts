@@ -8,6 +8,10 @@ const TRANSPORTS: readonly Transport[] = ["tcp", "udp"];
 export const REFUSAL_REASONS = ["denied", "not_allowed", "loop_port", "bad_source", "rate", "global_rate", "clock"] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
+/** The listeners that back off when out of fds or memory. */
+export const BACKOFF_LISTENERS = ["tcp", "udp", "metrics"] as const;
+export type BackoffListener = (typeof BACKOFF_LISTENERS)[number];
+
 export class ServerMetrics extends MetricsRegistry {
   readonly requests = this.family<[Transport]>({
     name: "rfc868_requests",
@@ -50,6 +54,15 @@ export class ServerMetrics extends MetricsRegistry {
     line: (errno) => `tcp_drain_${errno}`,
   });
 
+  readonly tcpRepliesDropped = this.family<[]>({
+    name: "rfc868_tcp_replies_dropped",
+    help: "TCP answers not sent whole (the send buffer took fewer than 4 bytes, or none): the client got no time.",
+    type: "counter",
+    labels: [],
+    always: [[]],
+    line: () => "tcp_reply_dropped",
+  });
+
   readonly udpRepliesDropped = this.family<[]>({
     name: "rfc868_udp_replies_dropped",
     help: "UDP replies dropped because the socket's send buffer was full.",
@@ -59,12 +72,13 @@ export class ServerMetrics extends MetricsRegistry {
     line: () => "udp_reply_dropped",
   });
 
-  readonly acceptBackoffs = this.family<[string]>({
+  readonly acceptBackoffs = this.family<[BackoffListener, string]>({
     name: "rfc868_accept_backoffs",
-    help: "Times accept() ran out of fds or memory and the TCP listener paused, by errno.",
+    help: "Times a listener ran out of fds or memory and paused: TCP or metrics accepts, UDP receives; by listener and errno.",
     type: "counter",
-    labels: [{ name: "errno" }],
-    line: (errno) => `accept_backoff_${errno}`,
+    labels: [{ name: "listener", values: BACKOFF_LISTENERS }, { name: "errno" }],
+    // The TCP listener's keeps the name it had before UDP and metrics back-offs were counted here too.
+    line: (listener, errno) => (listener === "tcp" ? `accept_backoff_${errno}` : `${listener}_backoff_${errno}`),
   });
 
   readonly logLinesDropped = this.family<[]>({

@@ -2,9 +2,12 @@
 import { DatagramBatch } from "../../native/index.ts";
 import type { Listener } from "./listeners.ts";
 import type { ServiceContext } from "./service-context.ts";
+import { receiveEach, type ListenerFailures } from "./socket-io.ts";
 
 /** Datagrams per readable event: a UDP flood gets its share of each tick and no more, so TCP is never starved. */
 export const RECEIVE_BATCH = 64;
+
+const FAILURES: ListenerFailures = { client: "udp", listener: "udp", taking: "receives" };
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
   const { log, counters } = context;
@@ -46,13 +49,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
 
   return function receiveBatch(): void {
     policy = currentPolicy();
-    let received: number | null;
-    try {
-      received = batch.receive(listener.fd);
-    } catch (error) {
-      context.clientFailed("udp", error);
-      return;
-    }
+    const received = receiveEach(context, listener.fd, FAILURES, batch);
     if (received === null) return;
     answer(received);
     sendReplies();

@@ -29,6 +29,7 @@ export const MUTATION_MODULES: Readonly<Record<string, readonly TestSpec[]>> = {
   "src/cli/client-flags.ts": ["test/unit/cli/cli-properties.test.ts", "test/unit/cli/cli-units.test.ts", { file: "test/integration/client/client.test.ts", only: "the client's command line" }],
   "src/cli/config-keys.ts": ["test/unit/cli/config-properties.test.ts", "test/unit/cli/cli-units.test.ts", { file: "test/integration/config/file.test.ts", only: "^the keys" }],
   "native/fdset.ts": ["test/unit/native/fdset.test.ts"],
+  "native/checked-int.ts": ["test/unit/native/fdset.test.ts", "test/unit/native/sockaddr.test.ts", "test/unit/native/errno.test.ts"],
   "native/sockaddr.ts": ["test/unit/native/sockaddr.test.ts"],
   "native/source-address.ts": ["test/unit/native/sockaddr.test.ts"],
 };

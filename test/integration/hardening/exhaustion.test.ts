@@ -5,7 +5,7 @@ import { FD_SETSIZE } from "../../../native/index.ts";
 import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
 import { EventLoop } from "../../../src/core/event-loop.ts";
 import { Log } from "../../../src/logging/log.ts";
-import { ACCEPT_BACKOFF_MS } from "../../../src/core/tcp-service.ts";
+import { LISTENER_BACKOFF_MS as ACCEPT_BACKOFF_MS } from "../../../src/core/socket-io.ts";
 import { startTimeServer } from "../../../src/time-server.ts";
 import { RUNTIME_TUNING } from "../../../src/ops/runtime-tuning.ts";
 import { killAll, startServer } from "../../support/server-process.ts";

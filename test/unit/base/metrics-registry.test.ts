@@ -105,10 +105,14 @@ describe("the counters line and snapshots", () => {
     metrics.requests.labels("tcp").inc(3);
     metrics.refusals.labels("tcp", "denied").inc();
     metrics.clientErrors.labels("tcp", "ECONNRESET").inc();
-    metrics.acceptBackoffs.labels("EMFILE").inc();
+    metrics.acceptBackoffs.labels("tcp", "EMFILE").inc();
     metrics.reloads.labels("ok").inc();
     metrics.metricsErrors.labels("EPIPE").inc();
-    expect(metrics.counterLine()).toBe("served_tcp=3 refused_tcp_denied=1 tcp_ECONNRESET=1 accept_backoff_EMFILE=1 reload_ok=1 metrics_EPIPE=1");
+    metrics.acceptBackoffs.labels("udp", "ENOMEM").inc();
+    metrics.tcpRepliesDropped.labels().inc();
+    expect(metrics.counterLine()).toBe(
+      "served_tcp=3 refused_tcp_denied=1 tcp_ECONNRESET=1 accept_backoff_EMFILE=1 reload_ok=1 metrics_EPIPE=1 udp_backoff_ENOMEM=1 tcp_reply_dropped=1",
+    );
   });
 });
 
@@ -141,6 +145,7 @@ describe("the metrics page's order", () => {
       "rfc868_client_errors_total",
       "rfc868_metrics_errors_total",
       "rfc868_tcp_drain_errors_total",
+      "rfc868_tcp_replies_dropped_total",
       "rfc868_udp_replies_dropped_total",
       "rfc868_accept_backoffs_total",
       "rfc868_log_lines_dropped_total",

@@ -43,7 +43,9 @@ describe("the server's families", () => {
     });
     expect(sample(metrics.metricsErrors, metrics.metricsErrors.labels("EPIPE"))).toEqual({ kind: "metrics_EPIPE", family: "rfc868_metrics_errors", labels: [["errno", "EPIPE"]] });
     expect(sample(metrics.tcpDrainErrors, metrics.tcpDrainErrors.labels("ECONNRESET"))).toEqual({ kind: "tcp_drain_ECONNRESET", family: "rfc868_tcp_drain_errors", labels: [["errno", "ECONNRESET"]] });
-    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("EMFILE"))).toEqual({ kind: "accept_backoff_EMFILE", family: "rfc868_accept_backoffs", labels: [["errno", "EMFILE"]] });
+    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("tcp", "EMFILE"))).toEqual({ kind: "accept_backoff_EMFILE", family: "rfc868_accept_backoffs", labels: [["listener", "tcp"], ["errno", "EMFILE"]] });
+    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("metrics", "EMFILE"))).toEqual({ kind: "metrics_backoff_EMFILE", family: "rfc868_accept_backoffs", labels: [["listener", "metrics"], ["errno", "EMFILE"]] });
+    expect(sample(metrics.tcpRepliesDropped, metrics.tcpRepliesDropped.labels()).kind).toBe("tcp_reply_dropped");
     expect(sample(metrics.reloads, metrics.reloads.labels("failed"))).toEqual({ kind: "reload_failed", family: "rfc868_reloads", labels: [["result", "failed"]] });
     expect(sample(metrics.logLinesDropped, metrics.logLinesDropped.labels())).toEqual({ kind: "log_lines_dropped", family: "rfc868_log_lines_dropped", labels: [] });
     expect(sample(metrics.udpRepliesDropped, metrics.udpRepliesDropped.labels()).kind).toBe("udp_reply_dropped");

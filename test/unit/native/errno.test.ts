@@ -2,11 +2,13 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { fstatSync } from "node:fs";
 import { LINUX } from "../../../native/platform.ts";
-import { SyscallError, errnoCode } from "../../../native/errno.ts";
+import { SyscallError, errnoClass, errnoCode } from "../../../native/errno.ts";
 import { errnoName } from "../../../native/errno-names.ts";
 import { encodeSockaddr } from "../../../native/sockaddr.ts";
 import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../../../native/socket.ts";
+import { checkFd, checkInt } from "../../../native/checked-int.ts";
 import { killAll } from "../../support/server-process.ts";
+import { runCommand } from "../../support/commands.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -111,6 +113,26 @@ describe("errno names", () => {
   });
 });
 
+describe("the one errno table", () => {
+  const classOf = (code: string) => errnoClass(new SyscallError("accept4", 0, code));
+
+  test.each(["EAGAIN", "ECONNABORTED", "ECONNRESET", "EPROTO", "EPERM", "ENETDOWN", "EHOSTUNREACH"])("%s is one client's trouble: transient", (code) => {
+    expect(classOf(code)).toBe("transient");
+  });
+
+  test.each(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"])("%s is running out of fds or memory: backoff", (code) => {
+    expect(classOf(code)).toBe("backoff");
+  });
+
+  test.each(["EBADF", "EINVAL", "EFAULT", "ENOTSOCK", "EINTR", "E9999"])("%s is a bug or a broken socket, as is any errno not listed: fatal", (code) => {
+    expect(classOf(code)).toBe("fatal");
+  });
+
+  test("an error that is not a SyscallError is fatal", () => {
+    expect(errnoClass(new Error("accept4: Connection aborted (ECONNABORTED)"))).toBe("fatal");
+  });
+});
+
 describe("integer checks before libc (bun:ffi would coerce silently)", () => {
   test("closeFd(undefined) throws a RangeError instead of closing stdin (fd 0)", () => {
     expect(() => closeFd(undefined as any)).toThrow(RangeError);
@@ -142,7 +164,31 @@ describe("integer checks before libc (bun:ffi would coerce silently)", () => {
     expect(() => closeFd(fd)).toThrow(RangeError);
   });
 
+  test("the default range is a C int's: -2**31 and 2**31 - 1 pass, one beyond either is a RangeError", () => {
+    expect(checkInt("n", -(2 ** 31))).toBe(-(2 ** 31));
+    expect(checkInt("n", 2 ** 31 - 1)).toBe(2 ** 31 - 1);
+    expect(() => checkInt("n", -(2 ** 31) - 1)).toThrow(RangeError);
+    expect(() => checkInt("n", 2 ** 31)).toThrow(RangeError);
+  });
+
+  test("fd 0 is an fd (stdin), checked like any other", () => {
+    expect(checkFd(0)).toBe(0);
+  });
+
   test("the RangeError names the argument and the value", () => {
     expect(() => closeFd(1.9)).toThrow(/fd must be an integer .*1\.9/);
+  });
+});
+
+describe("strings never reach libc cut short at a NUL", () => {
+  const EXEC = new URL("../../../native/exec.ts", import.meta.url).pathname;
+
+  test("execProgram refuses a path with a NUL (RangeError) instead of executing the part before it", async () => {
+    // In a child: had the path gone to libc as "/bin/echo", the child would be echo and print "replaced".
+    const script = `const { execProgram } = await import(${JSON.stringify(EXEC)});
+try { execProgram("/bin/echo\\0junk", ["echo", "replaced"], {}); } catch (error) { console.log(error.name, error.message); }`;
+    const run = await runCommand([process.execPath, "-e", script]);
+    expect(run.stdout).toBe('RangeError an exec argument cannot contain NUL: "/bin/echo\\u0000junk"\n');
+    expect(run.code).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 // native/fdset.ts: FdSet's operations, its exact glibc bit layout, and its refusal of fds select() cannot take.
 import { afterAll, describe, expect, test } from "bun:test";
-import { FdSet, FD_SETSIZE, checkSelectableFd } from "../../../native/fdset.ts";
+import { FdSet, FD_SETSIZE } from "../../../native/fdset.ts";
+import { checkSelectableFd } from "../../../native/checked-int.ts";
 import { killAll } from "../../support/server-process.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
