@@ -31,5 +31,6 @@ export { setNonBlocking, setCloseOnExec, clearCloseOnExec } from "./fd-flags.ts"
 export { startConnect, checkConnected } from "./connect.ts";
 export { unsetEnvironment } from "./environment.ts";
 export { execProgram } from "./exec.ts";
-export { readKernelClock, isUnsynchronised, type KernelClockState } from "./adjtimex.ts";
+export { readKernelClock, isUnsynchronised, monotonicMicros, type KernelClockState } from "./adjtimex.ts";
 export { fdLimit, type FdLimit } from "./resource-limits.ts";
+export { openNotifySocket, sendNotification, notifySockaddr } from "./notify-socket.ts";

@@ -94,6 +94,9 @@ function openLibc() {
     // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
     ntp_adjtime: { args: ["ptr"], returns: "i32" },
+    // systemd's RELOADING=1 carries MONOTONIC_USEC= (native/adjtimex.ts).
+    // int clock_gettime(clockid_t clockid, struct timespec *tp);
+    clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
 
     // The loop's wake-up pipe (native/wake-pipe.ts), written from another thread.
     // int pipe2(int pipefd[2], int flags);

@@ -31,6 +31,8 @@ export interface TimeServerOptions extends ListenOptions {
   metrics?: string;
   /** The metrics socket already bound (openMetricsListener, before a privilege drop): served instead of binding `metrics`, closed like `listeners`. */
   metricsListener?: Listener;
+  /** Called from the loop itself every `everyMs` while it turns (systemd's watchdog ping): a stalled loop stops calling it. */
+  heartbeat?: { everyMs: number; beat: () => void };
 }
 
 /** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
@@ -86,6 +88,12 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;
+  }
+
+  if (options.heartbeat) {
+    const { everyMs, beat } = options.heartbeat;
+    const again = () => (beat(), loop.setTimer(everyMs, again));
+    loop.setTimer(everyMs, again);
   }
 
   const first = listeners[0]!.local;

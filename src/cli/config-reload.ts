@@ -12,6 +12,8 @@ export class ConfigReloader {
   #running = false;
   /** A SIGHUP came while one ran: one more reload follows it, however many came. */
   #pending = false;
+  /** Settles when the reloads under way, the pending one included, are done. */
+  #done: Promise<void> = Promise.resolve();
   /** Reads and checks the file off the loop's thread: a 100,000-entry list costs the loop only the swap. */
   readonly #thread = new ParseThread();
 
@@ -26,10 +28,13 @@ export class ConfigReloader {
   }
 
   /** SIGHUP: reload now, or once more after the reload under way: one runs, at most one more waits, however many signals come. */
-  reload(): void {
-    if (this.#running) return void (this.#pending = true);
+  reload(): Promise<void> {
+    if (this.#running) {
+      this.#pending = true;
+      return this.#done;
+    }
     this.#running = true;
-    void this.#drain();
+    return (this.#done = this.#drain());
   }
 
   async #drain(): Promise<void> {

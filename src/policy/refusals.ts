@@ -10,12 +10,12 @@ export const REFUSAL_LINES_PER_SECOND = 10;
 
 /** What each refusal reason (a SourceCheck's answer) means, for the log line. */
 const REASONS: Record<string, string> = {
-  denied: "source matches --deny",
-  not_allowed: "source outside every --allow",
+  denied: "source matches a deny rule",
+  not_allowed: "source outside every allow rule",
   loop_port: "source port is a small service or this server's port (UDP loop guard)",
   bad_source: "source is an address no client has (UDP reflection guard)",
-  rate: "source over --rate",
-  global_rate: "over --global-rate",
+  rate: "source over its rate limit",
+  global_rate: "over the global rate limit",
 };
 
 /** Where refusals are counted (the server's rfc868_refusals family): one series per transport and reason, looked up without building a name. */

@@ -39,7 +39,7 @@ describe.skipIf(!systemdAnalyze)("the template unit", () => {
   });
 
   test("a broken copy does draw complaints, so the check above can fail", async () => {
-    expect(await verifyInstance(UNIT.replace("Type=simple", "Type=simpel"))).toContain("Failed to parse service type");
+    expect(await verifyInstance(UNIT.replace("Type=notify", "Type=notfy"))).toContain("Failed to parse service type");
   });
 
   test("each instance shares its port and runs as one named user", () => {

@@ -21,7 +21,7 @@ describe("--rate and --burst (per source)", () => {
     const server = await startServer(["--rate", "1/h", "--burst", "3"]);
     expect(await tcpServedInTurn(server.port, 5, "127.0.0.3")).toEqual([true, true, true, false, false]);
     expect(await tcpServedInTurn(server.port, 2, "127.0.0.4")).toEqual([true, true]);
-    expect(await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.3', \d+\): source over --rate$/)).not.toBe("");
+    expect(await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.3', \d+\): source over its rate limit$/)).not.toBe("");
     expect((await readCounters(server)).refused_tcp_rate).toBe(2);
   });
 

@@ -76,7 +76,7 @@ describe("each check on its own", () => {
     expect(admit(peer("192.0.2.9"))).toBe(false);
     expect(admit(peer("198.51.100.1"))).toBe(false);
     expect(kinds).toEqual(["refused_tcp_denied", "refused_tcp_not_allowed"]);
-    expect(lines).toEqual(["tcp 192.0.2.9:40000 source matches --deny", "tcp 198.51.100.1:40000 source outside every --allow"]);
+    expect(lines).toEqual(["tcp 192.0.2.9:40000 source matches a deny rule", "tcp 198.51.100.1:40000 source outside every allow rule"]);
   });
 
   test("--rate without --burst: a burst of one second's worth (rounded up); with --burst, that burst", () => {

@@ -195,16 +195,16 @@ describe("Refusals", () => {
     clock.ms += 1000;
     refusals.refuse("tcp", peer("::1", 1), "denied");
     refusals.refuse("tcp", peer("::1", 1), "denied");
-    expect(lines.slice(11)).toEqual(["refused tcp ::1:1 source matches --deny", "refused tcp ::1:1 source matches --deny"]); // no second notice
+    expect(lines.slice(11)).toEqual(["refused tcp ::1:1 source matches a deny rule", "refused tcp ::1:1 source matches a deny rule"]); // no second notice
   });
 
   test.each([
-    ["denied", "source matches --deny"],
-    ["not_allowed", "source outside every --allow"],
+    ["denied", "source matches a deny rule"],
+    ["not_allowed", "source outside every allow rule"],
     ["loop_port", "source port is a small service or this server's port (UDP loop guard)"],
     ["bad_source", "source is an address no client has (UDP reflection guard)"],
-    ["rate", "source over --rate"],
-    ["global_rate", "over --global-rate"],
+    ["rate", "source over its rate limit"],
+    ["global_rate", "over the global rate limit"],
     ["something_new", "something_new"],
   ])("reason %s is logged as %p", (reason, text) => {
     const { lines, log } = recordingLog();
