@@ -12,7 +12,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { applyRuntimeTuning } = await import("./ops/runtime-tuning.ts");
   applyRuntimeTuning();
   const { parseArgs, usage, UsageError } = await import("./cli/server-flags.ts");
-  const { startTimeServer } = await import("./time-server.ts");
+  const { runTimeServer } = await import("./time-server.ts");
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
   const { programName } = await import("./base/invocation.ts");
@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
   installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
   try {
     // Bound (or inherited) and privileges dropped before the first request is read.
-    server = await startTimeServer({ ...options, ...openServiceSockets(options) });
+    server = await runTimeServer({ ...options, ...openServiceSockets(options) });
   } catch (error) {
     if (error instanceof StartupError) die(error.message, 1);
     throw error;

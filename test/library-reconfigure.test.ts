@@ -1,7 +1,7 @@
 // TimeServer.reconfigure: a new policy applies from the next request on, and a bad one throws without changing anything.
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync } from "node:fs";
-import { startTimeServer } from "../src/time-server.ts";
+import { runTimeServer } from "../src/time-server.ts";
 import { OutputBuffer } from "../src/logging/output-buffer.ts";
 import { Log } from "../src/logging/log.ts";
 import { tcpTime } from "./support/clients.ts";
@@ -12,7 +12,7 @@ useSuiteTimeout();
 // The lines go nowhere: the test reads the log's settings, not its output.
 const devNull = openSync("/dev/null", "w");
 const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
-const server = await startTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
+const server = await runTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
 afterAll(async () => {
   await server.stop();
   closeSync(devNull);

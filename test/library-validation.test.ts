@@ -1,7 +1,7 @@
 // startTimeServer refuses a bad policy or metrics address before it binds anything, and closes what it bound when the metrics port fails.
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readlinkSync } from "node:fs";
-import { startTimeServer } from "../src/time-server.ts";
+import { runTimeServer } from "../src/time-server.ts";
 import { OutputBuffer } from "../src/logging/output-buffer.ts";
 import { Log } from "../src/logging/log.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
@@ -38,7 +38,7 @@ describe("startTimeServer with a bad hardening option", () => {
   for (const [what, hardening] of cases) {
     test(`rejects ${what} with a RangeError and opens no socket`, async () => {
       const before = openSockets();
-      const start = startTimeServer({ hosts: ["127.0.0.1"], port: 0, udp: true, log: silent(), hardening });
+      const start = runTimeServer({ hosts: ["127.0.0.1"], port: 0, udp: true, log: silent(), hardening });
       await expect(start).rejects.toBeInstanceOf(RangeError);
       expect(socketsOpenedSince(before)).toEqual([]);
     });
@@ -48,16 +48,16 @@ describe("startTimeServer with a bad hardening option", () => {
 describe("startTimeServer with a bad metrics option", () => {
   test("rejects an address that is not ADDR:PORT with a RangeError and opens no socket", async () => {
     const before = openSockets();
-    await expect(startTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent(), metrics: "localhost:9975" })).rejects.toBeInstanceOf(RangeError);
+    await expect(runTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent(), metrics: "localhost:9975" })).rejects.toBeInstanceOf(RangeError);
     expect(socketsOpenedSince(before)).toEqual([]);
   });
 
   test("closes the time sockets it bound when the metrics port cannot be bound", async () => {
     const before = openSockets();
     // A port another server listens on: bind fails after the second server has bound its own time socket.
-    const first = await startTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent() });
+    const first = await runTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent() });
     const taken = `127.0.0.1:${first.port}`;
-    await expect(startTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent(), metrics: taken })).rejects.toThrow("bind: Address already in use (EADDRINUSE)");
+    await expect(runTimeServer({ hosts: ["127.0.0.1"], port: 0, log: silent(), metrics: taken })).rejects.toThrow("bind: Address already in use (EADDRINUSE)");
     await first.stop();
     expect(socketsOpenedSince(before)).toEqual([]);
   });
