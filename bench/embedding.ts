@@ -63,6 +63,7 @@ async function hostSide(design: "in-thread" | "worker"): Promise<void> {
     const generator = load === "idle" ? null : startLoad(load, server.port, windowMs / 1000 + 2);
     await Bun.sleep(load === "idle" ? 300 : 500);
     const { late, trips } = await probeWindow(server.port);
+    await Bun.sleep(200); // the probes' last request woke the loop: let it fall asleep in select() again
     const start = performance.now();
     await server.stop();
     const stopMs = performance.now() - start;
