@@ -23,7 +23,7 @@ export {
 export { selectFds } from "./select.ts";
 export { DatagramBatch } from "./datagram-batch.ts";
 export { writeSome, isWritableNow } from "./write.ts";
-export { openWakePipe, wakeLoop, drainWakePipe, type WakePipe } from "./wake-pipe.ts";
+export { openWakePipe, shareWakeFd, wakeLoop, drainWakePipe, type WakePipe } from "./wake-pipe.ts";
 export { ignoreSignal, realtimeSignals } from "./signal-disposition.ts";
 export { lookupUser, lookupGroup, type UserEntry, type GroupEntry } from "./users.ts";
 export { processIds, switchIds, canRegainRoot, type ProcessIds } from "./credentials.ts";

@@ -74,6 +74,7 @@ export const LINUX = {
   F_SETFD: 2,
   F_GETFL: 3,
   F_SETFL: 4,
+  F_DUPFD_CLOEXEC: 1030,
   FD_CLOEXEC: 1,
   O_NONBLOCK: 0o4000,
   O_CLOEXEC: 0o2000000,

@@ -19,6 +19,16 @@ export function openWakePipe(): WakePipe {
   return { readFd: fds[0]!, writeFd: fds[1]! };
 }
 
+/**
+ * A second write end for a waker on another thread, who closes it once the loop has ended: a wake-up sent
+ * after the loop closed its pipe then fails with EPIPE instead of landing on an fd number a new file now holds.
+ */
+export function shareWakeFd(writeFd: number): number {
+  const fd = libc.fcntl(checkFd(writeFd), LINUX.F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) fail("fcntl");
+  return fd;
+}
+
 const one = new Uint8Array(new ArrayBuffer(1));
 
 /**

@@ -13,7 +13,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { applyRuntimeTuning } = await import("./ops/runtime-tuning.ts");
   applyRuntimeTuning();
   const { parseArgs, usage, UsageError } = await import("./cli/server-flags.ts");
-  const { startTimeServer } = await import("./time-server.ts");
+  const { runTimeServer } = await import("./time-server.ts");
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
   const { programName } = await import("./base/invocation.ts");
@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
     manager = ServiceManager.fromEnvironment();
     const heartbeat = manager && { everyMs: manager.heartbeatMs, beat: () => manager!.heartbeat(status()) };
     // Bound (or inherited) and privileges dropped before the first request is read.
-    server = await startTimeServer({ ...options, ...openServiceSockets(options), ...(heartbeat && { heartbeat }) });
+    server = await runTimeServer({ ...options, ...openServiceSockets(options), ...(heartbeat && { heartbeat }) });
   } catch (error) {
     if (error instanceof StartupError) die(error.message, 1);
     throw error;

@@ -1,4 +1,4 @@
-// The embeddable server: bind the listeners, run the select loop on this thread, stop cleanly.
+// The in-thread server: bind the listeners, run the select loop on the calling thread, stop cleanly (the CLI; src/embedding/ runs it on a Worker).
 import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
@@ -64,8 +64,8 @@ export interface TimeServer {
   wakeFd(): number;
 }
 
-/** Bind and start serving. The loop shares this thread: see README, "Embedding". */
-export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
+/** Bind and start serving on this thread, which the loop then shares (between select() calls): see README, "Embedding". */
+export async function runTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const counters = new ServerMetrics();
   const linesDropped = counters.logLinesDropped.labels();
   const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => linesDropped.inc(lines) });

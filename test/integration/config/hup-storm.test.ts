@@ -95,7 +95,7 @@ test("a SIGHUP between binding and the ready line is applied once the server is 
   proc.kill("SIGHUP");
   const earlyEnough = !stdout.all.some((line) => line.startsWith("listening on port"));
   expect(await stdout.waitFor(/^listening on port \d+$/)).toBe(`listening on port ${port}`);
-  // src/server.ts creates the reloader in the same task as the server (startTimeServer never awaits), so the
+  // src/server.ts creates the reloader in the same task as the server (runTimeServer never awaits), so the
   // signal's callback, a later task, finds it: this pins that, should start-up ever await before it.
   expect(await stderr.waitFor(RELOAD_LINE)).toBe(`rfc868: reloaded ${path}: no change`);
   console.log(`hup at start-up: sent ${earlyEnough ? "before" : "after (the start-up was too quick to test this run)"} the ready line`);

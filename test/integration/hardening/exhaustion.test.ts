@@ -6,7 +6,7 @@ import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
 import { EventLoop } from "../../../src/core/event-loop.ts";
 import { Log } from "../../../src/logging/log.ts";
 import { LISTENER_BACKOFF_MS as ACCEPT_BACKOFF_MS } from "../../../src/core/socket-io.ts";
-import { startTimeServer } from "../../../src/time-server.ts";
+import { runTimeServer } from "../../../src/time-server.ts";
 import { RUNTIME_TUNING } from "../../../src/ops/runtime-tuning.ts";
 import { killAll, startServer } from "../../support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "../../support/clients.ts";
@@ -100,7 +100,7 @@ os.execv(sys.argv[1],sys.argv[1:])`;
   test.skipIf(limits.soft < ROOM_ABOVE_FD_SETSIZE)("accepted connections never enter an fd_set: with every fd below 1024 taken, a client is still served", async () => {
     const devNull = openSync("/dev/null", "w");
     const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
-    const server = await startTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
+    const server = await runTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
     const fillers: number[] = [];
     try {
       while (fillers.length === 0 || fillers.at(-1)! < FD_SETSIZE) fillers.push(openSync("/dev/null", "r"));

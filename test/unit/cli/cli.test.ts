@@ -25,7 +25,7 @@ describe("parseArgs", () => {
   test("with no flags serves 0.0.0.0 port 8037 with backlog 1024, not quiet, no help or version", () => {
     const options = parseArgs([]);
     expect(options.hosts).toEqual(["0.0.0.0"]);
-    // parseArgs may leave port and backlog unset for startTimeServer to default: check what takes effect.
+    // parseArgs may leave port and backlog unset for runTimeServer to default: check what takes effect.
     expect(options.port ?? LISTEN_DEFAULTS.port).toBe(8037);
     expect(options.backlog ?? LISTEN_DEFAULTS.backlog).toBe(1024);
     expect(options.quiet ?? false).toBe(false);
