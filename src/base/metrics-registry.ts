@@ -6,6 +6,8 @@ export type MetricType = "counter" | "gauge";
 export interface LabelSpec<V extends string = string> {
   readonly name: string;
   readonly values?: readonly V[];
+  /** A value spelled otherwise in the counters line (a name that predates the label). */
+  readonly inLine?: Readonly<Partial<Record<V, string>>>;
 }
 
 export interface FamilySpec<V extends readonly string[]> {
@@ -16,8 +18,8 @@ export interface FamilySpec<V extends readonly string[]> {
   readonly labels: { readonly [I in keyof V]: LabelSpec<V[I]> };
   /** Series shown on the metrics page at 0 before anything is counted. */
   readonly always?: readonly V[];
-  /** The series' name in the counters line (SIGUSR1, exit), from its label values; called once per series. */
-  readonly line: (...values: V) => string;
+  /** The series' name in the counters line (SIGUSR1, exit): `{label}` stands for that label's value, e.g. "refused_{transport}_{reason}". */
+  readonly line: string;
 }
 
 /** One series: the handle code resolves once and counts through. */
@@ -50,6 +52,15 @@ export class Series {
 }
 
 type Node = Series | Map<string, Node>;
+
+/** `pattern` with each `{label}` replaced by that label's value (or its inLine spelling); made once per series. */
+function lineName(pattern: string, labels: readonly LabelSpec[], values: readonly string[]): string {
+  return pattern.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const i = labels.findIndex((label) => label.name === name);
+    if (i < 0) throw new Error(`counters-line pattern "${pattern}" names no label "${name}"`);
+    return labels[i]!.inLine?.[values[i]!] ?? values[i]!;
+  });
+}
 
 export class Family<V extends readonly string[]> {
   readonly name: string;
@@ -103,7 +114,7 @@ export class Family<V extends readonly string[]> {
     const labels = this.#spec.labels as readonly LabelSpec[];
     if (level === labels.length) {
       const values = prefix as unknown as V;
-      const series = new Series(labels.map((label, i) => [label.name, prefix[i]!] as const), this.#spec.line(...values), this.#firstCount);
+      const series = new Series(labels.map((label, i) => [label.name, prefix[i]!] as const), lineName(this.#spec.line, labels, values), this.#firstCount);
       this.#created(series);
       return series;
     }

@@ -19,7 +19,7 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [{ name: "transport", values: TRANSPORTS }],
     always: [["tcp"], ["udp"]],
-    line: (transport) => `served_${transport}`,
+    line: "served_{transport}",
   });
 
   readonly refusals = this.family<[Transport, RefusalReason]>({
@@ -27,7 +27,7 @@ export class ServerMetrics extends MetricsRegistry {
     help: "Requests refused by policy (access lists, UDP guard, rate limits, clock guard), by transport and reason.",
     type: "counter",
     labels: [{ name: "transport", values: TRANSPORTS }, { name: "reason", values: REFUSAL_REASONS }],
-    line: (transport, reason) => `refused_${transport}_${reason}`,
+    line: "refused_{transport}_{reason}",
   });
 
   readonly clientErrors = this.family<[Transport, string]>({
@@ -35,7 +35,7 @@ export class ServerMetrics extends MetricsRegistry {
     help: "Client connections or datagrams that failed (reset, vanished), by transport and errno.",
     type: "counter",
     labels: [{ name: "transport", values: TRANSPORTS }, { name: "errno" }],
-    line: (transport, errno) => `${transport}_${errno}`,
+    line: "{transport}_{errno}",
   });
 
   readonly metricsErrors = this.family<[string]>({
@@ -43,7 +43,7 @@ export class ServerMetrics extends MetricsRegistry {
     help: "Metrics connections that failed (reset, vanished) and accepts that failed, by errno.",
     type: "counter",
     labels: [{ name: "errno" }],
-    line: (errno) => `metrics_${errno}`,
+    line: "metrics_{errno}",
   });
 
   readonly tcpDrainErrors = this.family<[string]>({
@@ -51,7 +51,7 @@ export class ServerMetrics extends MetricsRegistry {
     help: "Errors while reading what a TCP client sent after it was answered, by errno; the client had its time.",
     type: "counter",
     labels: [{ name: "errno" }],
-    line: (errno) => `tcp_drain_${errno}`,
+    line: "tcp_drain_{errno}",
   });
 
   readonly tcpRepliesDropped = this.family<[]>({
@@ -60,7 +60,7 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [],
     always: [[]],
-    line: () => "tcp_reply_dropped",
+    line: "tcp_reply_dropped",
   });
 
   readonly udpRepliesDropped = this.family<[]>({
@@ -69,16 +69,16 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [],
     always: [[]],
-    line: () => "udp_reply_dropped",
+    line: "udp_reply_dropped",
   });
 
   readonly acceptBackoffs = this.family<[BackoffListener, string]>({
     name: "rfc868_accept_backoffs",
     help: "Times a listener ran out of fds or memory and paused: TCP or metrics accepts, UDP receives; by listener and errno.",
     type: "counter",
-    labels: [{ name: "listener", values: BACKOFF_LISTENERS }, { name: "errno" }],
     // The TCP listener's keeps the name it had before UDP and metrics back-offs were counted here too.
-    line: (listener, errno) => (listener === "tcp" ? `accept_backoff_${errno}` : `${listener}_backoff_${errno}`),
+    labels: [{ name: "listener", values: BACKOFF_LISTENERS, inLine: { tcp: "accept" } }, { name: "errno" }],
+    line: "{listener}_backoff_{errno}",
   });
 
   readonly logLinesDropped = this.family<[]>({
@@ -87,7 +87,7 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [],
     always: [[]],
-    line: () => "log_lines_dropped",
+    line: "log_lines_dropped",
   });
 
   readonly reloads = this.family<["ok" | "failed"]>({
@@ -96,7 +96,7 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [{ name: "result", values: ["ok", "failed"] }],
     always: [["ok"], ["failed"]],
-    line: (result) => `reload_${result}`,
+    line: "reload_{result}",
   });
 
   readonly metricsRejected = this.family<[]>({
@@ -105,7 +105,7 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [],
     always: [[]],
-    line: () => "metrics_rejected",
+    line: "metrics_rejected",
   });
 
   readonly metricsTimedOut = this.family<[]>({
@@ -114,6 +114,6 @@ export class ServerMetrics extends MetricsRegistry {
     type: "counter",
     labels: [],
     always: [[]],
-    line: () => "metrics_timeout",
+    line: "metrics_timeout",
   });
 }

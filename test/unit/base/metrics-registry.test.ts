@@ -16,14 +16,14 @@ class Example extends MetricsRegistry {
     type: "counter",
     labels: [{ name: "queue", values: ["a", "b"] }],
     always: [["b"]],
-    line: (queue) => `job_${queue}`,
+    line: "job_{queue}",
   });
   readonly failures = this.family<["a" | "b", string]>({
     name: "failures",
     help: "Failures.",
     type: "counter",
     labels: [{ name: "queue", values: ["a", "b"] }, { name: "errno" }],
-    line: (queue, errno) => `${queue}_${errno}`,
+    line: "{queue}_{errno}",
   });
 }
 
@@ -43,7 +43,7 @@ describe("a family's handles", () => {
         help: "Errors.",
         type: "counter",
         labels: [{ name: "errno" }, { name: "queue", values: ["a", "b"] }],
-        line: (errno, queue) => `${errno}_${queue}`,
+        line: "{errno}_{queue}",
       });
     }
     const { errors } = new OpenFirst();
@@ -64,11 +64,27 @@ describe("a family's handles", () => {
 
   test("two series with one counters-line name are a declaration bug, caught when the second is made", () => {
     class Clash extends MetricsRegistry {
-      readonly one = this.family<[]>({ name: "one", help: "One.", type: "counter", labels: [], line: () => "same" });
-      readonly two = this.family<[string]>({ name: "two", help: "Two.", type: "counter", labels: [{ name: "x" }], line: () => "same" });
+      readonly one = this.family<[]>({ name: "one", help: "One.", type: "counter", labels: [], line: "same" });
+      readonly two = this.family<[string]>({ name: "two", help: "Two.", type: "counter", labels: [{ name: "x" }], line: "same" });
     }
     const clash = new Clash();
     expect(() => clash.two.labels("x")).toThrow("two: counters-line name same is taken");
+  });
+
+  test("a pattern's {label} takes the label's inLine spelling where it has one, and a pattern naming no label throws", () => {
+    class Spelled extends MetricsRegistry {
+      readonly backoffs = this.family<["tcp" | "udp", string]>({
+        name: "backoffs",
+        help: "Back-offs.",
+        type: "counter",
+        labels: [{ name: "listener", values: ["tcp", "udp"], inLine: { tcp: "accept" } }, { name: "errno" }],
+        line: "{listener}_backoff_{errno}",
+      });
+      readonly typo = this.family<[string]>({ name: "typo", help: "Typo.", type: "counter", labels: [{ name: "errno" }], line: "x_{erno}" });
+    }
+    const spelled = new Spelled();
+    expect([spelled.backoffs.labels("tcp", "EMFILE").lineName, spelled.backoffs.labels("udp", "ENOMEM").lineName]).toEqual(["accept_backoff_EMFILE", "udp_backoff_ENOMEM"]);
+    expect(() => spelled.typo.labels("EIO")).toThrow('counters-line pattern "x_{erno}" names no label "erno"');
   });
 });
 
