@@ -76,7 +76,7 @@ describe("the alert rules", () => {
   });
 
   test("use only families the metrics page has", () => {
-    const page = renderMetrics({ counters: new Map(), clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, version: "0" }, "prometheus");
+    const page = renderMetrics({ counters: new Map(), clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, build: { version: "0", commit: "0", bun: "0" } }, "prometheus");
     const used = new Set(rules.flatMap((rule) => rule.expr.match(/\brfc868_[a-z_]+/g) ?? []));
     expect(used.size).toBeGreaterThan(5);
     for (const name of used) expect({ name, onPage: page.includes(`# TYPE ${name} `) }).toEqual({ name, onPage: true });

@@ -1,4 +1,5 @@
 // The metrics page: Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the scraper asks for it.
+import type { BuildInfo } from "../base/build-info.ts";
 import { COUNTER_FAMILIES, counterSample, type CounterSample } from "./counter-families.ts";
 
 export type ExpositionFormat = "prometheus" | "openmetrics";
@@ -16,7 +17,7 @@ export interface MetricsSnapshot {
   readonly clockProblem: "floor" | "unsynchronised" | null;
   readonly startedAtMs: number;
   readonly uptimeSeconds: number;
-  readonly version: string;
+  readonly build: BuildInfo;
 }
 
 type Labels = CounterSample["labels"];
@@ -57,7 +58,12 @@ function gaugeFamilies(s: MetricsSnapshot): Family[] {
     gauge("rfc868_clock_floor_seconds", "The clock floor (--clock-floor) as Unix time: an earlier clock sends no time.", [{ labels: [], value: s.clockFloorMs / 1000 }]),
     gauge("rfc868_uptime_seconds", "Seconds since the server started.", [{ labels: [], value: s.uptimeSeconds }]),
     gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", [{ labels: [], value: s.startedAtMs / 1000 }]),
-    { name: "rfc868_build", type: "info", help: "The server's version.", samples: [{ labels: [["version", s.version]], value: 1 }] },
+    {
+      name: "rfc868_build",
+      type: "info",
+      help: "The server's version, the git commit it was built from, and the Bun runtime.",
+      samples: [{ labels: [["version", s.build.version], ["commit", s.build.commit], ["bun", s.build.bun]], value: 1 }],
+    },
   ];
 }
 
