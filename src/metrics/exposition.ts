@@ -18,10 +18,13 @@ export interface MetricsSnapshot {
   readonly startedAtMs: number;
   readonly uptimeSeconds: number;
   readonly build: BuildInfo;
+  /** More families read at scrape time (process-metrics.ts), shown after the server's own. */
+  readonly more?: readonly MetricFamily[];
 }
 
 type Labels = CounterSample["labels"];
-interface Family {
+/** One family as rendered: its name without the suffix (_total, _info) its type adds. */
+export interface MetricFamily {
   name: string;
   type: "counter" | "gauge" | "info";
   help: string;
@@ -33,8 +36,8 @@ const labelText = (labels: Labels) => (labels.length === 0 ? "" : `{${labels.map
 const sameLabels = (a: Labels, b: Labels) => labelText(a) === labelText(b);
 
 /** Every counter family with its samples: the always-present ones at 0 first, then each counted kind. */
-function counterFamilies(counters: ReadonlyMap<string, number>): Family[] {
-  const families = new Map<string, Family>(
+function counterFamilies(counters: ReadonlyMap<string, number>): MetricFamily[] {
+  const families = new Map<string, MetricFamily>(
     COUNTER_FAMILIES.map(({ name, help, always }) => [name, { name, type: "counter", help, samples: always.map((labels) => ({ labels, value: 0 })) }]),
   );
   for (const [kind, value] of counters) {
@@ -47,8 +50,8 @@ function counterFamilies(counters: ReadonlyMap<string, number>): Family[] {
   return [...families.values()];
 }
 
-function gaugeFamilies(s: MetricsSnapshot): Family[] {
-  const gauge = (name: string, help: string, samples: Family["samples"]): Family => ({ name, type: "gauge", help, samples });
+function gaugeFamilies(s: MetricsSnapshot): MetricFamily[] {
+  const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({ name, type: "gauge", help, samples });
   return [
     gauge("rfc868_clock_time_sent", "1 while the time is sent; 0 while the clock guard withholds it (its refusals have the reason clock).", [{ labels: [], value: s.clockProblem === null ? 1 : 0 }]),
     gauge("rfc868_clock_problem", "1 for the reason the clock guard withholds the time, as of the last check.", [
@@ -68,7 +71,7 @@ function gaugeFamilies(s: MetricsSnapshot): Family[] {
 }
 
 /** The sample name and the TYPE line's name and type: OpenMetrics names the family, the 0.0.4 text format the sample. */
-function names(family: Family, format: ExpositionFormat): { sample: string; typeName: string; type: string } {
+function names(family: MetricFamily, format: ExpositionFormat): { sample: string; typeName: string; type: string } {
   const suffix = family.type === "counter" ? "_total" : family.type === "info" ? "_info" : "";
   const sample = family.name + suffix;
   if (format === "openmetrics") return { sample, typeName: family.name, type: family.type };
@@ -77,7 +80,7 @@ function names(family: Family, format: ExpositionFormat): { sample: string; type
 
 export function renderMetrics(snapshot: MetricsSnapshot, format: ExpositionFormat): string {
   const lines: string[] = [];
-  for (const family of [...counterFamilies(snapshot.counters), ...gaugeFamilies(snapshot)]) {
+  for (const family of [...counterFamilies(snapshot.counters), ...gaugeFamilies(snapshot), ...(snapshot.more ?? [])]) {
     const { sample, typeName, type } = names(family, format);
     // HELP text escapes only backslash and newline, in both formats.
     lines.push(`# HELP ${typeName} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`, `# TYPE ${typeName} ${type}`);
