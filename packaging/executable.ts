@@ -1,5 +1,6 @@
 // Compile the single executable: src/executable.ts bundled into a given Bun runtime.
 import { join } from "node:path";
+import { sourceCommit } from "../src/base/build-info.ts";
 import { run } from "./run.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -13,5 +14,7 @@ export function compileExecutable(runtime: string, outfile: string): void {
     `--compile-executable-path=${runtime}`,
     // A stray .env or bunfig.toml in the working directory must not change a production server.
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+    // The commit the tree is at, for --version and rfc868_build_info (src/base/build-info.ts): an executable has no git beside it.
+    "--define", `RFC868_COMMIT=${JSON.stringify(sourceCommit(ROOT))}`,
   ], ROOT);
 }

@@ -18,6 +18,11 @@ export const SERVER_PAGE: ManPage = {
   flags: SERVER_FLAGS,
   sections: {
     SIGNALS: SIGNALS.map(({ signal, meaning }) => `${signal}: ${meaning}.`),
+    METRICS: [
+      "With --metrics ADDR:PORT, GET /metrics is the Prometheus (or OpenMetrics) page of the counters, the clock guard's state and the build.",
+      "GET /readyz answers 200 ok while the server is serving time, and 503 with one line otherwise: clock below floor, clock unsynchronised, listener closed, or stopping (from the moment a stop begins). GET /livez answers 200 ok while the loop turns, and 503 once it has not turned for 10 s.",
+      "Alert rules for Prometheus ship in deploy/prometheus/rfc868-alerts.yml of the source tree.",
+    ],
     "EXIT STATUS": ["0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 after SIGXCPU (the CPU time limit), or when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake; 128 plus the signal's number when the runtime crashes (see SIGNALS)."],
     FILES: [
       "/etc/rfc868/rfc868.toml: the configuration the units pass with --config; every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",

@@ -24,6 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     options = parseClientArgs(argv);
     if (options.help) return void console.log(clientUsage(programName()));
+    if (options.version) return void console.log((await import("./base/build-info.ts")).versionText());
     address = resolveHost(options.host!);
   } catch (error) {
     if (error instanceof UsageError) die(error.message, 2, CLIENT_NAME);

@@ -34,7 +34,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   failuresIn(options.logFormat);
   if (options.help) return void console.log(usage(programName()));
-  if (options.version) return void console.log((await import("../package.json")).version);
+  if (options.version) return void console.log((await import("./base/build-info.ts")).versionText());
 
   // Handlers before the ready line is written: whoever reads it may signal at once.
   let server: TimeServer | undefined;

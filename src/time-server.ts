@@ -11,6 +11,7 @@ import { ServiceContext } from "./core/service-context.ts";
 import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
 import { parseMetricsAddress } from "./metrics/address.ts";
+import { Health } from "./metrics/health.ts";
 import { metricsPage } from "./metrics/metrics-page.ts";
 import { openMetricsListener, startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
 
@@ -76,15 +77,16 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
   const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.counterLine()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
-  const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
+  const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => (log.flush(), health.turned()) });
   const context = new ServiceContext(loop, log, counters, admission, clock);
+  const health = new Health(context, listeners);
   let metrics: MetricsServer | null = null;
   try {
     for (const listener of listeners) {
       loop.register(listener.fd, (listener.transport === "tcp" ? tcpService : udpService)(listener, context));
     }
     const metricsListener = options.metricsListener ?? (metricsAddress && openMetricsListener(metricsAddress));
-    if (metricsListener) metrics = startMetricsServer(metricsListener, context, metricsPage(context));
+    if (metricsListener) metrics = startMetricsServer(metricsListener, context, metricsPage(context), health.probes());
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;
@@ -113,6 +115,7 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
     metrics: metrics?.local ?? null,
     closed,
     stop() {
+      health.stopping();
       loop.stop();
       return closed;
     },

@@ -11,6 +11,7 @@ export interface ClientOptions {
   timeoutMs: number;
   json: boolean;
   help: boolean;
+  version: boolean;
 }
 
 export const CLIENT_DEFAULTS = { port: 37, timeoutSeconds: 5 } as const;
@@ -35,6 +36,7 @@ export const FLAGS: Flag<ClientOptions>[] = [
   { name: "timeout", value: "S", help: `give up after S seconds (default ${CLIENT_DEFAULTS.timeoutSeconds}; fractions allowed)`, apply: (o, v) => void (o.timeoutMs = parseSeconds("timeout", v)) },
   { name: "json", help: "print one JSON object instead of text", apply: (o) => void (o.json = true) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
+  { name: "version", help: "print the version, the git commit and the Bun version, and exit", apply: (o) => void (o.version = true) },
 ];
 
 /** The --help text; `program` as invoked (src/base/invocation.ts). */
@@ -65,11 +67,11 @@ export function resolveHost(host: string): string {
 }
 
 export function parseClientArgs(argv: readonly string[]): ClientOptions {
-  const defaults: ClientOptions = { port: CLIENT_DEFAULTS.port, udp: false, timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000, json: false, help: false };
+  const defaults: ClientOptions = { port: CLIENT_DEFAULTS.port, udp: false, timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000, json: false, help: false, version: false };
   const options = parseFlags(argv, FLAGS, defaults, (o, arg) => {
     if (o.host !== undefined) throw new UsageError(`one HOST only, got ${quoted(o.host)} and ${quoted(arg)}`);
     o.host = arg;
   });
-  if (!options.help && options.host === undefined) throw new UsageError("HOST is missing (see --help)");
+  if (!options.help && !options.version && options.host === undefined) throw new UsageError("HOST is missing (see --help)");
   return options;
 }

@@ -54,7 +54,7 @@ export const FLAGS: readonly Flag<CliOptions>[] = [
   { name: "metrics", value: "ADDR:PORT", config: "string", help: "serve Prometheus metrics at http://ADDR:PORT/metrics (default off; use loopback, e.g. 127.0.0.1:9975)", apply: (o, v) => void (o.metrics = parseMetrics(v)) },
   { name: "config", value: "PATH", help: "read options from this TOML file (flags win; SIGHUP re-reads it: see README)", apply: (o, v) => void (o.config = v) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
-  { name: "version", help: "print the version and exit", apply: (o) => void (o.version = true) },
+  { name: "version", help: "print the version, the git commit and the Bun version, and exit", apply: (o) => void (o.version = true) },
 ];
 
 /** The --help text; `program` as invoked (src/base/invocation.ts). */

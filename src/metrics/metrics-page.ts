@@ -1,6 +1,7 @@
-// What GET /metrics shows, read when it is asked for: the counters, the clock guard's state, uptime and version.
-import { version } from "../../package.json";
+// What GET /metrics shows, read when it is asked for: the counters, the clock guard's state, uptime and the build.
+import { buildInfo } from "../base/build-info.ts";
 import type { ServiceContext } from "../core/service-context.ts";
+import { processFamilies } from "./process-metrics.ts";
 import { CONTENT_TYPES, negotiateFormat, renderMetrics } from "./exposition.ts";
 import type { Page } from "./responses.ts";
 
@@ -17,7 +18,8 @@ export function metricsPage(context: ServiceContext): (accept: string | null) =>
         // performance.timeOrigin is when this process started, as Unix ms.
         startedAtMs: performance.timeOrigin,
         uptimeSeconds: performance.now() / 1000,
-        version,
+        build: buildInfo(),
+        more: processFamilies(),
       },
       format,
     );

@@ -6,6 +6,7 @@ import type { ServiceContext } from "../core/service-context.ts";
 import { acceptEach, type ListenerFailures } from "../core/socket-io.ts";
 import { metricsUrl, type MetricsAddress } from "./address.ts";
 import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "./http-request.ts";
+import type { Probe } from "./health.ts";
 import { answer, tooLarge, type Page } from "./responses.ts";
 
 /**
@@ -44,8 +45,8 @@ export function openMetricsListener(address: MetricsAddress): Listener {
   return openListener("tcp", address.host, address.port, METRICS_BACKLOG);
 }
 
-/** Serve `GET /metrics`, rendered by `page`, on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
-export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
+/** Serve `GET /metrics`, rendered by `page`, and the `probes` (Health's), on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
+export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page, probes: Readonly<Record<string, Probe>> = {}): MetricsServer {
   const { loop, counters, log } = context;
   const [timedOut, rejected] = [counters.metricsTimedOut.labels(), counters.metricsRejected.labels()];
   const open = new Map<number, () => void>(); // fd -> its close
@@ -105,7 +106,7 @@ export function startMetricsServer(listener: Listener, context: ServiceContext, 
       }
       const end = headEnd(request, received, scanned);
       if (end < 0 && received < MAX_REQUEST_BYTES) return; // more to come, within the deadline
-      reply = end < 0 ? tooLarge() : answer(parseRequestHead(request, end), page);
+      reply = end < 0 ? tooLarge() : answer(parseRequestHead(request, end), page, probes);
       loop.clearTimer(deadline);
       deadline = armDeadline(); // as long again to read the answer
       flush();

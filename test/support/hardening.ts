@@ -37,6 +37,15 @@ export function fdLimits(): { soft: number; hard: number } {
   return { soft: soft!, hard: hard! };
 }
 
+/** Set the soft RLIMIT_NOFILE of another process (Python's prlimit(2) wrapper); returns the old soft limit. */
+export async function setSoftFdLimit(pid: number, soft: number | "restore", old = 0): Promise<number> {
+  const value = soft === "restore" ? old : soft;
+  const python = `import resource as r,sys;p=int(sys.argv[1]);s,h=r.prlimit(p,r.RLIMIT_NOFILE);r.prlimit(p,r.RLIMIT_NOFILE,(int(sys.argv[2]),h));print(s)`;
+  const run = await runCommand(["python3", "-c", python, String(pid), String(value)]);
+  if (run.code !== 0) throw new Error(`prlimit failed: ${run.stderr}`);
+  return Number(run.stdout.trim());
+}
+
 /** How many fds `pid` has open right now (entries of /proc/PID/fd). */
 export function openFdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;

@@ -81,6 +81,17 @@ describe("the single executable", () => {
     expect(await firstLine([process.execPath, "run", "src/server.ts", "--help"])).toBe("usage: bun run src/server.ts [options]");
   });
 
+  test("--version, server and client: the commit embedded at build time, run far from any checkout", async () => {
+    const head = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: ROOT }).stdout.toString().trim();
+    expect(head).toMatch(/^[0-9a-f]{12}$/);
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    // PATH without git and a working directory outside the checkout: the commit can only come from the build.
+    for (const program of [executable, client]) {
+      const run = await runCommand([program, "--version"], { cwd: dir, env: { PATH: "/nonexistent" } });
+      expect({ program, code: run.code, stdout: run.stdout }).toEqual({ program, code: 0, stdout: `${version}\ncommit ${head}\nbun ${Bun.version}\n` });
+    }
+  });
+
   test("invoked as rfc868-client it is the client: it asks a server and prints its time", async () => {
     const { port } = await startExecutable([executable, "--host", "127.0.0.1", "--port", "0", "--quiet"]);
     const run = await runCommand([client, "127.0.0.1", "--port", String(port), "--json"]);

@@ -5,6 +5,7 @@ import { ConfigMap, Service } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { FLAGS, type CliOptions } from "../../src/cli/server-flags.ts";
 import { configKeys } from "../../src/cli/config-keys.ts";
 import { findCommand, runCommand } from "../support/commands.ts";
@@ -25,6 +26,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "apps/v1 Deployment": Deployment,
   "policy/v1 PodDisruptionBudget": PodDisruptionBudget,
   "autoscaling/v2 HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "networking.k8s.io/v1 NetworkPolicy": NetworkPolicy,
 };
 
 /** Throws what the schema says is wrong with `manifest` (an unknown kind included). */
@@ -58,7 +60,7 @@ describe("the manifests against the Kubernetes API schemas", () => {
   test("every object validates, and the set is the one asked for", () => {
     for (const object of objects) validate(object);
     console.log(`kubernetes-models validated: ${objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`).join(", ")}`);
-    expect(objects.map((o) => o.kind).sort()).toEqual(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"]);
+    expect(objects.map((o) => o.kind).sort()).toEqual(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service"]);
   });
 
   test("a broken manifest does not validate (so the test above can fail)", () => {
@@ -66,8 +68,11 @@ describe("the manifests against the Kubernetes API schemas", () => {
     broken.spec.template.spec.containers[0].ports[0].containerPort = "8037";
     expect(() => validate(broken)).toThrow("containerPort must be integer");
     const noPort = structuredClone(deployment);
-    delete noPort.spec.template.spec.containers[0].readinessProbe.tcpSocket.port;
-    expect(() => validate(noPort)).toThrow("tcpSocket must have required property port");
+    delete noPort.spec.template.spec.containers[0].readinessProbe.httpGet.port;
+    expect(() => validate(noPort)).toThrow("httpGet must have required property port");
+    const badPolicy = structuredClone(one("NetworkPolicy"));
+    badPolicy.spec.ingress[1].from[0].namespaceSelector.matchLabels = "monitoring";
+    expect(() => validate(badPolicy)).toThrow("matchLabels must be object");
     expect(() => validate({ ...service, kind: "Servce" })).toThrow("no model for v1 Servce");
   });
 });
@@ -92,8 +97,28 @@ describe("the objects agree with each other", () => {
     expect(["LoadBalancer", "NodePort"]).toContain(service.spec.type);
   });
 
-  test("the probes connect to the served TCP port", () => {
-    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(portNamed(probe.tcpSocket.port)?.protocol).toBe("TCP");
+  test("the probes ask the metrics listener's health endpoints over TCP: readiness /readyz, liveness /livez", () => {
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "metrics" });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/livez", port: "metrics" });
+    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(portNamed(probe.httpGet.port)?.protocol).toBe("TCP");
+    // The kubelet connects to the pod's address, so the metrics listener must not be bound to loopback.
+    expect(String((Bun.TOML.parse(read(configFile)) as Record<string, unknown>).metrics)).toMatch(/^(0\.0\.0\.0|\[::\]):/);
+  });
+
+  test("the NetworkPolicy picks the pods, admits the time ports from anywhere and the metrics port only from the monitoring namespace", () => {
+    const policy = one("NetworkPolicy");
+    expect(selects(policy.spec.podSelector.matchLabels)).toBe(true);
+    expect(policy.spec.policyTypes).toEqual(["Ingress"]);
+    const rules: Manifest[] = policy.spec.ingress;
+    const portsOf = (rule: Manifest) => rule.ports.map((p: Manifest) => `${p.protocol} ${portNamed(p.port)?.protocol} ${portNamed(p.port)?.containerPort}`);
+    const open = rules.filter((rule) => rule.from === undefined);
+    expect(open.flatMap(portsOf)).toEqual(["TCP TCP 8037", "UDP UDP 8037"]);
+    const guarded = rules.filter((rule) => rule.from !== undefined);
+    expect(guarded.flatMap(portsOf)).toEqual(["TCP TCP 9975"]);
+    expect(guarded.flatMap((rule) => rule.from)).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
+    // Every port the pod opens is named in some rule: a port left out would be closed by the policy.
+    const named = rules.flatMap((rule) => rule.ports.map((p: Manifest) => p.port)).sort();
+    expect(named).toEqual(container.ports.map((p: Manifest) => p.name).sort());
   });
 
   test("the ConfigMap is mounted where --config reads it", () => {
@@ -152,5 +177,8 @@ describe.skipIf(!kubectl)("kubectl kustomize deploy/kubernetes", () => {
     expect(configMap.metadata.name).toMatch(new RegExp(`^${generator.name}-[a-z0-9]{10}$`));
     const pods = built.find((o) => o.kind === "Deployment")!.spec.template.spec;
     expect(pods.volumes.map((v: Manifest) => v.configMap.name)).toEqual([configMap.metadata.name]);
+    expect(pods.containers[0].readinessProbe.httpGet).toEqual({ path: "/readyz", port: "metrics" });
+    expect(pods.containers[0].livenessProbe.httpGet).toEqual({ path: "/livez", port: "metrics" });
+    expect(built.filter((o) => o.kind === "NetworkPolicy").map((o) => o.metadata.name)).toEqual(["rfc868"]);
   });
 });

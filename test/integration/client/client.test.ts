@@ -6,6 +6,7 @@ import { scriptedTcpServer, valueBytes } from "../../support/scripted-servers.ts
 import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../../../src/base/rfc868.ts";
 import { expectNearNow } from "../../support/clients.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { version } from "../../../package.json";
 
 useSuiteTimeout();
 
@@ -84,6 +85,13 @@ describe("the client's command line", () => {
     const help = run.stdout.join("\n");
     expect(help).toContain("a value below 2208988800 (which would be before 1970) is taken as after the 2036 wrap");
     expect(help).toContain("no DNS");
+  });
+
+  test("--version prints the version, the source tree's commit and the Bun version, and exits 0", async () => {
+    const run = await runClient(["--version"]);
+    const head = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+    expect(head).toMatch(/^[0-9a-f]{12}$/);
+    expect(run).toEqual({ code: 0, stdout: [version, `commit ${head}`, `bun ${Bun.version}`], stderr: [] });
   });
 
   test.each([

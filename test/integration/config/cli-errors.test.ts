@@ -102,6 +102,9 @@ describe("usage errors", () => {
   });
 });
 
+/** The checkout's HEAD as --version names it, read here with git itself. */
+const gitHead = () => Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+
 describe("--help and --version", () => {
   test("--help exits 0 and prints the usage, listing the flags, on stdout", async () => {
     const run = await runServer(["--help"]);
@@ -112,10 +115,11 @@ describe("--help and --version", () => {
     expect(nonEmpty(run.stderr)).toEqual([]);
   });
 
-  test("--version exits 0 and prints package.json's version alone", async () => {
+  test("--version exits 0 and prints package.json's version alone on its first line, then the source tree's commit and the Bun version", async () => {
     const run = await runServer(["--version"]);
     expect(run.code).toBe(0);
-    expect(nonEmpty(run.stdout)).toEqual([packageJson.version]);
+    expect(nonEmpty(run.stdout)[0]).toEqual(packageJson.version);
+    expect(nonEmpty(run.stdout)).toEqual([packageJson.version, `commit ${gitHead()}`, `bun ${Bun.version}`]);
     expect(nonEmpty(run.stderr)).toEqual([]);
   });
 });

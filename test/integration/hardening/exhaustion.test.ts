@@ -11,7 +11,7 @@ import { RUNTIME_TUNING } from "../../../src/ops/runtime-tuning.ts";
 import { killAll, startServer } from "../../support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "../../support/clients.ts";
 import { runCommand } from "../../support/commands.ts";
-import { fdLimits, openFdCount, readCounters, startLoad, waitForFdCount } from "../../support/hardening.ts";
+import { fdLimits, openFdCount, readCounters, setSoftFdLimit, startLoad, waitForFdCount } from "../../support/hardening.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -24,15 +24,6 @@ const ROOM_ABOVE_FD_SETSIZE = FD_SETSIZE + 64;
 const limits = fdLimits();
 if (limits.hard < ROOM_ABOVE_FD_SETSIZE) console.log(`hardening-exhaustion.test.ts: skipping the FD_SETSIZE start-up test: the hard fd limit ${limits.hard} is below ${ROOM_ABOVE_FD_SETSIZE}`);
 if (limits.soft < ROOM_ABOVE_FD_SETSIZE) console.log(`hardening-exhaustion.test.ts: skipping the accepted-fd test: the fd limit ${limits.soft} is below ${ROOM_ABOVE_FD_SETSIZE}`);
-
-/** Set the soft RLIMIT_NOFILE of another process (Python's prlimit(2) wrapper); returns the old soft limit. */
-async function setSoftFdLimit(pid: number, soft: number | "restore", old = 0): Promise<number> {
-  const value = soft === "restore" ? old : soft;
-  const python = `import resource as r,sys;p=int(sys.argv[1]);s,h=r.prlimit(p,r.RLIMIT_NOFILE);r.prlimit(p,r.RLIMIT_NOFILE,(int(sys.argv[2]),h));print(s)`;
-  const run = await runCommand(["python3", "-c", python, String(pid), String(value)]);
-  if (run.code !== 0) throw new Error(`prlimit failed: ${run.stderr}`);
-  return Number(run.stdout.trim());
-}
 
 describe("fd exhaustion", () => {
   test("at the fd limit, accept's EMFILE pauses the listener (no busy loop), and every waiting client is served once fds are free", async () => {

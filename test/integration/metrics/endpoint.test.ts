@@ -34,7 +34,8 @@ describe("the metrics endpoint", () => {
     expect(values.get('rfc868_reloads_total{result="failed"}')).toBe(0);
     expect(values.get("rfc868_log_lines_dropped_total")).toBe(0);
     expect(values.get("rfc868_clock_time_sent")).toBe(1);
-    expect(values.get('rfc868_build_info{version="0.1.0"}')).toBe(1);
+    const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+    expect(values.get(`rfc868_build_info{version="0.1.0",commit="${commit}",bun="${Bun.version}"}`)).toBe(1);
     expect(values.get("rfc868_uptime_seconds")).toBeGreaterThan(0);
   });
 

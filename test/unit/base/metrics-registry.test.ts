@@ -134,7 +134,7 @@ describe("the counters line and snapshots", () => {
 
 describe("the metrics page's order", () => {
   const page = (registry: MetricsRegistry) =>
-    renderMetrics({ counters: registry, clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, version: "0" }, "prometheus");
+    renderMetrics({ counters: registry, clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, build: { version: "0", commit: "0", bun: "0" } }, "prometheus");
   const samples = (text: string) => text.split("\n").filter((line) => /^(jobs|failures)_total/.test(line));
 
   test("families as declared; in each the always-shown series first (at 0 until counted), then the others as first counted", () => {

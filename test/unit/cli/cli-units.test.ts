@@ -144,6 +144,7 @@ describe("the client's command line", () => {
         "  --timeout S       give up after S seconds (default 5; fractions allowed)",
         "  --json            print one JSON object instead of text",
         "  --help            show this help and exit",
+        "  --version         print the version, the git commit and the Bun version, and exit",
         "",
         "exit status: 0 with a reply, 1 when the query fails (one line on stderr), 2 for a usage mistake.",
       ].join("\n"),
@@ -151,7 +152,7 @@ describe("the client's command line", () => {
   });
 
   test("the defaults are RFC 868's port 37 and the 5 s --help states, over TCP, as text", () => {
-    expect(parseClientArgs(["192.0.2.1"])).toEqual({ host: "192.0.2.1", port: 37, udp: false, timeoutMs: 5000, json: false, help: false });
+    expect(parseClientArgs(["192.0.2.1"])).toEqual({ host: "192.0.2.1", port: 37, udp: false, timeoutMs: 5000, json: false, help: false, version: false });
   });
 
   test("every flag sets what it says, in any order around HOST", () => {
@@ -162,8 +163,10 @@ describe("the client's command line", () => {
       timeoutMs: 250,
       json: true,
       help: false,
+      version: false,
     });
     expect(parseClientArgs(["--help"]).help).toBe(true);
+    expect(parseClientArgs(["--version"]).version).toBe(true);
   });
 
   test("ports 1 and 65535 are the bounds", () => {

@@ -70,7 +70,7 @@ const snapshot: MetricsSnapshot = {
   clockProblem: "floor",
   startedAtMs: 1_700_000_000_000,
   uptimeSeconds: 12.5,
-  version: "0.1.0",
+  build: { version: "0.1.0", commit: "0123456789ab", bun: "1.4.5" },
 };
 
 describe("renderMetrics", () => {
@@ -91,7 +91,7 @@ describe("renderMetrics", () => {
     const page = renderMetrics(snapshot, "openmetrics");
     expect(page).toContain("# TYPE rfc868_requests counter\n");
     expect(page).toContain("# TYPE rfc868_build info\n");
-    expect(page).toContain('rfc868_build_info{version="0.1.0"} 1\n');
+    expect(page).toContain('rfc868_build_info{version="0.1.0",commit="0123456789ab",bun="1.4.5"} 1\n');
     expect(page.endsWith("\n# EOF\n")).toBe(true);
   });
 
@@ -102,8 +102,8 @@ describe("renderMetrics", () => {
   });
 
   test("escapes backslash, quote and newline in label values", () => {
-    const page = renderMetrics({ ...snapshot, version: 'a"b\\c\nd' }, "prometheus");
-    expect(page).toContain('rfc868_build_info{version="a\\"b\\\\c\\nd"} 1\n');
+    const page = renderMetrics({ ...snapshot, build: { ...snapshot.build, version: 'a"b\\c\nd' } }, "prometheus");
+    expect(page).toContain('rfc868_build_info{version="a\\"b\\\\c\\nd",commit="0123456789ab",bun="1.4.5"} 1\n');
   });
 });
 
