@@ -9,6 +9,7 @@ import { renderManPage } from "./roff.ts";
 import { buildDeb } from "./deb.ts";
 import { ARCHES, runtimeFor, type Arch } from "./runtimes.ts";
 import { compileExecutable } from "./executable.ts";
+import { sourceDateEpoch } from "./source-date.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const DIST = join(ROOT, "dist");
@@ -43,6 +44,8 @@ const mib = (path: string) => `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB
 
 function build(arches: readonly Arch[]): void {
   checkChangelog();
+  // dpkg-deb (and rpmbuild) take every time stamp from SOURCE_DATE_EPOCH; the tools are spawned with this environment.
+  process.env.SOURCE_DATE_EPOCH = String(sourceDateEpoch(ROOT));
   const manPages = {
     [`${SERVER_PAGE.name}.${SERVER_PAGE.section}`]: renderManPage(SERVER_PAGE, pkg.version),
     [`${CLIENT_PAGE.name}.${CLIENT_PAGE.section}`]: renderManPage(CLIENT_PAGE, pkg.version),
