@@ -6,8 +6,10 @@ import { CLIENT_NAME } from "../src/client.ts";
 import { die } from "../src/cli/die.ts";
 import { CLIENT_PAGE, SERVER_PAGE } from "./man-pages.ts";
 import { renderManPage } from "./roff.ts";
-import { buildDeb } from "./deb.ts";
-import { ARCHES, runtimeFor, type Arch } from "./runtimes.ts";
+import { buildDeb, DEB_DEPENDS } from "./deb.ts";
+import { signChecksums, writeChecksums } from "./checksums.ts";
+import { writeSbom, type ArchArtefacts } from "./sbom.ts";
+import { ARCHES, DEB_ARCH, runtimeFor, type Arch } from "./runtimes.ts";
 import { compileExecutable } from "./executable.ts";
 import { sourceDateEpoch } from "./source-date.ts";
 
@@ -23,7 +25,7 @@ function selectedArches(argv: readonly string[]): readonly Arch[] {
 }
 
 /** dist/linux-<arch>/rfc868 with the pinned runtime, and rfc868-client beside it as a symlink. */
-function buildExecutable(arch: Arch): string {
+function buildExecutable(arch: Arch): { executable: string; runtime: string } {
   const dir = join(DIST, `linux-${arch}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -31,7 +33,7 @@ function buildExecutable(arch: Arch): string {
   const runtime = runtimeFor(arch, pkg.devDependencies.bun!, join(DIST, ".runtimes"));
   compileExecutable(runtime, executable);
   symlinkSync("rfc868", join(dir, CLIENT_NAME));
-  return executable;
+  return { executable, runtime };
 }
 
 /** The package's version is package.json's; the changelog's first entry must say the same. */
@@ -51,13 +53,29 @@ function build(arches: readonly Arch[]): void {
     [`${CLIENT_PAGE.name}.${CLIENT_PAGE.section}`]: renderManPage(CLIENT_PAGE, pkg.version),
   };
   mkdirSync(join(DIST, "man"), { recursive: true });
-  for (const [name, roff] of Object.entries(manPages)) writeFileSync(join(DIST, "man", name), roff);
+  const artefacts: string[] = [];
+  for (const [name, roff] of Object.entries(manPages)) {
+    writeFileSync(join(DIST, "man", name), roff);
+    artefacts.push(join(DIST, "man", name));
+  }
+  const built: ArchArtefacts[] = [];
   for (const arch of arches) {
-    const executable = buildExecutable(arch);
+    const { executable, runtime } = buildExecutable(arch);
     console.log(`${executable}: ${mib(executable)}`);
     const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
     console.log(`${deb}: ${mib(deb)}`);
+    artefacts.push(executable, deb);
+    const debDepends = DEB_DEPENDS.map((dep) => ({ ...dep, purl: `pkg:deb/debian/${dep.name}` }));
+    built.push({ arch, executable, runtime, packages: [{ path: deb, purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${DEB_ARCH[arch]}`, depends: debDepends }] });
   }
+  const sbom = join(DIST, "rfc868.cdx.json");
+  const components = writeSbom(sbom, { version: pkg.version, bunVersion: pkg.devDependencies.bun!, epoch: Number(process.env.SOURCE_DATE_EPOCH), arches: built });
+  console.log(`${sbom}: ${components} components`);
+  artefacts.push(sbom);
+  const sums = writeChecksums(DIST, artefacts);
+  console.log(`${sums}: ${artefacts.length} artefacts`);
+  const signature = signChecksums(sums, process.env.RFC868_SIGNING_KEY);
+  if (signature) console.log(`${signature}: signed with ${process.env.RFC868_SIGNING_KEY}`);
 }
 
 const arches = selectedArches(process.argv.slice(2));
