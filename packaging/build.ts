@@ -1,4 +1,4 @@
-// `npm run build`: the single executable per architecture, the man pages and the Debian packages, all in dist/.
+// `npm run build`: the single executable per architecture, the man pages, the Debian and rpm packages, the SBOM and the checksums, all in dist/.
 // `bun packaging/build.ts --arch x64` builds one architecture only.
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { die } from "../src/cli/die.ts";
 import { CLIENT_PAGE, SERVER_PAGE } from "./man-pages.ts";
 import { renderManPage } from "./roff.ts";
 import { buildDeb, DEB_DEPENDS } from "./deb.ts";
+import { buildRpm, RPM_ARCH, RPM_RELEASE } from "./rpm.ts";
 import { signChecksums, writeChecksums } from "./checksums.ts";
 import { writeSbom, type ArchArtefacts } from "./sbom.ts";
 import { ARCHES, DEB_ARCH, runtimeFor, type Arch } from "./runtimes.ts";
@@ -64,9 +65,20 @@ function build(arches: readonly Arch[]): void {
     console.log(`${executable}: ${mib(executable)}`);
     const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
     console.log(`${deb}: ${mib(deb)}`);
-    artefacts.push(executable, deb);
+    const rpm = buildRpm({ arch, version: pkg.version, executable, manPages, outDir: DIST });
+    console.log(`${rpm}: ${mib(rpm)}`);
+    artefacts.push(executable, deb, rpm);
     const debDepends = DEB_DEPENDS.map((dep) => ({ ...dep, purl: `pkg:deb/debian/${dep.name}` }));
-    built.push({ arch, executable, runtime, packages: [{ path: deb, purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${DEB_ARCH[arch]}`, depends: debDepends }] });
+    built.push({
+      arch,
+      executable,
+      runtime,
+      packages: [
+        { path: deb, purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${DEB_ARCH[arch]}`, depends: debDepends },
+        // rpmbuild derives the rpm's requirements from the executable's ELF header (glibc's sonames).
+        { path: rpm, purl: `pkg:rpm/rfc868/rfc868@${pkg.version}-${RPM_RELEASE}?arch=${RPM_ARCH[arch]}`, depends: [] },
+      ],
+    });
   }
   const sbom = join(DIST, "rfc868.cdx.json");
   const components = writeSbom(sbom, { version: pkg.version, bunVersion: pkg.devDependencies.bun!, epoch: Number(process.env.SOURCE_DATE_EPOCH), arches: built });

@@ -8,7 +8,7 @@ import { run } from "./run.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const META = join(import.meta.dir, "debian");
-const UNITS = ["rfc868.socket", "rfc868.service", "rfc868-standalone.service", "rfc868@.service"];
+export const UNITS = ["rfc868.socket", "rfc868.service", "rfc868-standalone.service", "rfc868@.service"];
 
 /** The package's Depends: one line in the control file, one component each in the SBOM (sbom.ts). */
 export const DEB_DEPENDS: readonly { name: string; constraint?: string }[] = [
