@@ -38,6 +38,7 @@ dpkg -i "$deb_amd64"
 dpkg -L rfc868
 test "$(readlink /usr/bin/rfc868-client)" = rfc868
 man -w rfc868 rfc868-client
+man -w 5 rfc868.toml
 
 echo "== systemd-analyze verify"
 # The template is verified as an instance, which is what systemd loads.

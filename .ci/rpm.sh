@@ -40,7 +40,7 @@ rpm --root "$root" -V --nodeps rfc868
 rpm --root "$root" -qc rfc868 | grep -qx /etc/rfc868/rfc868.toml
 test "$(readlink "$root/usr/bin/rfc868-client")" = rfc868
 for file in usr/lib/systemd/system/rfc868.socket usr/lib/systemd/system/rfc868@.service usr/lib/sysusers.d/rfc868.conf \
-  usr/share/man/man8/rfc868.8.gz usr/share/man/man1/rfc868-client.1.gz; do
+  usr/share/man/man8/rfc868.8.gz usr/share/man/man1/rfc868-client.1.gz usr/share/man/man5/rfc868.toml.5.gz; do
   test -f "$root/$file"
 done
 

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync }
 import { join } from "node:path";
 import { CLIENT_NAME } from "../src/client.ts";
 import { die } from "../src/cli/die.ts";
-import { CLIENT_PAGE, SERVER_PAGE } from "./man-pages.ts";
+import { CLIENT_PAGE, CONFIG_PAGE, SERVER_PAGE } from "./man-pages.ts";
 import { renderManPage } from "./roff.ts";
 import { buildDeb, DEB_DEPENDS } from "./deb.ts";
 import { buildRpm, RPM_ARCH, RPM_RELEASE } from "./rpm.ts";
@@ -49,10 +49,7 @@ function build(arches: readonly Arch[]): void {
   checkChangelog();
   // dpkg-deb (and rpmbuild) take every time stamp from SOURCE_DATE_EPOCH; the tools are spawned with this environment.
   process.env.SOURCE_DATE_EPOCH = String(sourceDateEpoch(ROOT));
-  const manPages = {
-    [`${SERVER_PAGE.name}.${SERVER_PAGE.section}`]: renderManPage(SERVER_PAGE, pkg.version),
-    [`${CLIENT_PAGE.name}.${CLIENT_PAGE.section}`]: renderManPage(CLIENT_PAGE, pkg.version),
-  };
+  const manPages = Object.fromEntries([SERVER_PAGE, CLIENT_PAGE, CONFIG_PAGE].map((page) => [`${page.name}.${page.section}`, renderManPage(page, pkg.version)]));
   mkdirSync(join(DIST, "man"), { recursive: true });
   const artefacts: string[] = [];
   for (const [name, roff] of Object.entries(manPages)) {
