@@ -11,7 +11,8 @@ ls -l dist/linux-*/rfc868 "$deb_amd64" "$deb_arm64"
 
 echo "== dist/SHA256SUMS verifies; the SBOM is valid CycloneDX 1.5 and hashes these executables"
 (cd dist && sha256sum -c SHA256SUMS)
-npx bun test test/system/sbom.test.ts
+npx bun test test/system/sbom.test.ts test/system/embedded-bun-version.test.ts
+npx bun packaging/embedded-bun-version.ts dist/linux-*/rfc868
 
 echo "== lintian (the overrides cover Bun's runtime only: packaging/debian/lintian-overrides)"
 for deb in "$deb_amd64" "$deb_arm64"; do

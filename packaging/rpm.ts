@@ -62,7 +62,7 @@ const SERVICES = "rfc868.service rfc868-standalone.service";
  * instances added. $1 is the number of versions installed after the transaction: 1 on install, 2 on
  * upgrade, 0 on erase.
  */
-function spec(version: string, stage: string, manPages: readonly string[]): string {
+export function rpmSpec(version: string, stage: string, manPages: readonly string[]): string {
   return `Name: rfc868
 Version: ${version}
 Release: ${RPM_RELEASE}
@@ -153,7 +153,7 @@ export function buildRpm(inputs: RpmInputs): string {
   for (const [name, roff] of Object.entries(inputs.manPages)) put(stage, `usr/share/man/man${name.slice(-1)}/${name}.gz`, gzipSync(roff, { level: 9 }));
   put(stage, "usr/share/licenses/rfc868/copyright", readFileSync(join(META, "copyright")));
   const specFile = join(top, "rfc868.spec");
-  writeFileSync(specFile, spec(version, stage, Object.keys(inputs.manPages)));
+  writeFileSync(specFile, rpmSpec(version, stage, Object.keys(inputs.manPages)));
 
   run([
     "rpmbuild", "-bb", "--quiet", `--target=${RPM_ARCH[arch]}-linux`,
