@@ -3,6 +3,9 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { rpmChangelog, rpmSpec } from "../../packaging/rpm.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 const ROOT = join(import.meta.dir, "../..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");

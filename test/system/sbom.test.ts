@@ -10,6 +10,9 @@ import { BUN_EMBEDS } from "../../packaging/bun-components.ts";
 import { DEB_DEPENDS } from "../../packaging/deb.ts";
 import { buildSbom } from "../../packaging/sbom.ts";
 import { RUNTIME_PACKAGES } from "../../packaging/runtimes.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 const ROOT = join(import.meta.dir, "../..");
 const SCHEMAS = join(import.meta.dir, "cyclonedx");

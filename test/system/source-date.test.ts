@@ -4,6 +4,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { changelogEpoch, sourceDateEpoch } from "../../packaging/source-date.ts";
+import { useSuiteTimeout } from "../support/suite-timeout.ts";
+
+useSuiteTimeout();
 
 const ROOT = join(import.meta.dir, "../..");
 
