@@ -50,7 +50,8 @@ function bunRuntime(arch: Arch, runtime: string, bunVersion: string): Json {
     supplier: { name: "Oven", url: ["https://bun.sh"] },
     name: "bun",
     version: bunVersion,
-    description: `The Bun runtime of the linux-${arch} executable, from the npm package ${npm}@${bunVersion}; the program rides in a .bun section appended to it.`,
+    // The build's own Bun is the npm package bun's, which installs this platform's package as an optional dependency; another architecture's comes from npm pack (runtimes.ts).
+    description: `The Bun runtime of the linux-${arch} executable, from the npm package ${npm}@${bunVersion} (through the npm package bun@${bunVersion} on a ${arch} build machine); the program rides in a .bun section appended to it.`,
     licenses: [{ license: { id: "MIT" } }],
     purl: `pkg:npm/${npm.replace("@", "%40")}@${bunVersion}`,
     hashes: hashes(runtime),
