@@ -45,42 +45,49 @@ function checkChangelog(): void {
 
 const mib = (path: string) => `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB`;
 
+/** The man pages, rendered once for both packages and written to dist/man/; returns file name -> roff. */
+function writeManPages(): Record<string, string> {
+  const manPages = Object.fromEntries([SERVER_PAGE, CLIENT_PAGE, CONFIG_PAGE].map((page) => [`${page.name}.${page.section}`, renderManPage(page, pkg.version)]));
+  mkdirSync(join(DIST, "man"), { recursive: true });
+  for (const [name, roff] of Object.entries(manPages)) writeFileSync(join(DIST, "man", name), roff);
+  return manPages;
+}
+
+/** One architecture's executable, .deb and rpm, as the SBOM describes them. */
+function buildArch(arch: Arch, manPages: Record<string, string>): ArchArtefacts {
+  const { executable, runtime } = buildExecutable(arch);
+  console.log(`${executable}: ${mib(executable)}`);
+  const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
+  console.log(`${deb}: ${mib(deb)}`);
+  const rpm = buildRpm({ arch, version: pkg.version, executable, manPages, outDir: DIST });
+  console.log(`${rpm}: ${mib(rpm)}`);
+  const debDepends = DEB_DEPENDS.map((dep) => ({ ...dep, purl: `pkg:deb/debian/${dep.name}` }));
+  return {
+    arch,
+    executable,
+    runtime,
+    packages: [
+      { path: deb, purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${DEB_ARCH[arch]}`, depends: debDepends },
+      // rpmbuild derives the rpm's requirements from the executable's ELF header (glibc's sonames).
+      { path: rpm, purl: `pkg:rpm/rfc868/rfc868@${pkg.version}-${RPM_RELEASE}?arch=${RPM_ARCH[arch]}`, depends: [] },
+    ],
+  };
+}
+
 function build(arches: readonly Arch[]): void {
   checkChangelog();
   // dpkg-deb (and rpmbuild) take every time stamp from SOURCE_DATE_EPOCH; the tools are spawned with this environment.
   process.env.SOURCE_DATE_EPOCH = String(sourceDateEpoch(ROOT));
-  const manPages = Object.fromEntries([SERVER_PAGE, CLIENT_PAGE, CONFIG_PAGE].map((page) => [`${page.name}.${page.section}`, renderManPage(page, pkg.version)]));
-  mkdirSync(join(DIST, "man"), { recursive: true });
-  const artefacts: string[] = [];
-  for (const [name, roff] of Object.entries(manPages)) {
-    writeFileSync(join(DIST, "man", name), roff);
-    artefacts.push(join(DIST, "man", name));
-  }
-  const built: ArchArtefacts[] = [];
-  for (const arch of arches) {
-    const { executable, runtime } = buildExecutable(arch);
-    console.log(`${executable}: ${mib(executable)}`);
-    const deb = buildDeb({ arch, version: pkg.version, executable, manPages, outDir: DIST });
-    console.log(`${deb}: ${mib(deb)}`);
-    const rpm = buildRpm({ arch, version: pkg.version, executable, manPages, outDir: DIST });
-    console.log(`${rpm}: ${mib(rpm)}`);
-    artefacts.push(executable, deb, rpm);
-    const debDepends = DEB_DEPENDS.map((dep) => ({ ...dep, purl: `pkg:deb/debian/${dep.name}` }));
-    built.push({
-      arch,
-      executable,
-      runtime,
-      packages: [
-        { path: deb, purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${DEB_ARCH[arch]}`, depends: debDepends },
-        // rpmbuild derives the rpm's requirements from the executable's ELF header (glibc's sonames).
-        { path: rpm, purl: `pkg:rpm/rfc868/rfc868@${pkg.version}-${RPM_RELEASE}?arch=${RPM_ARCH[arch]}`, depends: [] },
-      ],
-    });
-  }
+  const manPages = writeManPages();
+  const built = arches.map((arch) => buildArch(arch, manPages));
   const sbom = join(DIST, "rfc868.cdx.json");
   const components = writeSbom(sbom, { version: pkg.version, bunVersion: pkg.devDependencies.bun!, epoch: Number(process.env.SOURCE_DATE_EPOCH), arches: built });
   console.log(`${sbom}: ${components} components`);
-  artefacts.push(sbom);
+  const artefacts = [
+    ...Object.keys(manPages).map((name) => join(DIST, "man", name)),
+    ...built.flatMap(({ executable, packages }) => [executable, ...packages.map((built) => built.path)]),
+    sbom,
+  ];
   const sums = writeChecksums(DIST, artefacts);
   console.log(`${sums}: ${artefacts.length} artefacts`);
   const signature = signChecksums(sums, process.env.RFC868_SIGNING_KEY);
