@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Package checks (issue 11), after `bun packaging/build.ts`: lintian on both .debs, then on this machine
+# Package checks (issue 11), after `bun packaging/build.ts`: the checksums and the SBOM, lintian on both .debs, then on this machine
 # (root, a throwaway CI host) dpkg -i the amd64 package, verify and score its units, serve rdate from
 # /usr/bin/rfc868, dpkg -P it and check that no file is left behind.
 set -euo pipefail
@@ -8,6 +8,11 @@ version=$(node -p 'require("./package.json").version')
 deb_amd64="dist/rfc868_${version}_amd64.deb"
 deb_arm64="dist/rfc868_${version}_arm64.deb"
 ls -l dist/linux-*/rfc868 "$deb_amd64" "$deb_arm64"
+
+echo "== dist/SHA256SUMS verifies; the SBOM is valid CycloneDX 1.5 and hashes these executables"
+(cd dist && sha256sum -c SHA256SUMS)
+npx bun test test/system/sbom.test.ts test/system/embedded-bun-version.test.ts
+npx bun packaging/embedded-bun-version.ts dist/linux-*/rfc868
 
 echo "== lintian (the overrides cover Bun's runtime only: packaging/debian/lintian-overrides)"
 for deb in "$deb_amd64" "$deb_arm64"; do
@@ -34,6 +39,7 @@ dpkg -i "$deb_amd64"
 dpkg -L rfc868
 test "$(readlink /usr/bin/rfc868-client)" = rfc868
 man -w rfc868 rfc868-client
+man -w 5 rfc868.toml
 
 echo "== systemd-analyze verify"
 # The template is verified as an instance, which is what systemd loads.

@@ -8,7 +8,14 @@ import { run } from "./run.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const META = join(import.meta.dir, "debian");
-const UNITS = ["rfc868.socket", "rfc868.service", "rfc868-standalone.service", "rfc868@.service"];
+export const UNITS = ["rfc868.socket", "rfc868.service", "rfc868-standalone.service", "rfc868@.service"];
+
+/** The package's Depends: one line in the control file, one component each in the SBOM (sbom.ts). */
+export const DEB_DEPENDS: readonly { name: string; constraint?: string }[] = [
+  { name: "libc6", constraint: ">= 2.17" },
+  { name: "adduser" },
+  { name: "init-system-helpers", constraint: ">= 1.54~" },
+];
 
 export interface DebInputs {
   arch: Arch;
@@ -35,7 +42,7 @@ Version: ${version}
 Architecture: ${DEB_ARCH[arch]}
 Maintainer: rfc868 developers <rfc868@example.com>
 Installed-Size: ${installedKiB}
-Depends: libc6 (>= 2.17), adduser, init-system-helpers (>= 1.54~)
+Depends: ${DEB_DEPENDS.map((dep) => (dep.constraint ? `${dep.name} (${dep.constraint})` : dep.name)).join(", ")}
 Section: net
 Priority: optional
 Homepage: https://www.rfc-editor.org/rfc/rfc868

@@ -1,9 +1,13 @@
-// The two man pages: rfc868(8) for the server, rfc868-client(1); OPTIONS come from the CLI's own flag tables.
-import { FLAGS as SERVER_FLAGS } from "../src/cli/server-flags.ts";
+// The three man pages: rfc868(8) for the server, rfc868-client(1), rfc868.toml(5); OPTIONS and KEYS come from the CLI's own flag tables.
+import { FLAGS as SERVER_FLAGS, type CliOptions } from "../src/cli/server-flags.ts";
+import type { ConfigType } from "../src/cli/flags.ts";
+import { configKeys } from "../src/cli/config-keys.ts";
+import { KEY_VALUES } from "../src/cli/config-diff.ts";
+import { LISTEN_DEFAULTS } from "../src/core/listeners.ts";
 import { CLIENT_DEFAULTS, FLAGS as CLIENT_FLAGS } from "../src/cli/client-flags.ts";
 import { SIGNALS } from "../src/ops/signals.ts";
 import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
-import type { ManPage } from "./roff.ts";
+import type { KeyDoc, ManPage } from "./roff.ts";
 
 export const SERVER_PAGE: ManPage = {
   name: "rfc868",
@@ -25,10 +29,10 @@ export const SERVER_PAGE: ManPage = {
     ],
     "EXIT STATUS": ["0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 after SIGXCPU (the CPU time limit), or when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake; 128 plus the signal's number when the runtime crashes (see SIGNALS)."],
     FILES: [
-      "/etc/rfc868/rfc868.toml: the configuration the units pass with --config; every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",
+      "/etc/rfc868/rfc868.toml: the configuration the units pass with --config (rfc868.toml(5)); every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",
       "/lib/systemd/system/rfc868.socket and rfc868.service: socket activation on port 37 (enabled by the package). rfc868-standalone.service: binds port 37 itself and drops to the user rfc868; not enabled, and not to be run together with the socket.",
     ],
-    "SEE ALSO": ["rfc868-client(1), rdate(8), systemd.socket(5), RFC 868 (https://www.rfc-editor.org/rfc/rfc868)."],
+    "SEE ALSO": ["rfc868-client(1), rfc868.toml(5), rdate(8), systemd.socket(5), RFC 868 (https://www.rfc-editor.org/rfc/rfc868)."],
   },
 };
 
@@ -47,5 +51,56 @@ export const CLIENT_PAGE: ManPage = {
   sections: {
     "EXIT STATUS": ["0 with a reply, 1 when the query fails (one line on stderr), 2 for a usage mistake."],
     "SEE ALSO": ["rfc868(8), rdate(8)."],
+  },
+};
+
+const TYPE_NAMES: Record<Exclude<ConfigType, { switch: boolean }>, string> = {
+  string: "string",
+  date: "date (a TOML local date such as 2024-01-01, or that as a string)",
+  integer: "integer",
+  strings: "array of strings",
+  integers: "array of integers",
+};
+
+/** A key's default, as it would be written in the file; "none" for a key that is off until set. */
+function defaultOf(name: string, type: ConfigType): string {
+  // No --host means LISTEN_DEFAULTS.hosts: the options hold an empty list until the listeners fill it in.
+  const value = name === "host" ? LISTEN_DEFAULTS.hosts : KEY_VALUES[name]!.read({ hosts: [], help: false, version: false } as CliOptions);
+  if (value === undefined) return "none";
+  if (type === "date") return new Date(value as number).toISOString().slice(0, 10);
+  return JSON.stringify(value).replace(/,/g, ", ");
+}
+
+/** Every key of the config file: its flag's help, TOML type, default, and whether SIGHUP applies it. */
+export function configKeyDocs(): KeyDoc[] {
+  return [...configKeys(SERVER_FLAGS).values()].map((key) => {
+    const flags = key.flags.map((name) => SERVER_FLAGS.find((flag) => flag.name === name)!);
+    // A switch pair (tcp, no-tcp) is documented by its "on" flag; help texts are the table's own.
+    const flag = flags.find((f) => typeof f.config !== "object" || f.config.switch) ?? flags[0]!;
+    const type = flag.config!;
+    const takes = KEY_VALUES[key.name]?.takes;
+    if (takes === undefined) throw new Error(`config key ${key.name} has no entry in src/cli/config-diff.ts KEY_VALUES`);
+    const typeName = typeof type === "object" ? "boolean" : TYPE_NAMES[type];
+    const reload = takes === "restart" ? "A change needs a restart; a reload leaves it as it was and logs so." : "A reload (SIGHUP) applies it.";
+    return { term: `${key.name} = ${defaultOf(key.name, type)}`, text: `${flag.help}. Type: ${typeName}. Flags: ${key.flags.map((f) => `--${f}`).join(", ")}. ${reload}` };
+  });
+}
+
+export const CONFIG_PAGE: ManPage = {
+  name: "rfc868.toml",
+  section: 5,
+  summary: "configuration file of the rfc868 time server",
+  synopsis: "/etc/rfc868/rfc868.toml",
+  description: [
+    "rfc868 --config PATH reads its options from a TOML file; the packaged units pass /etc/rfc868/rfc868.toml. Every key is the command-line option of the same name (a switch pair such as --tcp and --no-tcp is one boolean key), and a flag given on the command line wins over the file. An unknown key, or a value of the wrong type, is refused with one line naming the key, and the server does not start.",
+    "SIGHUP (systemctl reload) re-reads the file. The logging and admission keys take effect at once; a change of a key that shapes the sockets or the process identity is logged and waits for a restart. A file that does not parse on reload changes nothing.",
+    "Each key below is shown as it would be written with its default value.",
+  ],
+  flags: [],
+  keys: configKeyDocs(),
+  sections: {
+    EXAMPLE: ['port = 37', 'host = ["::"]', 'rate = "20/s"', 'deny = ["192.0.2.0/24"]'],
+    FILES: ["/etc/rfc868/rfc868.toml: the packaged file, every key commented out with its default."],
+    "SEE ALSO": ["rfc868(8), rfc868-client(1), systemctl(1), https://toml.io/en/v1.0.0."],
   },
 };

@@ -8,7 +8,7 @@ export type Arch = "x64" | "arm64";
 export const ARCHES: readonly Arch[] = ["x64", "arm64"];
 
 /** Bun's npm package per architecture (the names Bun's own npm installer uses). */
-const RUNTIME_PACKAGES: Record<Arch, string> = { x64: "@oven/bun-linux-x64", arm64: "@oven/bun-linux-aarch64" };
+export const RUNTIME_PACKAGES: Record<Arch, string> = { x64: "@oven/bun-linux-x64", arm64: "@oven/bun-linux-aarch64" };
 
 /** Debian's name for each architecture. */
 export const DEB_ARCH: Record<Arch, string> = { x64: "amd64", arm64: "arm64" };
