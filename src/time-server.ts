@@ -2,6 +2,7 @@
 import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
+import { DEFAULTS } from "./base/defaults.ts";
 import { Counters } from "./core/counters.ts";
 import { EventLoop } from "./core/event-loop.ts";
 import { closeListeners, openConfiguredListeners, type ListenOptions, type Listener } from "./core/listeners.ts";
@@ -14,6 +15,7 @@ import { parseMetricsAddress } from "./metrics/address.ts";
 import { metricsPage } from "./metrics/metrics-page.ts";
 import { openMetricsListener, startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
 
+/** What startTimeServer is given; an option unset takes its default (src/base/defaults.ts), as the CLI's does. */
 export interface TimeServerOptions extends ListenOptions {
   /** Turn the per-event lines (still waiting, connection from) off. */
   quiet?: boolean;
@@ -64,11 +66,12 @@ export interface TimeServer {
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const counters = new Counters();
-  const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
+  const log = options.log ?? new Log({ eventLines: !(options.quiet ?? DEFAULTS.quiet), format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
-  const admission = buildAdmission(options.hardening ?? {}, log, counters);
+  const hardening = options.hardening ?? DEFAULTS.hardening;
+  const admission = buildAdmission(hardening, log, counters);
   const clockSource = options.clock ?? Date.now;
-  const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
+  const clock = buildClockGuard(hardening, log, clockSource);
   const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
