@@ -1,7 +1,7 @@
 // src/cli.ts: parseArgs defaults, both flag forms, repeats, and a UsageError with one clear message for each mistake.
 import { afterAll, describe, expect, test } from "bun:test";
 import { UsageError, parseArgs, usage } from "../src/cli/server-flags.ts";
-import { LISTEN_DEFAULTS } from "../src/core/listeners.ts";
+import { DEFAULTS } from "../src/base/defaults.ts";
 import { killAll } from "./support/server-process.ts";
 import { useSuiteTimeout } from "./support/suite-timeout.ts";
 
@@ -26,15 +26,15 @@ describe("parseArgs", () => {
     const options = parseArgs([]);
     expect(options.hosts).toEqual(["0.0.0.0"]);
     // parseArgs may leave port and backlog unset for startTimeServer to default: check what takes effect.
-    expect(options.port ?? LISTEN_DEFAULTS.port).toBe(8037);
-    expect(options.backlog ?? LISTEN_DEFAULTS.backlog).toBe(1024);
+    expect(options.port ?? DEFAULTS.port).toBe(8037);
+    expect(options.backlog ?? DEFAULTS.backlog).toBe(1024);
     expect(options.quiet ?? false).toBe(false);
     expect(options.help).toBe(false);
     expect(options.version).toBe(false);
   });
 
-  test("does not share the default hosts array between calls", () => {
-    parseArgs([]).hosts.push("127.0.0.1");
+  test("does not share the default hosts array between calls: no call can change it (the configuration is frozen)", () => {
+    expect(() => (parseArgs([]).hosts as string[]).push("127.0.0.1")).toThrow(TypeError);
     expect(parseArgs([]).hosts).toEqual(["0.0.0.0"]);
   });
 
