@@ -38,6 +38,14 @@ describe("parseArgs", () => {
     expect(parseArgs([]).hosts).toEqual(["0.0.0.0"]);
   });
 
+  test("resolves every option once: each unset one at its default, a given one over it, and nothing can change the result", () => {
+    expect(parseArgs([])).toEqual({ ...DEFAULTS, config: undefined, help: false, version: false });
+    const config = parseArgs(["--rate", "5/s", "--allow", "10.0.0.0/8", "--udp"]);
+    expect(config.hardening).toEqual({ ...DEFAULTS.hardening, rate: 5, allow: ["10.0.0.0/8"] });
+    expect([config.udp, config.tcp, config.port]).toEqual([true, true, 8037]);
+    expect([config, config.hardening, config.hardening.allow, config.hosts].every(Object.isFrozen)).toBe(true);
+  });
+
   test("accepts --port=0 and --port 0 alike", () => {
     expect(parseArgs(["--port=0"]).port).toBe(0);
     expect(parseArgs(["--port", "0"]).port).toBe(0);
