@@ -3,6 +3,7 @@ import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
 import { DEFAULTS } from "./base/defaults.ts";
+export { ConfigError } from "./base/config-error.ts";
 import { Counters } from "./core/counters.ts";
 import { EventLoop } from "./core/event-loop.ts";
 import { closeListeners, openConfiguredListeners, type ListenOptions, type Listener } from "./core/listeners.ts";
