@@ -118,7 +118,7 @@ export function parseGiven(argv: readonly string[]): CliOptions {
 }
 
 /** The options `given` with every unset one at its default, frozen. */
-export function resolveConfig(given: CliOptions): Config {
+function resolveConfig(given: CliOptions): Config {
   const { hosts, hardening, help, version, ...rest } = given;
   return deepFreeze({
     ...withDefaults<Omit<Config, "hosts" | "hardening" | "help" | "version">>({ ...DEFAULTS, config: undefined }, rest),
