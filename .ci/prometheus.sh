@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch Debian's prometheus package (promtool and the server) into .ci/.cache/prometheus without installing the service.
-# The metrics tests look there (test/support/prometheus.ts) and skip, saying why, when it is absent.
+# The metrics tests look there (test/support/metrics.ts) and skip, saying why, when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")"
 dest=.cache/prometheus

@@ -301,6 +301,35 @@ restarted() {
   echo "$# restarted: pids $old -> $(main_pids "$@"), none on a deleted executable"
 }
 
+# notify_status UNIT: Type=notify, and the status text the server sent (STATUS=) is its counters line.
+notify_status() {
+  local type status
+  type=$(ct systemctl show -P Type "$1") status=$(ct systemctl show -P StatusText "$1")
+  echo "$1: Type=$type, StatusText=$status"
+  [ "$type" = notify ] && [[ "$status" == serving* ]]
+}
+
+# watchdog_restarts UNIT: with WatchdogSec=2s in a drop-in, a server whose loop stops (SIGSTOP) is aborted
+# and started again by Restart=on-failure, and serves.
+watchdog_restarts() {
+  local unit=$1 dropin=/etc/systemd/system/$1.d pid new=0 start
+  ct mkdir -p "$dropin" && ct sh -c "printf '[Service]\nWatchdogSec=2s\n' >$dropin/watchdog.conf" && ct systemctl daemon-reload || return 1
+  ct systemctl restart "$unit" || return 1
+  pid=$(ct systemctl show -P MainPID "$unit")
+  ct kill -STOP "$pid" || return 1
+  start=$(date +%s%N)
+  for _ in $(seq 300); do
+    new=$(ct systemctl show -P MainPID "$unit")
+    [ "$new" != 0 ] && [ "$new" != "$pid" ] && ct systemctl is-active --quiet "$unit" && break
+    sleep 0.1
+  done
+  ct rm -r "$dropin" && ct systemctl daemon-reload
+  if [ "$new" = 0 ] || [ "$new" = "$pid" ]; then ct systemctl status --no-pager "$unit"; return 1; fi
+  serves_tcp >/dev/null || return 1
+  ct journalctl -q --no-pager -u "$unit" | grep -q 'Watchdog timeout' || { echo "no watchdog timeout in the journal"; return 1; }
+  echo "pid $pid stopped; watchdog timeout, restarted as pid $new after $((($(date +%s%N) - start) / 1000000)) ms, serving"
+}
+
 # Newer packages for the upgrades: the same files under a higher version, repacked.
 repack=$work/repack
 dpkg-deb -R "$deb" "$repack"
@@ -323,6 +352,8 @@ check "dpkg -i $(basename "$deb")" dpkg_does -i "/root/$(basename "$deb")"
 check "rfc868.socket is enabled and listening, rfc868.service not started yet" socket_enabled_service_idle
 check "systemd-analyze security (at or under 0.8, 2.3, 1.8)" security_scores rfc868.service=0.8 rfc868-standalone.service=2.3 rfc868@1.service=1.8
 check "socket-activated cold start" cold_start
+check "Type=notify: started on READY=1, the counters as its status" notify_status rfc868.service
+check "the watchdog restarts a stalled server" watchdog_restarts rfc868.service
 
 check "rdate -p on port 37 (IPv4 and IPv6)" serves_tcp
 ct mkdir -p /etc/systemd/system/rfc868.socket.d
@@ -351,6 +382,7 @@ check "started" await_journal "$cursor" '^listening on port 37' rfc868-standalon
 check "rdate -p on port 37 (IPv4 and IPv6)" serves_tcp
 check "rdate -p -u on port 37 (udp = true)" serves_udp
 check "the server has switched to user rfc868" runs_as rfc868 rfc868-standalone.service
+check "Type=notify after the switch to user rfc868" notify_status rfc868-standalone.service
 check "systemctl reload rfc868-standalone" reloads rfc868-standalone.service
 check "require-sync = true" runs_with_require_sync rfc868-standalone.service
 drop_key require-sync

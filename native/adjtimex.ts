@@ -1,4 +1,4 @@
-// The kernel's view of its clock, read with ntp_adjtime(modes = 0): synchronised to a time source or not.
+// The kernel's clocks as only it can tell: synchronised to a time source or not (ntp_adjtime, modes = 0), and CLOCK_MONOTONIC.
 import { libc } from "./libc.ts";
 import { fail } from "./errno.ts";
 import { LINUX } from "./platform.ts";
@@ -25,4 +25,18 @@ export function readKernelClock(): KernelClockState {
 /** What ntp_adjtime(2) calls unsynchronised: the TIME_ERROR state, or STA_UNSYNC in status. */
 export function isUnsynchronised({ state, status }: KernelClockState): boolean {
   return state === LINUX.TIME_ERROR || (status & LINUX.STA_UNSYNC) !== 0;
+}
+
+/** struct timespec for clock_gettime, in its own ArrayBuffer. */
+const timespec = new BigInt64Array(new ArrayBuffer(LINUX.sizeof_timespec));
+
+/**
+ * CLOCK_MONOTONIC in microseconds, the clock systemd's MONOTONIC_USEC= is compared against; Bun's
+ * performance.now() counts from the process's start, not from boot.
+ */
+export function monotonicMicros(): bigint {
+  if (libc.clock_gettime(LINUX.CLOCK_MONOTONIC, timespec) < 0) fail("clock_gettime CLOCK_MONOTONIC");
+  const seconds = timespec[LINUX.offsetof_timespec_tv_sec / 8]!;
+  const nanos = timespec[LINUX.offsetof_timespec_tv_nsec / 8]!;
+  return seconds * 1_000_000n + nanos / 1000n;
 }

@@ -1,7 +1,7 @@
 // recvmmsg/sendmmsg over structs and buffers this object owns: a whole batch of datagrams in, their replies out, two syscalls.
 import { ptr } from "bun:ffi";
 import { libc } from "./libc.ts";
-import { lastErrno, SyscallError } from "./errno.ts";
+import { interrupted, lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
 import { SockaddrStorage } from "./sockaddr.ts";
 import { checkFd, checkInt } from "./checked-int.ts";
@@ -39,7 +39,7 @@ function iovecOver(buffer: Uint8Array): Uint32Array {
  * The garbage collector does not see an address written into a struct: a buffer reachable only that
  * way is freed while the kernel still reads and writes it (measured: after about a second of load,
  * 98% of replies carried garbage). So every buffer a struct here points into is also a field of this
- * object, and lives exactly as long as the structs do. test/udp-gc.test.ts forces collections under load.
+ * object, and lives exactly as long as the structs do. test/integration/service/udp-gc.test.ts forces collections under load.
  */
 export class DatagramBatch {
   /** Slot i's source address, written by receive(); admission reads it and the reply goes back to it. */
@@ -89,7 +89,10 @@ export class DatagramBatch {
   receive(fd: number): number | null {
     for (let i = 0; i < this.#count; i++) this.#received[i * WORDS + NAMELEN] = LINUX.sizeof_sockaddr_storage;
     this.#count = this.#queued = this.#sent = 0;
-    const got = libc.recvmmsg(checkFd(fd), this.#received, this.capacity, LINUX.MSG_DONTWAIT, null);
+    checkFd(fd);
+    let got: number;
+    do got = libc.recvmmsg(fd, this.#received, this.capacity, LINUX.MSG_DONTWAIT, null);
+    while (interrupted(got));
     if (got < 0) {
       const errno = lastErrno(); // first thing after the call
       if (errno === LINUX.EAGAIN) return null;
@@ -121,8 +124,11 @@ export class DatagramBatch {
    * which then stays first: skipReply() passes over it.
    */
   sendPending(fd: number): number | null {
+    checkFd(fd);
+    let sent: number;
     // From the first pending entry: an address inside #replies, which this object holds, so no view is made.
-    const sent = libc.sendmmsg(checkFd(fd), ptr(this.#replies, this.#sent * MMSGHDR), this.#queued - this.#sent, LINUX.MSG_DONTWAIT | LINUX.MSG_NOSIGNAL);
+    do sent = libc.sendmmsg(fd, ptr(this.#replies, this.#sent * MMSGHDR), this.#queued - this.#sent, LINUX.MSG_DONTWAIT | LINUX.MSG_NOSIGNAL);
+    while (interrupted(sent));
     if (sent < 0) {
       const errno = lastErrno();
       if (errno === LINUX.EAGAIN) return null;

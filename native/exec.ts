@@ -24,11 +24,12 @@ function cStringArray(texts: readonly string[], keep: Uint8Array[]): BigUint64Ar
 
 /** Replace this process; returns only by throwing the SyscallError of a failed execve. */
 export function execProgram(path: string, argv: readonly string[], env: Readonly<Record<string, string>>): never {
-  const keep: Uint8Array[] = [];
+  const cPath = execString(path); // a "cstring" argument would pass a JS string on without its NUL check
+  const keep: Uint8Array[] = [cPath];
   const cArgv = cStringArray(argv, keep);
   const cEnv = cStringArray(Object.entries(env).map(([name, value]) => `${name}=${value}`), keep);
   try {
-    libc.execve(path, cArgv, cEnv); // returns only on failure
+    libc.execve(cPath, cArgv, cEnv); // returns only on failure
     return fail("execve");
   } finally {
     keep.length = 0; // a use after the call: `keep` pins every string the arrays point to until then

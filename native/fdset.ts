@@ -1,14 +1,8 @@
 // fd_set over a 128-byte buffer: the bit for fd is byte fd >> 3, mask 1 << (fd & 7) (glibc, little-endian words).
 import { LINUX } from "./platform.ts";
+import { checkSelectableFd } from "./checked-int.ts";
 
 export const FD_SETSIZE = LINUX.FD_SETSIZE;
-
-/** Throws for anything that cannot be a bit of an fd_set: select() with fd >= FD_SETSIZE corrupts memory. */
-export function checkSelectableFd(fd: number): void {
-  if (!Number.isInteger(fd) || fd < 0 || fd >= FD_SETSIZE) {
-    throw new RangeError(`fd ${fd} cannot enter an fd_set (valid: 0 to ${FD_SETSIZE - 1}, FD_SETSIZE)`);
-  }
-}
 
 export class FdSet {
   /** The struct itself; its own ArrayBuffer so the address libc sees never moves. */

@@ -1,12 +1,12 @@
 // The native layer's public surface: everything src/ may use of libc, pointers and structs.
 export { platformProblem, LINUX } from "./platform.ts";
-export { SyscallError, errnoCode, lastErrno } from "./errno.ts";
+export { SyscallError, errnoCode, errnoClass, lastErrno, type ErrnoClass } from "./errno.ts";
 export { errnoName } from "./errno-names.ts";
-export { FdSet, FD_SETSIZE, checkSelectableFd } from "./fdset.ts";
+export { FdSet, FD_SETSIZE } from "./fdset.ts";
 export { parseIp, formatIp, type Family } from "./inet.ts";
 export { encodeSockaddr, decodeSockaddr, SockaddrStorage, type SocketAddress } from "./sockaddr.ts";
 export { sourcePort, ipv4Offset, ipv4At, isIpv4Sockaddr, IPV6_OFFSET } from "./source-address.ts";
-export { checkInt, checkFd } from "./checked-int.ts";
+export { checkInt, checkFd, checkSelectableFd } from "./checked-int.ts";
 export {
   openSocket,
   setSocketOption,
@@ -31,5 +31,6 @@ export { setNonBlocking, setCloseOnExec, clearCloseOnExec } from "./fd-flags.ts"
 export { startConnect, checkConnected } from "./connect.ts";
 export { unsetEnvironment } from "./environment.ts";
 export { execProgram } from "./exec.ts";
-export { readKernelClock, isUnsynchronised, type KernelClockState } from "./adjtimex.ts";
+export { readKernelClock, isUnsynchronised, monotonicMicros, type KernelClockState } from "./adjtimex.ts";
 export { fdLimit, type FdLimit } from "./resource-limits.ts";
+export { openNotifySocket, sendNotification, notifySockaddr } from "./notify-socket.ts";

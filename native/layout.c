@@ -1,4 +1,4 @@
-/* Layout probe: prints, as "NAME VALUE" lines, every constant and struct layout native/platform.ts LINUX assumes, plus errno names (test/layout.test.ts compares). */
+/* Layout probe: prints, as "NAME VALUE" lines, every constant and struct layout native/platform.ts LINUX assumes, plus errno names (test/unit/native/layout.test.ts compares). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/timex.h>
+#include <time.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 /* A constant under its own name: CONSTANT(AF_INET) prints "AF_INET 2". */
 #define CONSTANT(name) printf("%s %lld\n", #name, (long long)(name))
@@ -112,6 +114,10 @@ int main(void) {
   SIZE(timex, struct timex);
   OFFSET(timex, struct timex, modes);
   OFFSET(timex, struct timex, status);
+  CONSTANT(CLOCK_MONOTONIC);
+  SIZE(timespec, struct timespec);
+  OFFSET(timespec, struct timespec, tv_sec);
+  OFFSET(timespec, struct timespec, tv_nsec);
 
   /* Batched UDP: recvmmsg/sendmmsg's structs. */
   SIZE(iovec, struct iovec);
@@ -134,6 +140,12 @@ int main(void) {
   SIZE(rlimit, struct rlimit);
   OFFSET(rlimit, struct rlimit, rlim_cur);
   OFFSET(rlimit, struct rlimit, rlim_max);
+
+  /* systemd's notify socket: an AF_UNIX datagram socket addressed by sockaddr_un. */
+  CONSTANT(AF_UNIX);
+  SIZE(sockaddr_un, struct sockaddr_un);
+  OFFSET(sockaddr_un, struct sockaddr_un, sun_family);
+  OFFSET(sockaddr_un, struct sockaddr_un, sun_path);
 
   /* errno names: the ones messages name most, and a spread across the table up to its end. */
   ERRNO(EPERM);

@@ -81,7 +81,7 @@ function openLibc() {
 
     // Start-up: the CLI re-executes itself once with its runtime tuning (src/ops/runtime-tuning.ts).
     // int execve(const char *path, char *const argv[], char *const envp[]);
-    execve: { args: ["cstring", "ptr", "ptr"], returns: "i32" },
+    execve: { args: ["ptr", "ptr", "ptr"], returns: "i32" },
 
     // Signals no JS handler can take (native/signal-disposition.ts): set to SIG_IGN.
     // sighandler_t signal(int signum, sighandler_t handler);  (SIG_IGN is 1, SIG_ERR is -1: integers, not pointers to read)
@@ -94,6 +94,9 @@ function openLibc() {
     // Hardening: --require-sync reads the kernel's clock state (native/adjtimex.ts).
     // int ntp_adjtime(struct timex *buf);  (modes = 0: read only, needs no privilege)
     ntp_adjtime: { args: ["ptr"], returns: "i32" },
+    // systemd's RELOADING=1 carries MONOTONIC_USEC= (native/adjtimex.ts).
+    // int clock_gettime(clockid_t clockid, struct timespec *tp);
+    clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
 
     // The loop's wake-up pipe (native/wake-pipe.ts), written from another thread.
     // int pipe2(int pipefd[2], int flags);

@@ -12,7 +12,7 @@ export function platformProblem(): string | null {
 /**
  * Constants and layouts, identical on Linux x86_64 and aarch64 (both use the asm-generic
  * socket and errno headers). native/layout.c prints the same names from the C headers and
- * test/layout.test.ts compares the two, so a wrong value here cannot go unnoticed.
+ * test/unit/native/layout.test.ts compares the two, so a wrong value here cannot go unnoticed.
  */
 export const LINUX = {
   AF_INET: 2,
@@ -92,6 +92,10 @@ export const LINUX = {
   sizeof_timex: 208,
   offsetof_timex_modes: 0,
   offsetof_timex_status: 40,
+  CLOCK_MONOTONIC: 1,
+  sizeof_timespec: 16,
+  offsetof_timespec_tv_sec: 0,
+  offsetof_timespec_tv_nsec: 8,
   // Batched UDP (native/datagram-batch.ts): recvmmsg/sendmmsg take an array of mmsghdr, each a msghdr
   // naming the peer's sockaddr and an iovec array, plus the datagram length the kernel writes back.
   sizeof_iovec: 16,
@@ -113,4 +117,9 @@ export const LINUX = {
   sizeof_rlimit: 16,
   offsetof_rlimit_rlim_cur: 0,
   offsetof_rlimit_rlim_max: 8,
+  // systemd's notify socket (sd_notify(3)): an AF_UNIX datagram socket, its path in sockaddr_un.
+  AF_UNIX: 1,
+  sizeof_sockaddr_un: 110,
+  offsetof_sockaddr_un_sun_family: 0,
+  offsetof_sockaddr_un_sun_path: 2,
 } as const;

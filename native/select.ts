@@ -1,6 +1,6 @@
 // select() over FdSets with a timeval re-armed on every call (Linux writes the time left back into it).
 import { libc } from "./libc.ts";
-import { lastErrno, SyscallError } from "./errno.ts";
+import { fail, interrupted } from "./errno.ts";
 import { FD_SETSIZE, type FdSet } from "./fdset.ts";
 import { LINUX } from "./platform.ts";
 import { checkInt } from "./checked-int.ts";
@@ -15,6 +15,8 @@ const timeval = new Uint32Array(new ArrayBuffer(LINUX.sizeof_timeval));
  * Wait until an fd in `readable` (or `writable`) is ready or `timeoutMs` passes.
  * Returns the number of ready fds (0 on timeout; the sets then hold only the ready fds),
  * or null when a signal interrupted the wait (EINTR: no events, as in Python's selectors).
+ * The one wrapper that does not retry EINTR: a JS signal handler runs only once the loop yields, so
+ * the interruption is the loop's cue to yield, and a retry would hold the signal until the next event.
  */
 export function selectFds(nfds: number, readable: FdSet | null, writable: FdSet | null, timeoutMs: number): number | null {
   // nfds > FD_SETSIZE would let the kernel read and write past the 128-byte sets.
@@ -26,7 +28,5 @@ export function selectFds(nfds: number, readable: FdSet | null, writable: FdSet 
   timeval[3] = 0;
   const ready = libc.select(nfds, readable?.bytes ?? null, writable?.bytes ?? null, null, timeval);
   if (ready >= 0) return ready;
-  const errno = lastErrno();
-  if (errno === LINUX.EINTR) return null;
-  throw new SyscallError("select", errno);
+  return interrupted(ready) ? null : fail("select");
 }

@@ -1,6 +1,7 @@
 // sockaddr_in / sockaddr_in6 encode and decode, and a reusable sockaddr_storage for accept4/recvmmsg.
 import { LINUX } from "./platform.ts";
 import { formatIp, parseIp, type Family } from "./inet.ts";
+import { checkU32 } from "./checked-int.ts";
 
 export interface SocketAddress {
   family: Family;
@@ -10,10 +11,6 @@ export interface SocketAddress {
   flowinfo: number;
   /** IPv6 only (0 for IPv4). */
   scopeId: number;
-}
-
-function checkU32(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${name} ${value} is not a u32`);
 }
 
 /** The C struct for an address: 16 bytes of sockaddr_in or 28 of sockaddr_in6, in its own ArrayBuffer. */

@@ -1,13 +1,13 @@
-// Typed wrappers over the socket syscalls: validate integers, map -1 to SyscallError, EAGAIN to null.
+// Typed wrappers over the socket syscalls: validate integers, retry EINTR, map -1 to SyscallError, EAGAIN to null.
 import { libc } from "./libc.ts";
-import { fail, lastErrno, SyscallError } from "./errno.ts";
+import { fail, interrupted, lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
 import { SockaddrStorage, type SocketAddress } from "./sockaddr.ts";
 import { checkFd, checkInt } from "./checked-int.ts";
 
 /** A non-blocking call's result: itself when >= 0, null for EAGAIN ("nothing now"), else the SyscallError. */
-function orNullIfWouldBlock(result: number | bigint, syscall: string): number | null {
-  if (result >= 0) return Number(result);
+function orNullIfWouldBlock(result: number, syscall: string): number | null {
+  if (result >= 0) return result;
   const errno = lastErrno(); // first thing after the call: nothing else may run in between
   if (errno === LINUX.EAGAIN) return null;
   throw new SyscallError(syscall, errno);
@@ -66,20 +66,32 @@ export function socketName(fd: number): SocketAddress {
 
 /** accept4: the new fd, or null when the queue is empty. `peer` receives the client's address if given. */
 export function acceptConnection(fd: number, flags: number, peer: SockaddrStorage | null): number | null {
-  const client = peer
-    ? libc.accept4(checkFd(fd), peer.bytes, peer.arm().length, checkInt("flags", flags))
-    : libc.accept4(checkFd(fd), null, null, checkInt("flags", flags));
+  checkFd(fd);
+  checkInt("flags", flags);
+  let client: number;
+  do client = peer ? libc.accept4(fd, peer.bytes, peer.arm().length, flags) : libc.accept4(fd, null, null, flags);
+  while (interrupted(client));
   return orNullIfWouldBlock(client, "accept4");
 }
 
 /** send: bytes sent, or null when the socket buffer is full. */
 export function sendBytes(fd: number, bytes: Uint8Array, flags: number): number | null {
-  return orNullIfWouldBlock(libc.send(checkFd(fd), bytes, bytes, checkInt("flags", flags)), "send");
+  checkFd(fd);
+  checkInt("flags", flags);
+  let sent: number;
+  do sent = Number(libc.send(fd, bytes, bytes, flags));
+  while (interrupted(sent));
+  return orNullIfWouldBlock(sent, "send");
 }
 
 /** recv into `buffer`: bytes read (0 at end of stream), or null when nothing is waiting. */
 export function receiveBytes(fd: number, buffer: Uint8Array, flags: number): number | null {
-  return orNullIfWouldBlock(libc.recv(checkFd(fd), buffer, buffer, checkInt("flags", flags)), "recv");
+  checkFd(fd);
+  checkInt("flags", flags);
+  let got: number;
+  do got = Number(libc.recv(fd, buffer, buffer, flags));
+  while (interrupted(got));
+  return orNullIfWouldBlock(got, "recv");
 }
 
 /** close: Linux releases the fd even when close reports an error, so it is never retried. */

@@ -1,6 +1,6 @@
 // The self-pipe trick (Redis, libuv): a pipe whose read end select() watches, so another thread can end a wait at once.
 import { libc } from "./libc.ts";
-import { fail, lastErrno, SyscallError } from "./errno.ts";
+import { fail, interrupted, lastErrno, SyscallError } from "./errno.ts";
 import { LINUX } from "./platform.ts";
 import { checkFd } from "./checked-int.ts";
 import { writeSome } from "./write.ts";
@@ -33,13 +33,12 @@ const scratch = new Uint8Array(new ArrayBuffer(64));
 
 /** Empty the pipe (the loop's read handler): every wake-up sent so far is taken by this one turn. */
 export function drainWakePipe(readFd: number): void {
-  for (;;) {
-    const got = Number(libc.read(checkFd(readFd), scratch, scratch));
-    if (got > 0) continue;
-    if (got === 0) return;
-    const errno = lastErrno();
-    if (errno === LINUX.EINTR) continue;
-    if (errno === LINUX.EAGAIN) return;
-    throw new SyscallError("read", errno);
-  }
+  checkFd(readFd);
+  let got: number;
+  do got = Number(libc.read(readFd, scratch, scratch));
+  while (got > 0 || interrupted(got));
+  if (got === 0) return;
+  const errno = lastErrno();
+  if (errno === LINUX.EAGAIN) return;
+  throw new SyscallError("read", errno);
 }

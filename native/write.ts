@@ -1,7 +1,7 @@
 // write(2) of a buffer's range to an fd (the console) that never waits: EINTR retried, EAGAIN is "nothing written now".
 import { ptr } from "bun:ffi";
 import { libc } from "./libc.ts";
-import { lastErrno, SyscallError } from "./errno.ts";
+import { interrupted, lastErrno, SyscallError } from "./errno.ts";
 import { FdSet } from "./fdset.ts";
 import { LINUX } from "./platform.ts";
 import { checkFd, checkInt } from "./checked-int.ts";
@@ -28,13 +28,12 @@ export function writeSome(fd: number, bytes: Uint8Array, start = 0, end = bytes.
   checkInt("end", end, 0, bytes.byteLength);
   checkInt("start", start, 0, end);
   if (start === end) return 0;
-  for (;;) {
-    // The address is used only inside this synchronous call, while the caller still holds `bytes`.
-    const wrote = Number(libc.write(fd, ptr(bytes, start), end - start));
-    if (wrote >= 0) return wrote;
-    const errno = lastErrno();
-    if (errno === LINUX.EINTR) continue;
-    if (errno === LINUX.EAGAIN) return 0;
-    throw new SyscallError("write", errno);
-  }
+  let wrote: number;
+  // The address is used only inside this synchronous call, while the caller still holds `bytes`.
+  do wrote = Number(libc.write(fd, ptr(bytes, start), end - start));
+  while (interrupted(wrote));
+  if (wrote >= 0) return wrote;
+  const errno = lastErrno();
+  if (errno === LINUX.EAGAIN) return 0;
+  throw new SyscallError("write", errno);
 }

@@ -4,6 +4,7 @@ import { platformProblem } from "../native/platform.ts";
 import { die, logFormatNamedIn, printFailuresAs } from "./cli/die.ts";
 import type { TimeServer } from "./time-server.ts";
 import type { LogFormatName } from "./logging/log.ts";
+import type { ServiceManager as Manager } from "./ops/service-manager.ts";
 
 async function main(argv: readonly string[]): Promise<void> {
   // Checked before anything loads libc, so an unsupported machine gets one line, not a stack trace.
@@ -19,6 +20,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { installSignalHandlers } = await import("./ops/signals.ts");
   const { ConfigReloader } = await import("./cli/config-reload.ts");
   const { LOG_FORMATS } = await import("./logging/log.ts");
+  const { ServiceManager } = await import("./ops/service-manager.ts");
 
   // Start-up failures in the log's format as soon as it is known (the command line's, then the file's too).
   const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs(LOG_FORMATS[name].notice);
@@ -38,19 +40,31 @@ async function main(argv: readonly string[]): Promise<void> {
   let server: TimeServer | undefined;
   let reloader: InstanceType<typeof ConfigReloader> | undefined;
   let stopStatus: number | undefined;
+  let manager: Manager | null = null;
+  const status = () => `serving; ${server?.counters.summary() ?? "starting"}`.slice(0, 200);
   const stop = (status: number) => {
+    if (stopStatus === undefined) manager?.stopping();
     stopStatus ??= status;
     void server?.stop().then(() => process.exit(stopStatus));
   };
-  installSignalHandlers({ stop, reload: () => reloader?.reload(), report: () => server?.reportCounters() });
+  const reload = () => {
+    if (!reloader) return;
+    manager?.reloading();
+    void reloader.reload().then(() => manager?.ready(status()));
+  };
+  installSignalHandlers({ stop, reload, report: () => server?.reportCounters() });
   try {
+    // systemd's (Type=notify), when it asked: told READY=1 once every listener is open.
+    manager = ServiceManager.fromEnvironment();
+    const heartbeat = manager && { everyMs: manager.heartbeatMs, beat: () => manager!.heartbeat(status()) };
     // Bound (or inherited) and privileges dropped before the first request is read.
-    server = await startTimeServer({ ...options, ...openServiceSockets(options) });
+    server = await startTimeServer({ ...options, ...openServiceSockets(options), ...(heartbeat && { heartbeat }) });
   } catch (error) {
     if (error instanceof StartupError) die(error.message, 1);
     throw error;
   }
   reloader = new ConfigReloader(argv, options, server);
+  manager?.ready(status());
   if (stopStatus !== undefined) stop(stopStatus);
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
 }

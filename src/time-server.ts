@@ -4,11 +4,11 @@ import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
 import { DEFAULTS } from "./base/defaults.ts";
 export { ConfigError } from "./base/config-error.ts";
-import { Counters } from "./core/counters.ts";
 import { EventLoop } from "./core/event-loop.ts";
 import { closeListeners, openConfiguredListeners, type ListenOptions, type Listener } from "./core/listeners.ts";
 import { LOG_FORMATS, Log, type LogFormatName } from "./logging/log.ts";
 import type { Clock, Transport } from "./base/rfc868.ts";
+import { ServerMetrics } from "./base/server-metrics.ts";
 import { ServiceContext } from "./core/service-context.ts";
 import { tcpService } from "./core/tcp-service.ts";
 import { udpService } from "./core/udp-service.ts";
@@ -34,6 +34,8 @@ export interface TimeServerOptions extends ListenOptions {
   metrics?: string;
   /** The metrics socket already bound (openMetricsListener, before a privilege drop): served instead of binding `metrics`, closed like `listeners`. */
   metricsListener?: Listener;
+  /** Called from the loop itself every `everyMs` while it turns (systemd's watchdog ping): a stalled loop stops calling it. */
+  heartbeat?: { everyMs: number; beat: () => void };
 }
 
 /** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
@@ -44,7 +46,8 @@ export interface TimeServer {
   readonly address: string;
   readonly port: number;
   readonly listeners: readonly { transport: Transport; local: SocketAddress }[];
-  readonly counters: Counters;
+  /** Every counted event; `get("refused_tcp_denied")` reads one by its counters-line name. */
+  readonly counters: ServerMetrics;
   /** Where the metrics endpoint listens, or null without `metrics`. */
   readonly metrics: SocketAddress | null;
   /** Resolves once the loop ended and the sockets are closed; rejects if the loop failed. */
@@ -66,15 +69,16 @@ export interface TimeServer {
 
 /** Bind and start serving. The loop shares this thread: see README, "Embedding". */
 export async function startTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
-  const counters = new Counters();
-  const log = options.log ?? new Log({ eventLines: !(options.quiet ?? DEFAULTS.quiet), format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat], onDropped: (lines) => counters.add("log_lines_dropped", lines) });
+  const counters = new ServerMetrics();
+  const linesDropped = counters.logLinesDropped.labels();
+  const log = options.log ?? new Log({ eventLines: !(options.quiet ?? DEFAULTS.quiet), format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat], onDropped: (lines) => linesDropped.inc(lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
   const hardening = options.hardening ?? DEFAULTS.hardening;
-  const admission = buildAdmission(hardening, log, counters);
+  const admission = buildAdmission(hardening, log, counters.refusals);
   const clockSource = options.clock ?? Date.now;
   const clock = buildClockGuard(hardening, log, clockSource);
   const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
-  const reportCounters = () => log.notice(`counters: ${counters.summary()}`);
+  const reportCounters = () => log.notice(`counters: ${counters.counterLine()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => log.flush() });
   const context = new ServiceContext(loop, log, counters, admission, clock);
@@ -88,6 +92,12 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
   } catch (error) {
     if (!options.listeners) closeListeners(listeners); // ours to close; the caller's are the caller's
     throw error;
+  }
+
+  if (options.heartbeat) {
+    const { everyMs, beat } = options.heartbeat;
+    const again = () => (beat(), loop.setTimer(everyMs, again));
+    loop.setTimer(everyMs, again);
   }
 
   const first = listeners[0]!.local;
@@ -116,7 +126,7 @@ export async function startTimeServer(options: TimeServerOptions = {}): Promise<
     reconfigure(changes) {
       // Everything that can fail is built before anything changes.
       const hardening = changes.hardening;
-      const admission = hardening ? buildAdmission(hardening, log, counters) : context.admission;
+      const admission = hardening ? buildAdmission(hardening, log, counters.refusals) : context.admission;
       const guard = hardening ? buildClockGuard(hardening, log, clockSource) : context.clock;
       const format = changes.logFormat ? LOG_FORMATS[changes.logFormat] : log.format;
       context.admission = admission;

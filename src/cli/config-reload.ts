@@ -19,6 +19,8 @@ export class ConfigReloader {
   #running = false;
   /** A SIGHUP came while one ran: one more reload follows it, however many came. */
   #pending = false;
+  /** Settles when the reloads under way, the pending one included, are done. */
+  #done: Promise<void> = Promise.resolve();
   /** Reads and checks the file off the loop's thread: a 100,000-entry list costs the loop only the swap. */
   readonly #thread = new ParseThread();
 
@@ -33,10 +35,13 @@ export class ConfigReloader {
   }
 
   /** SIGHUP: reload now, or once more after the reload under way: one runs, at most one more waits, however many signals come. */
-  reload(): void {
-    if (this.#running) return void (this.#pending = true);
+  reload(): Promise<void> {
+    if (this.#running) {
+      this.#pending = true;
+      return this.#done;
+    }
     this.#running = true;
-    void this.#drain();
+    return (this.#done = this.#drain());
   }
 
   async #drain(): Promise<void> {
@@ -72,20 +77,20 @@ export class ConfigReloader {
       return this.#refuse(error.message);
     }
     this.#applied = next;
-    counters.add("reload_ok");
+    counters.reloads.labels("ok").inc();
     log.notice(`reloaded ${path}: ${changed.length > 0 ? `changed ${changed.join(", ")}` : "no change"}`);
     const restart = changedKeys(this.started, next, "restart");
     if (restart.length > 0) log.notice(`${path}: ${restart.join(", ")} changed: needs a restart (left as they are until then)`);
   }
 
   #refuse(reason: string): void {
-    this.server.counters.add("reload_failed");
+    this.server.counters.reloads.labels("failed").inc();
     this.server.log.notice(`reload refused, still serving the previous configuration: ${reason}`);
   }
 
   /** An internal error: counted as a failed reload like a refusal, but at error level and never as a refused file. */
   #fail(reason: string): void {
-    this.server.counters.add("reload_failed");
+    this.server.counters.reloads.labels("failed").inc();
     this.server.log.error(`reload failed on an internal error, still serving the previous configuration: ${reason}`);
   }
 }

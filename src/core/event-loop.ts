@@ -182,7 +182,7 @@ export class EventLoop {
    * Tick until stop(), yielding a macrotask so signal handlers and timers run: at once whenever a
    * select() comes back with nothing (idle timeout, or EINTR: a signal whose handler is waiting), and
    * under load once YIELD_INTERVAL_MS have passed since the last yield rather than after every tick
-   * (a yield costs about 0.6 us, a whole connection's JS about as much). The first yield comes before
+   * (a yield costs about as much as a whole connection's JS: bench/PROFILE.md). The first yield comes before
    * any select(): run() returns to its caller at once, so the caller can install its signal handlers
    * first. A signal that lands in the few microseconds between Bun's signal poll in the yield and the
    * next select() is handled when that select returns, within 1 s.

@@ -1,29 +1,17 @@
 // The TCP time service: accept in a bounded batch, send the 4-byte stamp, close. No connection outlives its accept.
-import {
-  LINUX,
-  SockaddrStorage,
-  acceptConnection,
-  closeFd,
-  errnoCode,
-  sendBytes,
-} from "../../native/index.ts";
+import { LINUX, SockaddrStorage, closeFd, sendBytes } from "../../native/index.ts";
 import type { ServiceContext } from "./service-context.ts";
 import type { Listener } from "./listeners.ts";
 import { drainInput } from "./drain.ts";
+import { acceptEach, type ListenerFailures } from "./socket-io.ts";
 
 /** Accepts per readable event: enough to amortise select(), small enough that other sockets get their turn. */
 export const ACCEPT_BATCH = 128;
-/** How long the listener sits out of select() when the process or system is out of fds or memory. */
-export const ACCEPT_BACKOFF_MS = 100;
-
-const ACCEPT_FLAGS = LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC;
-/** A connection that failed before we took it; Linux reports these from accept4 (see accept(2)). Go on. */
-const RETRY_ACCEPT = new Set(["ECONNABORTED", "EPROTO", "EINTR", "ENETDOWN", "ENOPROTOOPT", "EHOSTDOWN", "ENONET", "EHOSTUNREACH", "EOPNOTSUPP", "ENETUNREACH", "EPERM"]);
-/** Out of fds or kernel memory: accepting again at once would spin, since the listener stays readable. */
-const BACK_OFF = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
+const FAILURES: ListenerFailures = { client: "tcp", listener: "tcp", taking: "accepts" };
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
-  const { loop, log, counters } = context;
+  const { log, counters } = context;
+  const [served, refusedClock, dropped] = [counters.requests.labels("tcp"), counters.refusals.labels("tcp", "clock"), counters.tcpRepliesDropped.labels()];
   const currentPolicy = context.policyFor(listener);
   let policy = currentPolicy();
   const peer = new SockaddrStorage();
@@ -34,12 +22,16 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
       if (policy.admit !== null && !policy.admit(peer)) return; // refused: closed below without a byte
       if (log.eventLines) log.connection(peer);
       if (!policy.clock.stamp(stamp)) {
-        counters.add("refused_tcp_clock"); // no time rather than a wrong one: closed without a byte
+        refusedClock.inc(); // no time rather than a wrong one: closed without a byte
         return;
       }
       // A fresh socket's send buffer is empty, so 4 bytes go out whole; MSG_NOSIGNAL: a reset peer is not a SIGPIPE.
-      sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL);
-      counters.add("served_tcp");
+      // Should it be full (null) or take fewer, the client has no time: never counted as served, and not waited for.
+      if (sendBytes(fd, stamp, LINUX.MSG_NOSIGNAL) !== stamp.byteLength) {
+        dropped.inc();
+        return;
+      }
+      served.inc();
       // Read what the client sent first, so that close() ends in FIN rather than RST (drain.ts).
       drainInput(fd, context);
     } catch (error) {
@@ -51,25 +43,6 @@ export function tcpService(listener: Listener, context: ServiceContext): () => v
 
   return function acceptBatch(): void {
     policy = currentPolicy();
-    for (let i = 0; i < ACCEPT_BATCH; i++) {
-      let fd: number | null;
-      try {
-        fd = acceptConnection(listener.fd, ACCEPT_FLAGS, log.eventLines || policy.admit ? peer : null);
-      } catch (error) {
-        const code = errnoCode(error);
-        if (code && RETRY_ACCEPT.has(code)) {
-          context.clientFailed("tcp", error);
-          continue;
-        }
-        if (code && BACK_OFF.has(code)) {
-          if (counters.add(`accept_backoff_${code}`)) log.notice(`${(error as Error).message}; pausing accepts for ${ACCEPT_BACKOFF_MS} ms (counted from now on)`);
-          loop.pause(listener.fd, ACCEPT_BACKOFF_MS);
-          return;
-        }
-        throw error;
-      }
-      if (fd === null) return;
-      serve(fd);
-    }
+    acceptEach(context, listener.fd, FAILURES, ACCEPT_BATCH, log.eventLines || policy.admit ? peer : null, serve);
   };
 }

@@ -2,12 +2,16 @@
 import { DatagramBatch } from "../../native/index.ts";
 import type { Listener } from "./listeners.ts";
 import type { ServiceContext } from "./service-context.ts";
+import { receiveEach, type ListenerFailures } from "./socket-io.ts";
 
 /** Datagrams per readable event: a UDP flood gets its share of each tick and no more, so TCP is never starved. */
 export const RECEIVE_BATCH = 64;
 
+const FAILURES: ListenerFailures = { client: "udp", listener: "udp", taking: "receives" };
+
 export function udpService(listener: Listener, context: ServiceContext): () => void {
   const { log, counters } = context;
+  const [served, refusedClock, dropped] = [counters.requests.labels("udp"), counters.refusals.labels("udp", "clock"), counters.udpRepliesDropped.labels()];
   const currentPolicy = context.policyFor(listener);
   let policy = currentPolicy();
   // Owns every buffer its structs point to; held by this closure for as long as the listener is served.
@@ -22,7 +26,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       if (log.eventLines) log.datagram(peer);
       stamped ??= policy.clock.stamp(batch.reply);
       if (stamped) batch.queueReply(i);
-      else counters.add("refused_udp_clock"); // no time rather than a wrong one
+      else refusedClock.inc(); // no time rather than a wrong one
     }
   }
 
@@ -32,10 +36,10 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
       try {
         const sent = batch.sendPending(listener.fd);
         if (sent === null) {
-          counters.add("udp_reply_dropped", batch.dropPending());
+          dropped.inc(batch.dropPending());
           return;
         }
-        counters.add("served_udp", sent);
+        served.inc(sent);
       } catch (error) {
         batch.skipReply();
         context.clientFailed("udp", error);
@@ -45,13 +49,7 @@ export function udpService(listener: Listener, context: ServiceContext): () => v
 
   return function receiveBatch(): void {
     policy = currentPolicy();
-    let received: number | null;
-    try {
-      received = batch.receive(listener.fd);
-    } catch (error) {
-      context.clientFailed("udp", error);
-      return;
-    }
+    const received = receiveEach(context, listener.fd, FAILURES, batch);
     if (received === null) return;
     answer(received);
     sendReplies();

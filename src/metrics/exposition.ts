@@ -1,5 +1,5 @@
 // The metrics page: Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the scraper asks for it.
-import { COUNTER_FAMILIES, counterSample, type CounterSample } from "./counter-families.ts";
+import type { MetricsRegistry, Series } from "../base/metrics-registry.ts";
 
 export type ExpositionFormat = "prometheus" | "openmetrics";
 
@@ -10,7 +10,8 @@ export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
 
 /** Everything the page shows, read at scrape time. */
 export interface MetricsSnapshot {
-  readonly counters: ReadonlyMap<string, number>;
+  /** The counted families, rendered in their declaration order. */
+  readonly counters: MetricsRegistry;
   readonly clockFloorMs: number;
   /** Why the clock guard sends no time right now, or null while it does. */
   readonly clockProblem: "floor" | "unsynchronised" | null;
@@ -19,7 +20,7 @@ export interface MetricsSnapshot {
   readonly version: string;
 }
 
-type Labels = CounterSample["labels"];
+type Labels = Series["labels"];
 interface Family {
   name: string;
   type: "counter" | "gauge" | "info";
@@ -29,21 +30,10 @@ interface Family {
 
 const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 const labelText = (labels: Labels) => (labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`);
-const sameLabels = (a: Labels, b: Labels) => labelText(a) === labelText(b);
 
-/** Every counter family with its samples: the always-present ones at 0 first, then each counted kind. */
-function counterFamilies(counters: ReadonlyMap<string, number>): Family[] {
-  const families = new Map<string, Family>(
-    COUNTER_FAMILIES.map(({ name, help, always }) => [name, { name, type: "counter", help, samples: always.map((labels) => ({ labels, value: 0 })) }]),
-  );
-  for (const [kind, value] of counters) {
-    const { family, labels } = counterSample(kind);
-    const samples = families.get(family)!.samples;
-    const present = samples.find((sample) => sameLabels(sample.labels, labels));
-    if (present) present.value = value;
-    else samples.push({ labels, value });
-  }
-  return [...families.values()];
+/** Every registered family with its shown series: the always-present ones (at 0 until counted) first, then each as first counted. */
+function registeredFamilies(registry: MetricsRegistry): Family[] {
+  return registry.families.map(({ name, type, help, shown }) => ({ name, type, help, samples: shown.map(({ labels, value }) => ({ labels, value })) }));
 }
 
 function gaugeFamilies(s: MetricsSnapshot): Family[] {
@@ -71,7 +61,7 @@ function names(family: Family, format: ExpositionFormat): { sample: string; type
 
 export function renderMetrics(snapshot: MetricsSnapshot, format: ExpositionFormat): string {
   const lines: string[] = [];
-  for (const family of [...counterFamilies(snapshot.counters), ...gaugeFamilies(snapshot)]) {
+  for (const family of [...registeredFamilies(snapshot.counters), ...gaugeFamilies(snapshot)]) {
     const { sample, typeName, type } = names(family, format);
     // HELP text escapes only backslash and newline, in both formats.
     lines.push(`# HELP ${typeName} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`, `# TYPE ${typeName} ${type}`);

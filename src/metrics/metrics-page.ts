@@ -11,7 +11,7 @@ export function metricsPage(context: ServiceContext): (accept: string | null) =>
     const format = negotiateFormat(accept);
     const body = renderMetrics(
       {
-        counters: counters.counts,
+        counters,
         clockFloorMs: clock.floorMs,
         clockProblem: clock.problemNow(),
         // performance.timeOrigin is when this process started, as Unix ms.

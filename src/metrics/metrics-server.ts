@@ -1,9 +1,9 @@
 // The metrics endpoint on the time service's own select loop: bounded connections, one GET each, a deadline, no blocking send.
-import { FD_SETSIZE, LINUX, acceptConnection, closeFd, errnoCode, fdLimit, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
+import { FD_SETSIZE, LINUX, closeFd, fdLimit, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
 import { drainInput } from "../core/drain.ts";
 import { closeListeners, openListener, type Listener } from "../core/listeners.ts";
 import type { ServiceContext } from "../core/service-context.ts";
-import { ACCEPT_BACKOFF_MS } from "../core/tcp-service.ts";
+import { acceptEach, type ListenerFailures } from "../core/socket-io.ts";
 import { metricsUrl, type MetricsAddress } from "./address.ts";
 import { MAX_REQUEST_BYTES, headEnd, parseRequestHead } from "./http-request.ts";
 import { answer, tooLarge, type Page } from "./responses.ts";
@@ -27,6 +27,8 @@ export const METRICS_DEADLINE_MS = 2000;
 const ACCEPT_BATCH = 16;
 /** A scraper's backlog: Prometheus keeps one connection; more is what the bound above is for. */
 const METRICS_BACKLOG = 64;
+/** Counted as metrics_<errno>, a back-off too: the endpoint's failures are its own, never the time service's. */
+const FAILURES: ListenerFailures = { client: "metrics", listener: "metrics", taking: "metrics accepts" };
 
 export interface MetricsServer {
   readonly local: SocketAddress;
@@ -45,6 +47,7 @@ export function openMetricsListener(address: MetricsAddress): Listener {
 /** Serve `GET /metrics`, rendered by `page`, on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
 export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page): MetricsServer {
   const { loop, counters, log } = context;
+  const [timedOut, rejected] = [counters.metricsTimedOut.labels(), counters.metricsRejected.labels()];
   const open = new Map<number, () => void>(); // fd -> its close
 
   function serveConnection(fd: number): void {
@@ -56,7 +59,7 @@ export function startMetricsServer(listener: Listener, context: ServiceContext, 
 
     function armDeadline() {
       return loop.setTimer(METRICS_DEADLINE_MS, () => {
-        counters.add("metrics_timeout");
+        timedOut.inc();
         finish(false);
       });
     }
@@ -112,28 +115,18 @@ export function startMetricsServer(listener: Listener, context: ServiceContext, 
     open.set(fd, () => finish(false));
   }
 
-  function acceptBatch(): void {
-    for (let i = 0; i < ACCEPT_BATCH; i++) {
-      let fd: number | null;
-      try {
-        fd = acceptConnection(listener.fd, LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC, null);
-      } catch (error) {
-        // Out of fds, or a connection that died in the queue: either way the metrics wait, the time service does not.
-        if (!errnoCode(error)) throw error;
-        context.clientFailed("metrics", error);
-        loop.pause(listener.fd, ACCEPT_BACKOFF_MS);
-        return;
-      }
-      if (fd === null) return;
-      // getrlimit on every accept (one cheap syscall per metrics connection): the limit may change under a running server (prlimit).
-      if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE || fd >= fdLimit().soft - METRICS_FD_RESERVE) {
-        counters.add("metrics_rejected");
-        closeFd(fd);
-        continue;
-      }
-      serveConnection(fd);
+  function admit(fd: number): void {
+    // getrlimit on every accept (one cheap syscall per metrics connection): the limit may change under a running server (prlimit).
+    if (open.size >= MAX_METRICS_CONNECTIONS || fd >= FD_SETSIZE || fd >= fdLimit().soft - METRICS_FD_RESERVE) {
+      rejected.inc();
+      closeFd(fd);
+      return;
     }
+    serveConnection(fd);
   }
+
+  // Out of fds or memory, the metrics wait and the time service does not; a connection that died in the queue costs only itself.
+  const acceptBatch = () => acceptEach(context, listener.fd, FAILURES, ACCEPT_BATCH, null, admit);
 
   loop.register(listener.fd, acceptBatch);
   log.notice(`metrics on ${metricsUrl({ host: listener.local.address, port: listener.local.port })}`);

@@ -3,9 +3,10 @@ import { AddressSet } from "./address-set.ts";
 import { parseCidr, type Cidr } from "./cidr.ts";
 import { ipv4Offset } from "../../native/index.ts";
 import { ConfigError } from "../base/config-error.ts";
+import type { RefusalReason } from "../base/server-metrics.ts";
 
-/** A refusal reason (counted as refused_<transport>_<reason>), or null to go on. */
-export type SourceCheck = (sockaddr: Uint8Array) => string | null;
+/** A refusal reason (counted in rfc868_refusals, as refused_<transport>_<reason> in the counters line), or null to go on. */
+export type SourceCheck = (sockaddr: Uint8Array) => RefusalReason | null;
 
 function parseAll(texts: readonly string[], flag: string): Cidr[] {
   return texts.map((text) => {

@@ -39,7 +39,7 @@ export interface Admission {
   admitFor(transport: Transport, localPort: number): Admit | null;
 }
 
-function admitThrough(transport: string, checks: readonly SourceCheck[], refusals: Refusals): Admit {
+function admitThrough(transport: Transport, checks: readonly SourceCheck[], refusals: Refusals): Admit {
   return (peer) => {
     for (let i = 0; i < checks.length; i++) {
       const reason = checks[i]!(peer.bytes);

@@ -1,4 +1,4 @@
-// The UDP server through the library API plus a full collection every few ms, for test/udp-gc.test.ts: a buffer only a raw pointer keeps is freed at once.
+// The UDP server through the library API plus a full collection every few ms, for test/integration/service/udp-gc.test.ts: a buffer only a raw pointer keeps is freed at once.
 import { startTimeServer } from "../../src/time-server.ts";
 
 // A hook in the test's own process rather than in src/: the server's code is exactly what ships.

@@ -11,7 +11,7 @@ export const TEST_BUDGET_MS = SUITE_TIMEOUT_MS * TIME_SCALE;
 /**
  * Call at the top of every test file. A preload's setDefaultTimeout() reaches only the first file of a
  * run (oven-sh/bun#43787) and bunfig has no global test timeout, so every other file would fall back to
- * Bun's 5 s; test/suite-timeout.test.ts fails for any file that does not call this.
+ * Bun's 5 s; test/project/suite-timeout.test.ts fails for any file that does not call this.
  */
 export function useSuiteTimeout(): void {
   setDefaultTimeout(TEST_BUDGET_MS);
