@@ -41,7 +41,7 @@ async function main(argv: readonly string[]): Promise<void> {
   let reloader: InstanceType<typeof ConfigReloader> | undefined;
   let stopStatus: number | undefined;
   let manager: Manager | null = null;
-  const status = () => `serving; ${server?.counters.summary() ?? "starting"}`.slice(0, 200);
+  const status = () => `serving; ${server?.counters.counterLine() ?? "starting"}`.slice(0, 200);
   const stop = (status: number) => {
     if (stopStatus === undefined) manager?.stopping();
     stopStatus ??= status;
