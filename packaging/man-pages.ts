@@ -1,9 +1,8 @@
 // The three man pages: rfc868(8) for the server, rfc868-client(1), rfc868.toml(5); OPTIONS and KEYS come from the CLI's own flag tables.
-import { FLAGS as SERVER_FLAGS, type CliOptions } from "../src/cli/server-flags.ts";
+import { FLAGS as SERVER_FLAGS, parseArgs } from "../src/cli/server-flags.ts";
 import type { ConfigType } from "../src/cli/flags.ts";
 import { configKeys } from "../src/cli/config-keys.ts";
 import { KEY_VALUES } from "../src/cli/config-diff.ts";
-import { LISTEN_DEFAULTS } from "../src/core/listeners.ts";
 import { CLIENT_DEFAULTS, FLAGS as CLIENT_FLAGS } from "../src/cli/client-flags.ts";
 import { SIGNALS } from "../src/ops/signals.ts";
 import { RUNTIME_TUNING } from "../src/ops/runtime-tuning.ts";
@@ -64,8 +63,8 @@ const TYPE_NAMES: Record<Exclude<ConfigType, { switch: boolean }>, string> = {
 
 /** A key's default, as it would be written in the file; "none" for a key that is off until set. */
 function defaultOf(name: string, type: ConfigType): string {
-  // No --host means LISTEN_DEFAULTS.hosts: the options hold an empty list until the listeners fill it in.
-  const value = name === "host" ? LISTEN_DEFAULTS.hosts : KEY_VALUES[name]!.read({ hosts: [], help: false, version: false } as CliOptions);
+  // The configuration an empty command line resolves to holds every default.
+  const value = KEY_VALUES[name]!.read(parseArgs([]));
   if (value === undefined) return "none";
   if (type === "date") return new Date(value as number).toISOString().slice(0, 10);
   return JSON.stringify(value).replace(/,/g, ", ");
@@ -78,10 +77,10 @@ export function configKeyDocs(): KeyDoc[] {
     // A switch pair (tcp, no-tcp) is documented by its "on" flag; help texts are the table's own.
     const flag = flags.find((f) => typeof f.config !== "object" || f.config.switch) ?? flags[0]!;
     const type = flag.config!;
-    const takes = KEY_VALUES[key.name]?.takes;
-    if (takes === undefined) throw new Error(`config key ${key.name} has no entry in src/cli/config-diff.ts KEY_VALUES`);
+    const reloaded = KEY_VALUES[key.name]?.reload;
+    if (reloaded === undefined) throw new Error(`config key ${key.name} has no option slot in the flag table (src/cli/server-flags.ts)`);
     const typeName = typeof type === "object" ? "boolean" : TYPE_NAMES[type];
-    const reload = takes === "restart" ? "A change needs a restart; a reload leaves it as it was and logs so." : "A reload (SIGHUP) applies it.";
+    const reload = reloaded === "restart" ? "A change needs a restart; a reload leaves it as it was and logs so." : "A reload (SIGHUP) applies it.";
     return { term: `${key.name} = ${defaultOf(key.name, type)}`, text: `${flag.help}. Type: ${typeName}. Flags: ${key.flags.map((f) => `--${f}`).join(", ")}. ${reload}` };
   });
 }

@@ -2,6 +2,8 @@
 import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
+import { DEFAULTS } from "./base/defaults.ts";
+export { ConfigError } from "./base/config-error.ts";
 import { EventLoop } from "./core/event-loop.ts";
 import { closeListeners, openConfiguredListeners, type ListenOptions, type Listener } from "./core/listeners.ts";
 import { LOG_FORMATS, Log, type LogFormatName } from "./logging/log.ts";
@@ -15,6 +17,7 @@ import { Health } from "./metrics/health.ts";
 import { metricsPage } from "./metrics/metrics-page.ts";
 import { openMetricsListener, startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
 
+/** What startTimeServer is given; an option unset takes its default (src/base/defaults.ts), as the CLI's does. */
 export interface TimeServerOptions extends ListenOptions {
   /** Turn the per-event lines (still waiting, connection from) off. */
   quiet?: boolean;
@@ -69,11 +72,12 @@ export interface TimeServer {
 export async function runTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const counters = new ServerMetrics();
   const linesDropped = counters.logLinesDropped.labels();
-  const log = options.log ?? new Log({ eventLines: !options.quiet, format: LOG_FORMATS[options.logFormat ?? "seed"], onDropped: (lines) => linesDropped.inc(lines) });
+  const log = options.log ?? new Log({ eventLines: !(options.quiet ?? DEFAULTS.quiet), format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat], onDropped: (lines) => linesDropped.inc(lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
-  const admission = buildAdmission(options.hardening ?? {}, log, counters.refusals);
+  const hardening = options.hardening ?? DEFAULTS.hardening;
+  const admission = buildAdmission(hardening, log, counters.refusals);
   const clockSource = options.clock ?? Date.now;
-  const clock = buildClockGuard(options.hardening ?? {}, log, clockSource);
+  const clock = buildClockGuard(hardening, log, clockSource);
   const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
   const reportCounters = () => log.notice(`counters: ${counters.counterLine()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);

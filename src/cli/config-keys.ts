@@ -1,11 +1,13 @@
 // The config file's keys, derived from the flag table: one source for names, TOML types and value checks.
 import { quoted } from "./quote.ts";
-import { UsageError, type ConfigType, type Flag } from "./flags.ts";
+import { UsageError, type ConfigType, type Flag, type OptionSlot } from "./flags.ts";
 
 export interface ConfigKey<Options> {
   name: string;
   /** The flags that set this key: one given on the command line wins over the file. */
   flags: string[];
+  /** The option it sets, and whether a reload applies it (the flags' own; absent in a table without options, the client's). */
+  option: OptionSlot | undefined;
   /** Check the value's TOML type, then apply it through the flag's own parser; a UsageError says what was expected. */
   apply(options: Options, value: unknown): void;
 }
@@ -55,6 +57,7 @@ export function configKeys<Options>(flags: readonly Flag<Options>[]): Map<string
     keys.set(flag.name, {
       name: flag.name,
       flags: [flag.name],
+      option: flag.option,
       apply(options, value) {
         for (const argument of argumentsOf(type, value)) {
           try {
@@ -70,6 +73,7 @@ export function configKeys<Options>(flags: readonly Flag<Options>[]): Map<string
     keys.set(name, {
       name,
       flags: pair.map((flag) => flag.name),
+      option: pair[0]!.option,
       apply(options, value) {
         if (typeof value !== "boolean") expected("true or false", value);
         pair.find((flag) => (flag.config as { switch: boolean }).switch === value)?.apply(options, "");

@@ -1,13 +1,20 @@
 // SIGHUP: re-read the --config file off the loop's thread, apply in one step what needs no rebind, and log one line saying what changed.
 import { StartupError } from "../base/startup-error.ts";
-import type { CliOptions } from "./server-flags.ts";
-import type { TimeServer } from "../time-server.ts";
+import { ConfigError } from "../base/config-error.ts";
+import type { Config } from "./server-flags.ts";
+import type { LiveOptions, TimeServer } from "../time-server.ts";
 import { KEY_VALUES, changedKeys } from "./config-diff.ts";
 import { ParseThread } from "./parse-thread.ts";
 
+/** The options of `next` the keys `changed` set, as TimeServer.reconfigure takes them: a policy unchanged is left out, so it is kept, rate buckets and all. */
+function liveChanges(next: Config, changed: readonly string[]): LiveOptions {
+  const fields = new Set(changed.map((key) => KEY_VALUES[key]!.field.split(".")[0] as keyof LiveOptions));
+  return Object.fromEntries([...fields].map((field) => [field, next[field]]));
+}
+
 export class ConfigReloader {
   /** What the server runs with now: the live keys of the last good reload. */
-  #applied: CliOptions;
+  #applied: Config;
   /** A reload is reading or applying the file. */
   #running = false;
   /** A SIGHUP came while one ran: one more reload follows it, however many came. */
@@ -20,8 +27,8 @@ export class ConfigReloader {
   constructor(
     /** The command line, re-read with the file each time: its flags keep winning. */
     readonly argv: readonly string[],
-    /** The options the sockets were opened with: restart-only changes are named against these. */
-    readonly started: CliOptions,
+    /** The configuration the sockets were opened with: restart-only changes are named against it. */
+    readonly started: Config,
     readonly server: TimeServer,
   ) {
     this.#applied = started;
@@ -41,7 +48,12 @@ export class ConfigReloader {
     try {
       do {
         this.#pending = false;
-        await this.#reloadOnce();
+        try {
+          await this.#reloadOnce();
+        } catch (error) {
+          // A bug, not a bad file: said as such, and a reload must not end a serving server over it.
+          this.#fail(String(error));
+        }
       } while (this.#pending);
     } finally {
       this.#running = false;
@@ -54,29 +66,31 @@ export class ConfigReloader {
     if (path === undefined) return log.notice("SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
     const parsed = await this.#thread.parse(this.argv, this.server.wakeFd());
     if ("refused" in parsed) return this.#refuse(parsed.refused);
-    const next = parsed.options;
-    const changed = changedKeys(this.#applied, next, ["log", "admission"]);
+    if ("failed" in parsed) return this.#fail(parsed.failed);
+    const next = parsed.config;
+    const changed = changedKeys(this.#applied, next, "live");
     try {
-      this.server.reconfigure({
-        // An unchanged policy is kept, rate buckets and all.
-        hardening: changed.some((key) => KEY_VALUES[key]!.takes === "admission") ? (next.hardening ?? {}) : undefined,
-        quiet: next.quiet ?? false,
-        logFormat: next.logFormat ?? "seed",
-      });
+      this.server.reconfigure(liveChanges(next, changed));
     } catch (error) {
-      // A policy that cannot be built (--require-sync without a readable kernel clock): keep serving as before.
-      if (!(error instanceof StartupError || error instanceof RangeError)) throw error;
+      // A policy that cannot be built (--require-sync without a readable kernel clock): keep serving as before. Anything else is a bug (#drain).
+      if (!(error instanceof StartupError || error instanceof ConfigError)) throw error;
       return this.#refuse(error.message);
     }
     this.#applied = next;
     counters.reloads.labels("ok").inc();
     log.notice(`reloaded ${path}: ${changed.length > 0 ? `changed ${changed.join(", ")}` : "no change"}`);
-    const restart = changedKeys(this.started, next, ["restart"]);
+    const restart = changedKeys(this.started, next, "restart");
     if (restart.length > 0) log.notice(`${path}: ${restart.join(", ")} changed: needs a restart (left as they are until then)`);
   }
 
   #refuse(reason: string): void {
     this.server.counters.reloads.labels("failed").inc();
     this.server.log.notice(`reload refused, still serving the previous configuration: ${reason}`);
+  }
+
+  /** An internal error: counted as a failed reload like a refusal, but at error level and never as a refused file. */
+  #fail(reason: string): void {
+    this.server.counters.reloads.labels("failed").inc();
+    this.server.log.error(`reload failed on an internal error, still serving the previous configuration: ${reason}`);
   }
 }

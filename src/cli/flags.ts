@@ -1,8 +1,9 @@
 // The flag mechanism the server (server-flags.ts) and the client (client-flags.ts) share: a declarative table, strict parsing.
 import { quoted } from "./quote.ts";
+import { ConfigError } from "../base/config-error.ts";
 
-/** A mistake on the command line; its message is one line, and the program exits 2. */
-export class UsageError extends Error {}
+/** A mistake on the command line or in a --config file; its message is one line, and the program exits 2. */
+export class UsageError extends ConfigError {}
 
 /** One `--name` (or `--name VALUE`) flag; `apply` records it in the options, throwing UsageError for a bad value. */
 export interface Flag<Options> {
@@ -12,6 +13,8 @@ export interface Flag<Options> {
   help: string;
   /** How a config file (src/cli/config-*.ts) spells this flag, by its key's TOML type; absent: no key (help, version, config). */
   config?: ConfigType;
+  /** With `config`: the option the key sets and when a running server takes a new value of it. */
+  option?: OptionSlot;
   apply(options: Options, value: string): void;
 }
 
@@ -20,6 +23,15 @@ export interface Flag<Options> {
  * A switch names the boolean its key holds when the switch is on: `--no-tcp` is `tcp = false`, `--quiet` is `quiet = true`.
  */
 export type ConfigType = "string" | "date" | "integer" | "strings" | "integers" | { switch: boolean };
+
+/**
+ * Where a key's value sits in the resolved options (`port`, `hardening.rate`; its default is the same
+ * field of src/base/defaults.ts), and whether a SIGHUP reload applies a change ("live") or it waits for a restart.
+ */
+export interface OptionSlot {
+  field: string;
+  reload: "live" | "restart";
+}
 
 export function parseInteger(flag: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {

@@ -3,11 +3,17 @@ import { quoted } from "./quote.ts";
 import type { HardeningOptions } from "../policy/admission.ts";
 import { parseCidr } from "../policy/cidr.ts";
 import { UsageError, parseInteger, type Flag } from "./flags.ts";
-import { DEFAULT_GUARD_PORTS } from "../policy/udp-guard.ts";
+import { DEFAULTS } from "../base/defaults.ts";
+
+/** The hardening options as the flags collect them: a list grows by one entry a flag. */
+export type CollectedHardening = { -readonly [Key in keyof HardeningOptions]: HardeningOptions[Key] extends readonly (infer Entry)[] | undefined ? Entry[] : HardeningOptions[Key] };
 
 interface WithHardening {
-  hardening?: HardeningOptions;
+  hardening?: CollectedHardening;
 }
+
+/** Every hardening option is live: a reload rebuilds the policy (TimeServer.reconfigure). */
+const live = (field: keyof HardeningOptions) => ({ field: `hardening.${field}`, reload: "live" }) as const;
 
 const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600 } as const;
 
@@ -50,20 +56,20 @@ export function parseDate(flag: string, text: string): number {
 }
 
 /** The options' hardening record, created on first use. */
-function hardening(options: WithHardening): HardeningOptions {
+function hardening(options: WithHardening): CollectedHardening {
   return (options.hardening ??= {});
 }
 
 export const HARDENING_FLAGS: Flag<WithHardening>[] = [
-  { name: "allow", value: "CIDR", config: "strings", help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)", apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)) },
-  { name: "deny", value: "CIDR", config: "strings", help: "never serve sources in these blocks, repeatable; deny wins over allow", apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)) },
-  { name: "udp-guard-ports", value: "LIST", config: "integers", help: `UDP source ports never answered (default ${DEFAULT_GUARD_PORTS.join(",")}; our own port always)`, apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)) },
-  { name: "no-udp-guard", config: { switch: false }, help: "answer UDP from any source port and address (loop and reflection guard off)", apply: (o) => void (hardening(o).udpGuard = false) },
-  { name: "rate", value: "N/s", config: "string", help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
-  { name: "burst", value: "N", config: "integer", help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
-  { name: "global-rate", value: "N/s", config: "string", help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
-  { name: "clock-floor", value: "DATE", config: "date", help: "send no time while the clock reads before this UTC date (default 2024-01-01)", apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
-  { name: "require-sync", config: { switch: true }, help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
+  { name: "allow", value: "CIDR", config: "strings", option: live("allow"), help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)", apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)) },
+  { name: "deny", value: "CIDR", config: "strings", option: live("deny"), help: "never serve sources in these blocks, repeatable; deny wins over allow", apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)) },
+  { name: "udp-guard-ports", value: "LIST", config: "integers", option: live("udpGuardPorts"), help: `UDP source ports never answered (default ${DEFAULTS.hardening.udpGuardPorts.join(",")}; our own port always)`, apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)) },
+  { name: "no-udp-guard", config: { switch: false }, option: live("udpGuard"), help: "answer UDP from any source port and address (loop and reflection guard off)", apply: (o) => void (hardening(o).udpGuard = false) },
+  { name: "rate", value: "N/s", config: "string", option: live("rate"), help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
+  { name: "burst", value: "N", config: "integer", option: live("burst"), help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
+  { name: "global-rate", value: "N/s", config: "string", option: live("globalRate"), help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
+  { name: "clock-floor", value: "DATE", config: "date", option: live("clockFloorMs"), help: `send no time while the clock reads before this UTC date (default ${new Date(DEFAULTS.hardening.clockFloorMs).toISOString().slice(0, 10)})`, apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
+  { name: "require-sync", config: { switch: true }, option: live("requireSync"), help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
 ];
 
 /** Checks across flags, once all are read. */

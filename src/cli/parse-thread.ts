@@ -1,5 +1,6 @@
 // The reload's worker thread seen from the loop's thread: started on the first SIGHUP, kept while reloads keep coming, ended when idle.
-import type { CliOptions } from "./server-flags.ts";
+import { deepFreeze } from "../base/defaults.ts";
+import type { Config } from "./server-flags.ts";
 import { unpackOptions, type ParseRequest, type ParsedReply } from "./worker-messages.ts";
 
 /**
@@ -12,23 +13,30 @@ const WORKER = import.meta.url.startsWith("file:///$bunfs/") ? "/$bunfs/root/cli
 /** How long an idle worker is kept: a burst of reloads pays its start-up (~30 ms natively) once; an idle server gets its memory back. */
 const IDLE_MS = 10_000;
 
+/** What a parse gives: the configuration, a refusal (the file or command line is wrong), or a failure (an internal error). */
+export type Parsed = { config: Config } | { refused: string } | { failed: string };
+
 export class ParseThread {
   #worker: Worker | null = null;
   #idle: ReturnType<typeof setTimeout> | undefined;
 
-  /** parseArgs(argv) in the worker, which writes `wakeFd` once it has posted: the options, or the one line that refuses them. One call at a time (ConfigReloader runs one reload at a time). */
-  parse(argv: readonly string[], wakeFd: number): Promise<{ options: CliOptions } | { refused: string }> {
+  /**
+   * parseArgs(argv) in the worker, which writes `wakeFd` once it has posted: the configuration, the one line that
+   * refuses it, or the one line saying why the worker failed. One call at a time (ConfigReloader runs one reload at a time).
+   */
+  parse(argv: readonly string[], wakeFd: number): Promise<Parsed> {
     clearTimeout(this.#idle);
     const worker = this.#worker ?? this.#start();
-    return new Promise<{ options: CliOptions } | { refused: string }>((resolve) => {
-      worker.onmessage = (event: MessageEvent<ParsedReply>) => {
+    return new Promise<Parsed>((resolve) => {
+      worker.onmessage = (event: MessageEvent<ParsedReply<Config>>) => {
         const reply = event.data;
-        resolve("refused" in reply ? reply : { options: unpackOptions(reply.packed) });
+        // A clone crosses threads unfrozen: frozen again, as parseArgs made it.
+        resolve("packed" in reply ? { config: deepFreeze(unpackOptions(reply.packed)) } : reply);
       };
       worker.onerror = (event) => {
         // A worker that failed (its module could not load) is replaced on the next reload.
         this.#end();
-        resolve({ refused: `cannot read the configuration: ${event.message}` });
+        resolve({ failed: `cannot read the configuration: ${event.message}` });
       };
       worker.postMessage({ argv, wakeFd } satisfies ParseRequest);
     }).finally(() => {

@@ -1,12 +1,14 @@
-// The messages between the reload's worker thread and the loop's thread: argv in, options (the address lists as one string each) or a refusal out.
-import type { CliOptions } from "./server-flags.ts";
+// The messages between the reload's worker thread and the loop's thread: argv in, options (the address lists as one string each), a refusal or a failure out.
 
 /** The lists that may hold 100,000 entries (operators load country and abuse lists). */
 const LISTS = ["allow", "deny"] as const;
 
+/** Options holding the lists: the resolved Config, or options as given. */
+type WithLists = { hardening?: { allow?: readonly string[]; deny?: readonly string[] } };
+
 /** What the worker posts: plain options with the lists taken out, each list's entries joined by newlines. */
-export interface PackedOptions {
-  options: CliOptions;
+export interface PackedOptions<Options extends WithLists> {
+  options: Options;
   lists: Partial<Record<(typeof LISTS)[number], string>>;
 }
 
@@ -14,9 +16,9 @@ export interface PackedOptions {
  * A string crosses threads as one copy, while the loop's thread rebuilds a cloned array one string at a
  * time: for 100,000 entries about 70 ms against 12 ms for the split. Every entry passed parseCidr, so none holds a newline.
  */
-export function packOptions(options: CliOptions): PackedOptions {
+export function packOptions<Options extends WithLists>(options: Options): PackedOptions<Options> {
   const hardening = { ...options.hardening };
-  const lists: PackedOptions["lists"] = {};
+  const lists: PackedOptions<Options>["lists"] = {};
   for (const name of LISTS) {
     if (hardening[name] === undefined) continue;
     lists[name] = hardening[name].join("\n");
@@ -25,8 +27,11 @@ export function packOptions(options: CliOptions): PackedOptions {
   return { options: { ...options, hardening: options.hardening && hardening }, lists };
 }
 
-/** What the worker posts: the options (plain data, packed), or the one-line reason it refused. */
-export type ParsedReply = { packed: PackedOptions } | { refused: string };
+/**
+ * What the worker posts: the options (plain data, packed); or the one-line reason it refused them (a
+ * ConfigError: the file or the command line is wrong); or why it failed otherwise (a bug: an internal error).
+ */
+export type ParsedReply<Options extends WithLists> = { packed: PackedOptions<Options> } | { refused: string } | { failed: string };
 
 /** What the loop's thread posts: the command line to parse, and the loop's wake-up fd (EventLoop.wakeFd) to write once the reply is posted. */
 export interface ParseRequest {
@@ -34,12 +39,13 @@ export interface ParseRequest {
   wakeFd: number;
 }
 
-/** The options packOptions took apart. */
-export function unpackOptions({ options, lists }: PackedOptions): CliOptions {
+/** The options packOptions took apart (a clone: its lists are put back in place). */
+export function unpackOptions<Options extends WithLists>({ options, lists }: PackedOptions<Options>): Options {
   if (!options.hardening) return options;
+  const hardening = options.hardening as Record<(typeof LISTS)[number], readonly string[]>;
   for (const name of LISTS) {
     const joined = lists[name];
-    if (joined !== undefined) options.hardening[name] = joined === "" ? [] : joined.split("\n");
+    if (joined !== undefined) hardening[name] = joined === "" ? [] : joined.split("\n");
   }
   return options;
 }

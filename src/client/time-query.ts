@@ -1,4 +1,5 @@
 // One RFC 868 query through native/ (no runtime networking): non-blocking connect, select() against a deadline, exactly 4 bytes.
+import { ConfigError } from "../base/config-error.ts";
 import {
   FdSet,
   LINUX,
@@ -118,7 +119,7 @@ function asQueryError(error: unknown, transport: Transport): Error {
 /** Ask `address`:`port` for the time once. Throws QueryError on refusal, timeout, or a reply that is not 4 bytes. */
 export function queryTime(query: TimeQuery): TimeReply {
   const ip = parseIp(query.address);
-  if (!ip) throw new RangeError(`not an IP address literal: ${JSON.stringify(query.address)}`);
+  if (!ip) throw new ConfigError(`not an IP address literal: ${JSON.stringify(query.address)}`);
   const sockaddr = encodeSockaddr({ address: query.address, port: query.port });
   const type = query.transport === "tcp" ? LINUX.SOCK_STREAM : LINUX.SOCK_DGRAM;
   const fd = openSocket(ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET, type | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC);

@@ -15,11 +15,13 @@ import {
 } from "../../native/index.ts";
 import type { Transport } from "../base/rfc868.ts";
 import { StartupError } from "../base/startup-error.ts";
+import { ConfigError } from "../base/config-error.ts";
+import { DEFAULTS, withDefaults } from "../base/defaults.ts";
 
-/** Where and how to listen; unset fields take LISTEN_DEFAULTS. */
+/** Where and how to listen; unset fields take their defaults (src/base/defaults.ts). */
 export interface ListenOptions {
   /** Addresses to bind (IP literals); default ["0.0.0.0"], like the original's "". */
-  hosts?: string[];
+  hosts?: readonly string[];
   /** Default 8037; 0 picks a free port. */
   port?: number;
   /** listen() backlog; default 1024. */
@@ -31,8 +33,6 @@ export interface ListenOptions {
   /** Serve UDP on the same addresses and port (default false: see README, "UDP"). */
   udp?: boolean;
 }
-
-export const LISTEN_DEFAULTS = { hosts: ["0.0.0.0"], port: 8037, backlog: 1024, reusePort: false, tcp: true, udp: false } as const;
 
 export interface Listener {
   readonly transport: Transport;
@@ -55,7 +55,7 @@ export class ListenError extends StartupError {
  */
 export function openListener(transport: Transport, host: string, port: number, backlog: number, reusePort = false): Listener {
   const ip = parseIp(host);
-  if (!ip) throw new RangeError(`not an IP address literal: ${JSON.stringify(host)}`);
+  if (!ip) throw new ConfigError(`not an IP address literal: ${JSON.stringify(host)}`);
   const domain = ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET;
   const type = (transport === "tcp" ? LINUX.SOCK_STREAM : LINUX.SOCK_DGRAM) | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC;
   let fd: number;
@@ -91,7 +91,7 @@ const PORT_ZERO_ATTEMPTS = 10;
  * rest share it; if another socket then finds it taken, all are closed and a new port is drawn.
  */
 export function openListeners(hosts: readonly string[], transports: readonly Transport[], port: number, backlog: number, reusePort = false): Listener[] {
-  if (hosts.length === 0 || transports.length === 0) throw new RangeError("need at least one host and one transport");
+  if (hosts.length === 0 || transports.length === 0) throw new ConfigError("need at least one host and one transport");
   for (let attempt = 1; ; attempt++) {
     const listeners: Listener[] = [];
     try {
@@ -113,16 +113,10 @@ export function closeListeners(listeners: readonly Listener[]): void {
   for (const listener of listeners) closeFd(listener.fd);
 }
 
-function transportsOf(options: ListenOptions): Transport[] {
-  const transports: Transport[] = [];
-  if (options.tcp ?? LISTEN_DEFAULTS.tcp) transports.push("tcp");
-  if (options.udp ?? LISTEN_DEFAULTS.udp) transports.push("udp");
-  if (transports.length === 0) throw new RangeError("at least one of TCP and UDP must be served");
-  return transports;
-}
-
 /** Bind every socket the options ask for (hosts x transports, on one port). */
-export function openConfiguredListeners(options: ListenOptions): Listener[] {
-  const { hosts, port, backlog, reusePort } = LISTEN_DEFAULTS;
-  return openListeners(options.hosts ?? hosts, transportsOf(options), options.port ?? port, options.backlog ?? backlog, options.reusePort ?? reusePort);
+export function openConfiguredListeners(given: ListenOptions): Listener[] {
+  const { hosts, port, backlog, reusePort, tcp, udp } = withDefaults(DEFAULTS, given);
+  const transports = [...(tcp ? (["tcp"] as const) : []), ...(udp ? (["udp"] as const) : [])];
+  if (transports.length === 0) throw new ConfigError("at least one of TCP and UDP must be served");
+  return openListeners(hosts, transports, port, backlog, reusePort);
 }

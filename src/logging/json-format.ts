@@ -22,5 +22,6 @@ export function jsonFormat(now: () => number = Date.now): LogFormat {
     datagram: (peer) => line(now, "datagram", { transport: "udp", ...peerFields(peer) }),
     refused: (transport, peer, reason) => line(now, "refused", { transport, ...peerFields(peer), reason }),
     notice: (text) => line(now, "notice", { message: text }),
+    error: (text) => line(now, "error", { message: text }),
   };
 }

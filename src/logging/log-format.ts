@@ -12,4 +12,6 @@ export interface LogFormat {
   datagram(peer: SocketAddress): string;
   refused(transport: string, peer: SocketAddress, reason: string): string;
   notice(text: string): string;
+  /** A failure the server survived that is a fault of its own, not of the input or the system (a bug). */
+  error(text: string): string;
 }

@@ -24,6 +24,11 @@ export interface LogOptions {
   onDropped?: (lines: number) => void;
 }
 
+/** `text` at most NOTICE_MAX_CHARS long, saying how much was cut. */
+function cut(text: string): string {
+  return text.length > NOTICE_MAX_CHARS ? `${text.slice(0, NOTICE_MAX_CHARS)}... (${text.length - NOTICE_MAX_CHARS} more characters cut)` : text;
+}
+
 export class Log {
   readonly out: OutputBuffer;
   readonly err: OutputBuffer;
@@ -73,8 +78,12 @@ export class Log {
 
   /** A line for the operator (a survived error, a back-off, the counters); goes to stderr. */
   notice(text: string): void {
-    const cut = text.length > NOTICE_MAX_CHARS ? `${text.slice(0, NOTICE_MAX_CHARS)}... (${text.length - NOTICE_MAX_CHARS} more characters cut)` : text;
-    this.err.line(this.format.notice(cut));
+    this.err.line(this.format.notice(cut(text)));
+  }
+
+  /** A fault of the server's own that it survived (an internal error, a bug); goes to stderr. */
+  error(text: string): void {
+    this.err.line(this.format.error(cut(text)));
   }
 
   /** Write out what the outputs take now; then count lost lines, and report, in this format, what a stalled reader cost and the first write error. */

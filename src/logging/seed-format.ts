@@ -45,4 +45,5 @@ export const seedFormat: LogFormat = {
   datagram: (peer) => `datagram from ${pythonAddressRepr(peer)}`,
   refused: (transport, peer, reason) => `refused ${transport} from ${pythonAddressRepr(peer)}: ${reason}`,
   notice: (text) => `rfc868: ${text}`,
+  error: (text) => `rfc868: error: ${text}`,
 };

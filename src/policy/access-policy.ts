@@ -2,6 +2,7 @@
 import { AddressSet } from "./address-set.ts";
 import { parseCidr, type Cidr } from "./cidr.ts";
 import { ipv4Offset } from "../../native/index.ts";
+import { ConfigError } from "../base/config-error.ts";
 import type { RefusalReason } from "../base/server-metrics.ts";
 
 /** A refusal reason (counted in rfc868_refusals, as refused_<transport>_<reason> in the counters line), or null to go on. */
@@ -12,7 +13,7 @@ function parseAll(texts: readonly string[], flag: string): Cidr[] {
     try {
       return parseCidr(text);
     } catch (error) {
-      throw new RangeError(`--${flag} ${JSON.stringify(text)}: ${(error as Error).message}`);
+      throw new ConfigError(`--${flag} ${JSON.stringify(text)}: ${(error as Error).message}`);
     }
   });
 }

@@ -6,18 +6,19 @@ import { accessCheck, type SourceCheck } from "./access-policy.ts";
 import { rateCheck } from "./rate-limit.ts";
 import { Refusals, type RefusalCounter } from "./refusals.ts";
 import { oneSecondOf } from "./token-bucket.ts";
-import { DEFAULT_GUARD_PORTS, checkGuardPorts, udpGuardCheck } from "./udp-guard.ts";
+import { checkGuardPorts, udpGuardCheck } from "./udp-guard.ts";
+import { DEFAULTS, withDefaults } from "../base/defaults.ts";
 
-/** Every hardening knob; all optional. Unset, only the UDP guard and the 2024 clock floor apply. */
+/** Every hardening knob; all optional, an unset one takes its default (src/base/defaults.ts): then only the UDP guard and the 2024 clock floor apply. */
 export interface HardeningOptions {
   /** CIDR blocks (or addresses) to serve; when any is given, only these. */
-  allow?: string[];
+  allow?: readonly string[];
   /** CIDR blocks never served; deny wins over allow. */
-  deny?: string[];
+  deny?: readonly string[];
   /** The UDP loop and reflection guard (default true). */
   udpGuard?: boolean;
   /** Source ports the guard refuses (default 0, 7, 9, 13, 19, 37); the server's own port always. */
-  udpGuardPorts?: number[];
+  udpGuardPorts?: readonly number[];
   /** Per-source requests a second, a token bucket (default none: unthrottled). */
   rate?: number;
   /** Per-source requests at once (default: one second's worth of --rate, at least 1). */
@@ -51,16 +52,17 @@ function admitThrough(transport: Transport, checks: readonly SourceCheck[], refu
   };
 }
 
-/** Build the checks once; a bad CIDR, rate or guard port throws RangeError. */
-export function buildAdmission(options: HardeningOptions, log: Log, counters: RefusalCounter): Admission {
-  const access = accessCheck(options.allow ?? [], options.deny ?? []);
-  checkGuardPorts(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS); // used per listener later, checked now
+/** Build the checks once; a bad CIDR, rate or guard port throws ConfigError. */
+export function buildAdmission(given: HardeningOptions, log: Log, counters: RefusalCounter): Admission {
+  const options = withDefaults(DEFAULTS.hardening, given);
+  const access = accessCheck(options.allow, options.deny);
+  checkGuardPorts(options.udpGuardPorts); // used per listener later, checked now
   const perSource = options.rate === undefined ? undefined : { perSecond: options.rate, burst: options.burst ?? oneSecondOf(options.rate) };
   const rate = rateCheck({ perSource, globalPerSecond: options.globalRate });
   const refusals = new Refusals(log, counters);
   return {
     admitFor(transport, localPort) {
-      const guard = transport === "udp" && options.udpGuard !== false ? udpGuardCheck(options.udpGuardPorts ?? DEFAULT_GUARD_PORTS, localPort) : null;
+      const guard = transport === "udp" && options.udpGuard ? udpGuardCheck(options.udpGuardPorts, localPort) : null;
       // Cheapest first, and the rate check last: only a request that would be served spends a token.
       const checks = [guard, access, rate].filter((check): check is SourceCheck => check !== null);
       return checks.length === 0 ? null : admitThrough(transport, checks, refusals);

@@ -1,5 +1,6 @@
 // CIDR blocks (192.0.2.0/24, 2001:db8::/32), parsed once through inet_pton; address-set.ts matches them.
 import { parseIp } from "../../native/index.ts";
+import { ConfigError } from "../base/config-error.ts";
 
 export interface Cidr {
   /** As given, for messages. */
@@ -28,24 +29,24 @@ function hasHostBits(bytes: Uint8Array, prefix: number): boolean {
   return false;
 }
 
-/** `ADDR/PREFIX` or a bare address (a single host). Throws RangeError saying what is wrong. */
+/** `ADDR/PREFIX` or a bare address (a single host). Throws ConfigError saying what is wrong. */
 export function parseCidr(text: string): Cidr {
   const slash = text.indexOf("/");
   // Stryker disable next-line EqualityOperator,NumericLiteral: slash 0 leaves an empty address, which parseIp refuses just as it refuses the whole text.
   const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
-  if (!ip || text.includes("/", slash + 1)) throw new RangeError("expected ADDRESS or ADDRESS/PREFIX with an IPv4 or IPv6 address literal");
+  if (!ip || text.includes("/", slash + 1)) throw new ConfigError("expected ADDRESS or ADDRESS/PREFIX with an IPv4 or IPv6 address literal");
   const bits = ip.family === "IPv4" ? 32 : 128;
   // Stryker disable next-line EqualityOperator,NumericLiteral: slash 0 has thrown above.
   const prefixText = slash < 0 ? null : text.slice(slash + 1);
-  if (prefixText !== null && !/^\d{1,3}$/.test(prefixText)) throw new RangeError(`the prefix must be a number from 0 to ${bits}`);
+  if (prefixText !== null && !/^\d{1,3}$/.test(prefixText)) throw new ConfigError(`the prefix must be a number from 0 to ${bits}`);
   let prefix = prefixText === null ? bits : Number(prefixText);
-  if (prefix > bits) throw new RangeError(`the prefix must be a number from 0 to ${bits}`);
+  if (prefix > bits) throw new ConfigError(`the prefix must be a number from 0 to ${bits}`);
   let bytes = ip.bytes;
   // IPv4 peers of a dual-stack socket are matched as IPv4, so a mapped block is an IPv4 block (only an IPv6 prefix reaches 96).
   if (prefix >= 96 && isMapped(bytes)) {
     bytes = bytes.slice(12);
     prefix -= 96;
   }
-  if (hasHostBits(bytes, prefix)) throw new RangeError(`host bits are set after /${prefixText}`);
+  if (hasHostBits(bytes, prefix)) throw new ConfigError(`host bits are set after /${prefixText}`);
   return { text, ipv4: bytes.length === 4, prefix, bytes };
 }

@@ -2,11 +2,10 @@
 import { isUnsynchronised, readKernelClock, type KernelClockState } from "../../native/index.ts";
 import { writeTimestamp, type Clock } from "../base/rfc868.ts";
 import { StartupError } from "../base/startup-error.ts";
+import { DEFAULTS } from "../base/defaults.ts";
 import type { Log } from "../logging/log.ts";
 import type { MonotonicClock } from "./token-bucket.ts";
 
-/** The default --clock-floor: a clock that reads earlier than this has lost the time (a dead RTC reads 1970 or 2000). */
-export const DEFAULT_CLOCK_FLOOR_MS = Date.UTC(2024, 0, 1);
 /** --require-sync asks the kernel at most this often: one syscall a second, not one per request. */
 export const SYNC_CHECK_INTERVAL_MS = 1000;
 
@@ -105,7 +104,7 @@ export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: 
   }
   return new ClockGuard({
     clock,
-    floorMs: options.clockFloorMs ?? DEFAULT_CLOCK_FLOOR_MS,
+    floorMs: options.clockFloorMs ?? DEFAULTS.hardening.clockFloorMs,
     isSynchronised: options.requireSync ? () => kernelClockSynchronised(read) : null,
     onChange: (problem) => log.notice(problem ? `${problem}: sending no time until that changes (refusals are counted)` : "the clock is trusted again: serving"),
   });

@@ -1,12 +1,7 @@
 // The UDP loop and reflection guard: no reply to small-service ports, to our own port, or to sources no real client has.
 import type { SourceCheck } from "./access-policy.ts";
 import { IPV6_OFFSET, ipv4At, ipv4Offset, sourcePort } from "../../native/index.ts";
-
-/**
- * Two UDP small services answering each other loop forever (CERT CA-1996-01): echo 7, discard 9,
- * daytime 13, chargen 19, time 37; port 0 is never a real sender. NetBSD and FreeBSD inetd drop these.
- */
-export const DEFAULT_GUARD_PORTS: readonly number[] = [0, 7, 9, 13, 19, 37];
+import { ConfigError } from "../base/config-error.ts";
 
 /**
  * Sources a reply must never go to, spoofed to turn this server against a network: 0.0.0.0/8,
@@ -31,7 +26,7 @@ const PORT_COUNT = 65536;
 /** Throws for anything that is not a port number: a typed array ignores a write out of range, so a bad port would silently guard nothing. */
 export function checkGuardPorts(ports: readonly number[]): void {
   for (const port of ports) {
-    if (!Number.isInteger(port) || port < 0 || port >= PORT_COUNT) throw new RangeError(`UDP guard port ${port} is not a port number (0-${PORT_COUNT - 1})`);
+    if (!Number.isInteger(port) || port < 0 || port >= PORT_COUNT) throw new ConfigError(`UDP guard port ${port} is not a port number (0-${PORT_COUNT - 1})`);
   }
 }
 

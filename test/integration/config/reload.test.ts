@@ -1,5 +1,13 @@
 // SIGHUP re-reads --config: the policy and log format change in one step, a bad file changes nothing, the sockets stay.
 import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../../../src/base/config-error.ts";
+import { ConfigReloader } from "../../../src/cli/config-reload.ts";
+import { parseArgs } from "../../../src/cli/server-flags.ts";
+import { Log } from "../../../src/logging/log.ts";
+import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
+import { runTimeServer, type TimeServer } from "../../../src/time-server.ts";
 import { killAll, spawnServer, startServer, type ServerProcess } from "../../support/server-process.ts";
 import { tcpTime } from "../../support/clients.ts";
 import { readCounters } from "../../support/hardening.ts";
@@ -117,4 +125,53 @@ test("SIGHUP without --config says there is no file and keeps serving", async ()
   const server = await startServer([]);
   expect(await reload(server)).toBe("rfc868: SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
   expect((await tcpTime(server.port)).bytes.length).toBe(4);
+});
+
+describe("a reload that fails inside the server, not in the file", () => {
+  /**
+   * An in-process server whose reconfigure throws `fault` (the reloader's TimeServer is its constructor's
+   * argument: no real input makes a correct server throw here), reloaded once with a changed file; its stderr lines and counters.
+   */
+  async function reloadThrowing(fault: Error): Promise<{ lines: string[]; failed: number; ok: number; served: boolean }> {
+    const path = files.write(`${BASE}deny = ["192.0.2.1"]\n`);
+    const logPath = join(files.dir, `reload-${fault.name}.log`);
+    const fd = openSync(logPath, "w");
+    const log = new Log({ out: new OutputBuffer(fd), err: new OutputBuffer(fd), eventLines: false });
+    const server = await runTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
+    try {
+      const argv = ["--config", path];
+      const faulty: TimeServer = {
+        ...server,
+        reconfigure: () => {
+          throw fault;
+        },
+      };
+      const reloader = new ConfigReloader(argv, parseArgs(argv), faulty);
+      files.write(`${BASE}deny = ["192.0.2.2"]\n`, path);
+      await reloader.reload();
+      const served = (await tcpTime(server.port)).bytes.length === 4;
+      log.flush();
+      const lines = readFileSync(logPath, "utf8").split("\n").filter((line) => line.includes("reload"));
+      return { lines, failed: server.counters.get("reload_failed"), ok: server.counters.get("reload_ok"), served };
+    } finally {
+      await server.stop();
+      closeSync(fd);
+    }
+  }
+
+  test("a bug (any error but a ConfigError) is an internal error at error level, counted as a failed reload, never a refused file; serving goes on", async () => {
+    const { lines, failed, ok, served } = await reloadThrowing(new TypeError("undefined is not an object"));
+    expect(lines).toEqual(["rfc868: error: reload failed on an internal error, still serving the previous configuration: TypeError: undefined is not an object"]);
+    expect([failed, ok]).toEqual([1, 0]);
+    expect(served).toBe(true);
+  });
+
+  test("a plain RangeError from a bug is an internal error too; a ConfigError is a refused file", async () => {
+    expect((await reloadThrowing(new RangeError("offset is out of bounds"))).lines).toEqual([
+      "rfc868: error: reload failed on an internal error, still serving the previous configuration: RangeError: offset is out of bounds",
+    ]);
+    const refused = await reloadThrowing(new ConfigError("a token bucket needs a rate > 0"));
+    expect(refused.lines).toEqual(["rfc868: reload refused, still serving the previous configuration: a token bucket needs a rate > 0"]);
+    expect([refused.failed, refused.ok, refused.served]).toEqual([1, 0, true]);
+  });
 });

@@ -7,6 +7,8 @@ import { checkHardeningFlags, parseCidrFlag, parseDate, parseRate } from "../../
 import { clientUsage, parseClientArgs, parseSeconds, resolveHost } from "../../../src/cli/client-flags.ts";
 import { configKeys } from "../../../src/cli/config-keys.ts";
 import { FLAGS, parseArgs, usage, type CliOptions } from "../../../src/cli/server-flags.ts";
+import { ConfigError } from "../../../src/base/config-error.ts";
+import { DEFAULTS } from "../../../src/base/defaults.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -227,6 +229,52 @@ describe("the config file's keys", () => {
     expect(apply("udp-guard-ports", [7, 9]).hardening!.udpGuardPorts).toEqual([7, 9]);
     expect(usageMessage(() => apply("rate", "fast"))).toBe('expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"');
     expect(usageMessage(() => apply("burst", 0))).toBe('expected an integer from 1 to 1000000, got "0"');
+  });
+
+  test("each key names the option it sets and whether a reload applies it (live) or it needs a restart", () => {
+    const slots = Object.fromEntries([...keys].map(([name, key]) => [name, `${key.option?.field} ${key.option?.reload}`]));
+    expect(slots).toEqual({
+      host: "hosts restart",
+      port: "port restart",
+      backlog: "backlog restart",
+      "reuse-port": "reusePort restart",
+      tcp: "tcp restart",
+      udp: "udp restart",
+      quiet: "quiet live",
+      log: "logFormat live",
+      user: "user restart",
+      group: "group restart",
+      "allow-root": "allowRoot restart",
+      allow: "hardening.allow live",
+      deny: "hardening.deny live",
+      "udp-guard-ports": "hardening.udpGuardPorts live",
+      "udp-guard": "hardening.udpGuard live",
+      rate: "hardening.rate live",
+      burst: "hardening.burst live",
+      "global-rate": "hardening.globalRate live",
+      "clock-floor": "hardening.clockFloorMs live",
+      "require-sync": "hardening.requireSync live",
+      metrics: "metrics restart",
+    });
+    // Each option has its place in the defaults (undefined: off until set), and a live one is one TimeServer.reconfigure takes.
+    for (const { option } of keys.values()) {
+      const [top, inner] = option!.field.split(".") as [keyof typeof DEFAULTS, string | undefined];
+      expect(inner === undefined ? top in DEFAULTS : inner in DEFAULTS.hardening).toBe(true);
+      if (option!.reload === "live") expect(["hardening", "quiet", "logFormat"]).toContain(top);
+    }
+  });
+
+  test("a usage error is a ConfigError, so a reload refuses the file rather than reporting a fault", () => {
+    expect(new UsageError("x")).toBeInstanceOf(ConfigError);
+  });
+
+  test("the help shows the defaults the server has (src/base/defaults.ts)", () => {
+    const help = usage("rfc868");
+    expect(help).toContain(`(default ${DEFAULTS.hosts[0]}; :: is dual stack)`);
+    expect(help).toContain("(default 8037; 0 picks a free one)");
+    expect(help).toContain("(default 1024)");
+    expect(help).toContain("(default 0,7,9,13,19,37; our own port always)");
+    expect(help).toContain("send no time while the clock reads before this UTC date (default 2024-01-01)");
   });
 
   test("switch keys: a pair is one boolean key; a lone switch sets only its own value", () => {

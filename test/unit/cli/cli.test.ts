@@ -1,7 +1,7 @@
 // src/cli/server-flags.ts: parseArgs defaults, both flag forms, repeats, and a UsageError with one clear message for each mistake.
 import { afterAll, describe, expect, test } from "bun:test";
 import { UsageError, parseArgs, usage } from "../../../src/cli/server-flags.ts";
-import { LISTEN_DEFAULTS } from "../../../src/core/listeners.ts";
+import { DEFAULTS } from "../../../src/base/defaults.ts";
 import { killAll } from "../../support/server-process.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
@@ -26,16 +26,24 @@ describe("parseArgs", () => {
     const options = parseArgs([]);
     expect(options.hosts).toEqual(["0.0.0.0"]);
     // parseArgs may leave port and backlog unset for runTimeServer to default: check what takes effect.
-    expect(options.port ?? LISTEN_DEFAULTS.port).toBe(8037);
-    expect(options.backlog ?? LISTEN_DEFAULTS.backlog).toBe(1024);
+    expect(options.port ?? DEFAULTS.port).toBe(8037);
+    expect(options.backlog ?? DEFAULTS.backlog).toBe(1024);
     expect(options.quiet ?? false).toBe(false);
     expect(options.help).toBe(false);
     expect(options.version).toBe(false);
   });
 
-  test("does not share the default hosts array between calls", () => {
-    parseArgs([]).hosts.push("127.0.0.1");
+  test("does not share the default hosts array between calls: no call can change it (the configuration is frozen)", () => {
+    expect(() => (parseArgs([]).hosts as string[]).push("127.0.0.1")).toThrow(TypeError);
     expect(parseArgs([]).hosts).toEqual(["0.0.0.0"]);
+  });
+
+  test("resolves every option once: each unset one at its default, a given one over it, and nothing can change the result", () => {
+    expect(parseArgs([])).toEqual({ ...DEFAULTS, config: undefined, help: false, version: false });
+    const config = parseArgs(["--rate", "5/s", "--allow", "10.0.0.0/8", "--udp"]);
+    expect(config.hardening).toEqual({ ...DEFAULTS.hardening, rate: 5, allow: ["10.0.0.0/8"] });
+    expect([config.udp, config.tcp, config.port]).toEqual([true, true, 8037]);
+    expect([config, config.hardening, config.hardening.allow, config.hosts].every(Object.isFrozen)).toBe(true);
   });
 
   test("accepts --port=0 and --port 0 alike", () => {

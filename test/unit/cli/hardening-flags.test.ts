@@ -1,6 +1,6 @@
 // The hardening flags: good values parsed into HardeningOptions; every bad value one clear line and exit 2, never a stack trace.
 import { afterAll, describe, expect, test } from "bun:test";
-import { parseArgs } from "../../../src/cli/server-flags.ts";
+import { parseGiven } from "../../../src/cli/server-flags.ts";
 import { killAll, runServer } from "../../support/server-process.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
@@ -10,7 +10,7 @@ afterAll(killAll);
 
 describe("parsing good values", () => {
   test("collects repeatable blocks, rates in any unit, the port list and the floor", () => {
-    const options = parseArgs([
+    const options = parseGiven([
       "--allow", "192.0.2.0/24", "--allow", "2001:db8::/32", "--deny", "192.0.2.66",
       "--rate", "600/m", "--burst", "40", "--global-rate", "5000/s",
       "--udp-guard-ports", "0,7, 9", "--clock-floor", "2025-02-28", "--require-sync",
@@ -28,11 +28,11 @@ describe("parsing good values", () => {
   });
 
   test("fractional and hourly rates; --no-udp-guard", () => {
-    expect(parseArgs(["--rate", "0.5/s", "--global-rate", "36/h", "--no-udp-guard"]).hardening).toEqual({ rate: 0.5, globalRate: 0.01, udpGuard: false });
+    expect(parseGiven(["--rate", "0.5/s", "--global-rate", "36/h", "--no-udp-guard"]).hardening).toEqual({ rate: 0.5, globalRate: 0.01, udpGuard: false });
   });
 
   test("no hardening flag leaves the options without a hardening record (nothing to build)", () => {
-    expect(parseArgs(["--port", "0"]).hardening).toBeUndefined();
+    expect(parseGiven(["--port", "0"]).hardening).toBeUndefined();
   });
 });
 

@@ -1,11 +1,12 @@
 // CIDR parsing and matching, --allow/--deny precedence and the UDP guard's address and port rules, on real sockaddr bytes.
 import { describe, expect, test } from "bun:test";
+import { DEFAULTS } from "../../../src/base/defaults.ts";
 import { encodeSockaddr, formatIp } from "../../../native/index.ts";
 import { accessCheck } from "../../../src/policy/access-policy.ts";
 import { AddressSet } from "../../../src/policy/address-set.ts";
 import { parseCidr } from "../../../src/policy/cidr.ts";
 import { ipv4Offset } from "../../../native/index.ts";
-import { DEFAULT_GUARD_PORTS, isBogusSource, udpGuardCheck } from "../../../src/policy/udp-guard.ts";
+import { isBogusSource, udpGuardCheck } from "../../../src/policy/udp-guard.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -205,7 +206,7 @@ describe("the UDP guard", () => {
   });
 
   test("refuses the small-service ports and the server's own port, from IPv4, IPv6 and mapped sources", () => {
-    const check = udpGuardCheck(DEFAULT_GUARD_PORTS, 8037);
+    const check = udpGuardCheck(DEFAULTS.hardening.udpGuardPorts, 8037);
     for (const address of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) {
       for (const port of [0, 7, 9, 13, 19, 37, 8037]) expect(check(from(address, port))).toBe("loop_port");
       for (const port of [1, 123, 1023, 1024, 40000, 65535]) expect(check(from(address, port))).toBeNull();

@@ -1,13 +1,14 @@
 // The admission building blocks on their own, at their boundaries: token bucket, clock guard, refusal log lines, UDP guard.
 import { describe, expect, test } from "bun:test";
+import { DEFAULTS } from "../../../src/base/defaults.ts";
 import { SockaddrStorage, encodeSockaddr, isUnsynchronised, readKernelClock, type SocketAddress } from "../../../native/index.ts";
 import { ServerMetrics, type RefusalReason } from "../../../src/base/server-metrics.ts";
 import { StartupError } from "../../../src/base/startup-error.ts";
 import type { Log } from "../../../src/logging/log.ts";
-import { ClockGuard, DEFAULT_CLOCK_FLOOR_MS, buildClockGuard, kernelClockSynchronised } from "../../../src/policy/clock-guard.ts";
+import { ClockGuard, buildClockGuard, kernelClockSynchronised } from "../../../src/policy/clock-guard.ts";
 import { Refusals } from "../../../src/policy/refusals.ts";
 import { TokenBucket, checkBucket, oneSecondOf } from "../../../src/policy/token-bucket.ts";
-import { DEFAULT_GUARD_PORTS, checkGuardPorts, isBogusSource, udpGuardCheck } from "../../../src/policy/udp-guard.ts";
+import { checkGuardPorts, isBogusSource, udpGuardCheck } from "../../../src/policy/udp-guard.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -82,7 +83,7 @@ describe("ClockGuard", () => {
   }
 
   test("the default floor is 2024-01-01T00:00:00Z", () => {
-    expect(new Date(DEFAULT_CLOCK_FLOOR_MS).toISOString()).toBe("2024-01-01T00:00:00.000Z");
+    expect(new Date(DEFAULTS.hardening.clockFloorMs).toISOString()).toBe("2024-01-01T00:00:00.000Z");
   });
 
   test("serves at exactly the floor and refuses 1 ms before it; a healthy start tells nothing", () => {
@@ -156,7 +157,7 @@ describe("ClockGuard", () => {
     const { lines, log } = recordingLog();
     const wall = { ms: Date.UTC(2000, 0, 1) };
     const byDefault = buildClockGuard({}, log, () => wall.ms);
-    expect(byDefault.floorMs).toBe(DEFAULT_CLOCK_FLOOR_MS);
+    expect(byDefault.floorMs).toBe(DEFAULTS.hardening.clockFloorMs);
     expect(byDefault.problemNow()).toBe("floor");
     wall.ms = Date.UTC(2025, 0, 1);
     expect(byDefault.problemNow()).toBeNull();
@@ -234,8 +235,8 @@ describe("the UDP guard", () => {
   });
 
   test("by default guards 0, 7, 9, 13, 19 and 37, and not their neighbours", () => {
-    expect(DEFAULT_GUARD_PORTS).toEqual([0, 7, 9, 13, 19, 37]);
-    const check = udpGuardCheck(DEFAULT_GUARD_PORTS, 8037);
+    expect(DEFAULTS.hardening.udpGuardPorts).toEqual([0, 7, 9, 13, 19, 37]);
+    const check = udpGuardCheck(DEFAULTS.hardening.udpGuardPorts, 8037);
     const guarded = Array.from({ length: 40 }, (_, port) => port).filter((port) => check(from("192.0.2.1", port)) !== null);
     expect(guarded).toEqual([0, 7, 9, 13, 19, 37]);
   });
