@@ -23,7 +23,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { ServiceManager } = await import("./ops/service-manager.ts");
 
   // Start-up failures in the log's format as soon as it is known (the command line's, then the file's too).
-  const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs(LOG_FORMATS[name].notice);
+  const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs((message) => LOG_FORMATS[name].notice(message, "error"));
   failuresIn(logFormatNamedIn(argv, Object.keys(LOG_FORMATS) as LogFormatName[]));
   let options;
   try {

@@ -1,4 +1,5 @@
 // How a command-line program ends on a mistake or a failure: one line on stderr (in the log's format once it is known) and an exit status, never a stack trace.
+import { PRIORITY_TEXT, isJournalStream } from "../logging/journal.ts";
 
 /** How a failure becomes a line; plain `program: message` until the server knows its --log format. */
 let failureLine: ((message: string) => string) | null = null;
@@ -24,6 +25,7 @@ export function logFormatNamedIn<Name extends string>(argv: readonly string[], n
 
 /** Print `program: message` (or the log format's line) and exit with `status` (2 for a usage mistake, 1 for a failure). */
 export function die(message: string, status: number, program = "rfc868"): never {
-  process.stderr.write(`${failureLine ? failureLine(message) : `${program}: ${message}`}\n`);
+  const line = failureLine ? failureLine(message) : `${program}: ${message}`;
+  process.stderr.write(`${isJournalStream(2) ? PRIORITY_TEXT.error : ""}${line}\n`);
   process.exit(status);
 }

@@ -68,7 +68,7 @@ export class ServiceContext {
     const failures = this.#failures[transport](code);
     failures.inc();
     if (this.firstTime.of(failures)) {
-      this.log.notice(`${transport} client: ${(error as Error).message}; further ones are counted`);
+      this.log.warning(`${transport} client: ${(error as Error).message}; further ones are counted`);
     }
   }
 }

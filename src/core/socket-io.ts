@@ -34,7 +34,7 @@ export function listenerFailed(context: ServiceContext, listenerFd: number, fail
   const backoffs = context.counters.acceptBackoffs.labels(failures.listener, errnoCode(error)!);
   backoffs.inc();
   if (context.firstTime.of(backoffs)) {
-    context.log.notice(`${(error as Error).message}; pausing ${failures.taking} for ${LISTENER_BACKOFF_MS} ms (counted from now on)`);
+    context.log.warning(`${(error as Error).message}; pausing ${failures.taking} for ${LISTENER_BACKOFF_MS} ms (counted from now on)`);
   }
   context.loop.pause(listenerFd, LISTENER_BACKOFF_MS);
   return false;

@@ -19,9 +19,10 @@ const DATAGRAM_FROM = ascii("datagram from ('");
  * but with no object or string made per request. False for an IPv6 peer (an IPv4-mapped one included:
  * Python prints those as IPv6 tuples).
  */
-function writeIpv4PeerLine(out: OutputBuffer, prefix: Uint8Array, sockaddr: Uint8Array): boolean {
+function writeIpv4PeerLine(out: OutputBuffer, lead: Uint8Array, prefix: Uint8Array, sockaddr: Uint8Array): boolean {
   if (!isIpv4Sockaddr(sockaddr)) return false;
-  if (!out.reserve(prefix.byteLength + 32)) return true; // dropped and counted: the reader is stalled
+  if (!out.reserve(lead.byteLength + prefix.byteLength + 32)) return true; // dropped and counted: the reader is stalled
+  out.appendBytes(lead);
   out.appendBytes(prefix);
   const address = ipv4At(sockaddr, ipv4Offset(sockaddr));
   for (let shift = 24; shift >= 0; shift -= 8) {
@@ -38,12 +39,12 @@ function writeIpv4PeerLine(out: OutputBuffer, prefix: Uint8Array, sockaddr: Uint
 }
 
 export const seedFormat: LogFormat = {
-  peerLine: (out, event, sockaddr) => writeIpv4PeerLine(out, event === "connection" ? CONNECTION_FROM : DATAGRAM_FROM, sockaddr),
+  peerLine: (out, event, sockaddr, lead) => writeIpv4PeerLine(out, lead, event === "connection" ? CONNECTION_FROM : DATAGRAM_FROM, sockaddr),
   listening: (port) => `listening on port ${port}`,
   idle: () => "still waiting",
   connection: (peer) => `connection from ${pythonAddressRepr(peer)}`,
   datagram: (peer) => `datagram from ${pythonAddressRepr(peer)}`,
   refused: (transport, peer, reason) => `refused ${transport} from ${pythonAddressRepr(peer)}: ${reason}`,
+  // One plain line whatever the severity: the words say what happened, the journal's priority how much it matters.
   notice: (text) => `rfc868: ${text}`,
-  error: (text) => `rfc868: error: ${text}`,
 };

@@ -106,6 +106,6 @@ export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: 
     clock,
     floorMs: options.clockFloorMs ?? DEFAULTS.hardening.clockFloorMs,
     isSynchronised: options.requireSync ? () => kernelClockSynchronised(read) : null,
-    onChange: (problem) => log.notice(problem ? `${problem}: sending no time until that changes (refusals are counted)` : "the clock is trusted again: serving"),
+    onChange: (problem) => (problem ? log.warning(`${problem}: sending no time until that changes (refusals are counted)`) : log.notice("the clock is trusted again: serving")),
   });
 }

@@ -44,7 +44,7 @@ describe("start-up failures with --log json: every line the server writes is JSO
     const lines = nonEmpty(run.stderr);
     expect(lines.length).toBe(1);
     const parsed = JSON.parse(lines[0]!);
-    expect(parsed).toEqual({ time: expect.any(String), event: "notice", message: expect.any(String) });
+    expect(parsed).toEqual({ time: expect.any(String), level: "error", event: "error", message: expect.any(String) });
     return parsed;
   }
 

@@ -161,14 +161,14 @@ describe("a reload that fails inside the server, not in the file", () => {
 
   test("a bug (any error but a ConfigError) is an internal error at error level, counted as a failed reload, never a refused file; serving goes on", async () => {
     const { lines, failed, ok, served } = await reloadThrowing(new TypeError("undefined is not an object"));
-    expect(lines).toEqual(["rfc868: error: reload failed on an internal error, still serving the previous configuration: TypeError: undefined is not an object"]);
+    expect(lines).toEqual(["rfc868: reload failed on an internal error, still serving the previous configuration: TypeError: undefined is not an object"]);
     expect([failed, ok]).toEqual([1, 0]);
     expect(served).toBe(true);
   });
 
   test("a plain RangeError from a bug is an internal error too; a ConfigError is a refused file", async () => {
     expect((await reloadThrowing(new RangeError("offset is out of bounds"))).lines).toEqual([
-      "rfc868: error: reload failed on an internal error, still serving the previous configuration: RangeError: offset is out of bounds",
+      "rfc868: reload failed on an internal error, still serving the previous configuration: RangeError: offset is out of bounds",
     ]);
     const refused = await reloadThrowing(new ConfigError("a token bucket needs a rate > 0"));
     expect(refused.lines).toEqual(["rfc868: reload refused, still serving the previous configuration: a token bucket needs a rate > 0"]);

@@ -19,12 +19,13 @@ function manualClock(start = 5000) {
   return clock;
 }
 
-/** The two Log methods policy code calls, recorded (the log's own formatting is tested in ops-json-log and output-buffer). */
+/** The Log methods policy code calls, recorded (the log's own formatting is tested in ops-json-log and output-buffer). */
 function recordingLog() {
   const lines: string[] = [];
   const log = {
     refused: (transport: string, peer: SocketAddress, reason: string) => void lines.push(`refused ${transport} ${peer.address}:${peer.port} ${reason}`),
     notice: (text: string) => void lines.push(`notice ${text}`),
+    warning: (text: string) => void lines.push(`warning ${text}`),
   };
   return { lines, log: log as unknown as Log };
 }
@@ -162,7 +163,7 @@ describe("ClockGuard", () => {
     wall.ms = Date.UTC(2025, 0, 1);
     expect(byDefault.problemNow()).toBeNull();
     expect(lines).toEqual([
-      "notice the clock reads 2000-01-01T00:00:00.000Z, before the clock floor 2024-01-01T00:00:00.000Z: sending no time until that changes (refusals are counted)",
+      "warning the clock reads 2000-01-01T00:00:00.000Z, before the clock floor 2024-01-01T00:00:00.000Z: sending no time until that changes (refusals are counted)",
       "notice the clock is trusted again: serving",
     ]);
     expect(buildClockGuard({ clockFloorMs: Date.UTC(2030, 0, 1) }, log, () => wall.ms).problemNow()).toBe("floor");
@@ -191,7 +192,7 @@ describe("Refusals", () => {
     expect(counted).toEqual(Array(25).fill("refused_udp_loop_port"));
     expect(lines).toEqual([
       ...Array(10).fill("refused udp 192.0.2.1:7 source port is a small service or this server's port (UDP loop guard)"),
-      "notice more than 10 refusals a second: the rest are counted, not logged (see the counters line, SIGUSR1)",
+      "warning more than 10 refusals a second: the rest are counted, not logged (see the counters line, SIGUSR1)",
     ]);
     clock.ms += 1000;
     refusals.refuse("tcp", peer("::1", 1), "denied");
