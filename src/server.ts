@@ -13,7 +13,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { applyRuntimeTuning } = await import("./ops/runtime-tuning.ts");
   applyRuntimeTuning();
   const { parseArgs, usage, UsageError } = await import("./cli/server-flags.ts");
-  const { runTimeServer } = await import("./time-server.ts");
+  const { runTimeServer, checkTimeServerOptions } = await import("./time-server.ts");
   const { openServiceSockets } = await import("./ops/service-sockets.ts");
   const { StartupError } = await import("./base/startup-error.ts");
   const { programName } = await import("./base/invocation.ts");
@@ -35,6 +35,15 @@ async function main(argv: readonly string[]): Promise<void> {
   failuresIn(options.logFormat);
   if (options.help) return void console.log(usage(programName()));
   if (options.version) return void console.log((await import("./base/build-info.ts")).versionText());
+  if (options.checkConfig) {
+    try {
+      checkTimeServerOptions(options);
+    } catch (error) {
+      if (error instanceof StartupError || error instanceof RangeError) die(error.message, 2);
+      throw error;
+    }
+    return void console.log("ok");
+  }
 
   // Handlers before the ready line is written: whoever reads it may signal at once.
   let server: TimeServer | undefined;
@@ -58,7 +67,10 @@ async function main(argv: readonly string[]): Promise<void> {
     manager = ServiceManager.fromEnvironment();
     const heartbeat = manager && { everyMs: manager.heartbeatMs, beat: () => manager!.heartbeat(status()) };
     // Bound (or inherited) and privileges dropped before the first request is read.
-    server = await runTimeServer({ ...options, ...openServiceSockets(options), ...(heartbeat && { heartbeat }) });
+    const { activated, ...sockets } = openServiceSockets(options);
+    // Exiting when idle is safe only where a socket unit keeps the port and starts the server on the next request.
+    if (options.idleExitSeconds !== undefined && !activated) die("--idle-exit needs socket activation (LISTEN_FDS): once it exited, nothing would start the server again", 2);
+    server = await runTimeServer({ ...options, ...sockets, ...(heartbeat && { heartbeat }) });
   } catch (error) {
     if (error instanceof StartupError) die(error.message, 1);
     throw error;
@@ -67,6 +79,8 @@ async function main(argv: readonly string[]): Promise<void> {
   manager?.ready(status());
   if (stopStatus !== undefined) stop(stopStatus);
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
+  // Ended by itself (--idle-exit) or by a stop signal, whose handler exits with the same status.
+  process.exit(stopStatus ?? 0);
 }
 
 /** Run the server's command line; also the single executable's entry (src/executable.ts). */

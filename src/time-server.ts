@@ -37,6 +37,8 @@ export interface TimeServerOptions extends ListenOptions {
   metricsListener?: Listener;
   /** Called from the loop itself every `everyMs` while it turns (systemd's watchdog ping): a stalled loop stops calling it. */
   heartbeat?: { everyMs: number; beat: () => void };
+  /** Stop by itself after this many seconds in which nothing was counted (the CLI allows it under socket activation only). */
+  idleExitSeconds?: number;
 }
 
 /** What a running server can change without rebinding (TimeServer.reconfigure): each field given replaces the current one. */
@@ -68,17 +70,33 @@ export interface TimeServer {
   wakeFd(): number;
 }
 
+/** What serving with `options` needs before any socket is opened: each built here, so a bad option throws before anything is bound. */
+function buildPolicy(options: TimeServerOptions, log: Log, counters: ServerMetrics, clock: Clock) {
+  const hardening = options.hardening ?? DEFAULTS.hardening;
+  return {
+    admission: buildAdmission(hardening, log, counters.refusals),
+    clock: buildClockGuard(hardening, log, clock),
+    metricsAddress: options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics),
+  };
+}
+
+/**
+ * rfc868 --check-config: everything runTimeServer checks before it opens a socket, through the same
+ * code, opening none. Throws what start-up would (ConfigError, StartupError); the log is never flushed,
+ * so a check prints nothing but its verdict.
+ */
+export function checkTimeServerOptions(options: TimeServerOptions): void {
+  buildPolicy(options, new Log({ eventLines: false }), new ServerMetrics(), Date.now);
+}
+
 /** Bind and start serving on this thread, which the loop then shares (between select() calls): see README, "Embedding". */
 export async function runTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const counters = new ServerMetrics();
   const linesDropped = counters.logLinesDropped.labels();
   const log = options.log ?? new Log({ eventLines: !(options.quiet ?? DEFAULTS.quiet), format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat], onDropped: (lines) => linesDropped.inc(lines) });
   // Before this function opens any socket: a bad policy must not leave one behind.
-  const hardening = options.hardening ?? DEFAULTS.hardening;
-  const admission = buildAdmission(hardening, log, counters.refusals);
   const clockSource = options.clock ?? Date.now;
-  const clock = buildClockGuard(hardening, log, clockSource);
-  const metricsAddress = options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics);
+  const { admission, clock, metricsAddress } = buildPolicy(options, log, counters, clockSource);
   const reportCounters = () => log.notice(`counters: ${counters.counterLine()}`);
   const listeners = options.listeners ?? openConfiguredListeners(options);
   const loop = new EventLoop({ onIdle: () => log.idle(), beforeSleep: () => (log.flush(), health.turned()) });
@@ -102,6 +120,24 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
     loop.setTimer(everyMs, again);
   }
 
+  const stop = () => {
+    health.stopping();
+    loop.stop();
+  };
+  if (options.idleExitSeconds !== undefined) {
+    const { idleExitSeconds } = options;
+    let seen = counters.total();
+    let quietSince = performance.now();
+    const check = () => {
+      const now = performance.now();
+      if (counters.total() !== seen) [seen, quietSince] = [counters.total(), now];
+      if (now - quietSince < idleExitSeconds * 1000) return void loop.setTimer(1000, check);
+      log.notice(`nothing to do for ${idleExitSeconds} s (--idle-exit): exiting; the listening sockets stay open with whoever passed them`);
+      stop();
+    };
+    loop.setTimer(1000, check);
+  }
+
   const first = listeners[0]!.local;
   log.listening(first.port);
 
@@ -119,8 +155,7 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
     metrics: metrics?.local ?? null,
     closed,
     stop() {
-      health.stopping();
-      loop.stop();
+      stop();
       return closed;
     },
     reportCounters,

@@ -44,6 +44,8 @@ export const DEFAULTS = deepFreeze({
     requireSync: false,
   },
   metrics: undefined as string | undefined,
+  /** Off: a server exits only when told to. */
+  idleExitSeconds: undefined as number | undefined,
 });
 
 /** `defaults` with each field `given` sets (one holding undefined sets nothing), one level deep. */

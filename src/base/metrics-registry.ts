@@ -153,6 +153,11 @@ export class MetricsRegistry {
     return Object.fromEntries(this.#counted.map((series) => [series.lineName, series.value]));
   }
 
+  /** The sum of every series: it moves whenever anything is counted (the idle exit's sign of activity). */
+  total(): number {
+    return this.#counted.reduce((sum, series) => sum + series.value, 0);
+  }
+
   /** One line, `served_tcp=3 client_gone=1`, in first-counted order. */
   counterLine(): string {
     if (this.#counted.length === 0) return "no requests";

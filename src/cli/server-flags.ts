@@ -21,6 +21,7 @@ export interface CliOptions extends TimeServerOptions, PrivilegeOptions {
   config?: string;
   help: boolean;
   version: boolean;
+  checkConfig: boolean;
 }
 
 /** The options resolved once: every one holds its value (the default where none was given), and none can change. */
@@ -49,9 +50,12 @@ export interface Config {
     readonly requireSync: boolean;
   };
   readonly metrics: string | undefined;
+  readonly idleExitSeconds: number | undefined;
   readonly config: string | undefined;
   readonly help: boolean;
   readonly version: boolean;
+  /** --check-config: validate as start-up would, bind nothing, say ok or why not. */
+  readonly checkConfig: boolean;
 }
 
 export function parseHost(text: string): string {
@@ -89,7 +93,9 @@ export const FLAGS: readonly Flag<CliOptions>[] = [
   { name: "allow-root", config: { switch: true }, option: restart("allowRoot"), help: "serve a port below 1024 as root without --user", apply: (o) => void (o.allowRoot = true) },
   ...HARDENING_FLAGS,
   { name: "metrics", value: "ADDR:PORT", config: "string", option: restart("metrics"), help: "serve Prometheus metrics at http://ADDR:PORT/metrics (default off; use loopback, e.g. 127.0.0.1:9975)", apply: (o, v) => void (o.metrics = parseMetrics(v)) },
+  { name: "idle-exit", value: "SECONDS", config: "integer", option: restart("idleExitSeconds"), help: "with socket activation only: exit after this many seconds without a request; systemd keeps the socket and starts the server again on the next one (default off)", apply: (o, v) => void (o.idleExitSeconds = parseInteger("idle-exit", v, 1, 86400)) },
   { name: "config", value: "PATH", help: "read options from this TOML file (flags win; SIGHUP re-reads it: see README)", apply: (o, v) => void (o.config = v) },
+  { name: "check-config", help: "check the flags and the --config file exactly as start-up and SIGHUP do, bind nothing, print ok or the error; exit 0 or 2", apply: (o) => void (o.checkConfig = true) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
   { name: "version", help: "print the version, the git commit and the Bun version, and exit", apply: (o) => void (o.version = true) },
 ];
@@ -100,7 +106,7 @@ export function usage(program: string): string {
   return [`usage: ${program} [options]`, "", "An RFC 868 time server (TCP, and UDP with --udp) on libc through bun:ffi.", "", "options:", ...rows, "", "signals:", ...signalRows()].join("\n");
 }
 
-const fresh = (): CliOptions => ({ hosts: [], help: false, version: false });
+const fresh = (): CliOptions => ({ hosts: [], help: false, version: false, checkConfig: false });
 
 /** The options the command line gives, over the --config file when one is named, checked across options; unset where nothing gave one. */
 export function parseGiven(argv: readonly string[]): CliOptions {
@@ -119,13 +125,14 @@ export function parseGiven(argv: readonly string[]): CliOptions {
 
 /** The options `given` with every unset one at its default, frozen. */
 function resolveConfig(given: CliOptions): Config {
-  const { hosts, hardening, help, version, ...rest } = given;
+  const { hosts, hardening, help, version, checkConfig, ...rest } = given;
   return deepFreeze({
-    ...withDefaults<Omit<Config, "hosts" | "hardening" | "help" | "version">>({ ...DEFAULTS, config: undefined }, rest),
+    ...withDefaults<Omit<Config, "hosts" | "hardening" | "help" | "version" | "checkConfig">>({ ...DEFAULTS, config: undefined }, rest),
     hosts: hosts.length > 0 ? hosts : DEFAULTS.hosts,
     hardening: withDefaults<Config["hardening"]>(DEFAULTS.hardening, hardening),
     help,
     version,
+    checkConfig,
   });
 }
 

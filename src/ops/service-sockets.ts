@@ -9,6 +9,8 @@ export interface ServiceSockets {
   readonly listeners: Listener[];
   /** The --metrics socket, or undefined without it. */
   readonly metricsListener?: Listener;
+  /** The listeners were passed in (socket activation): someone else holds them and can start the server again. */
+  readonly activated: boolean;
 }
 
 /**
@@ -18,13 +20,14 @@ export interface ServiceSockets {
  * needs --user or --allow-root, whichever socket it is).
  */
 export function openServiceSockets(options: ListenOptions & PrivilegeOptions & { metrics?: string }): ServiceSockets {
-  const listeners = inheritedListeners() ?? openConfiguredListeners(options);
+  const inherited = inheritedListeners();
+  const listeners = inherited ?? openConfiguredListeners(options);
   const bound = [...listeners];
   try {
     const metricsListener = options.metrics === undefined ? undefined : openMetricsListener(parseMetricsAddress(options.metrics));
     if (metricsListener) bound.push(metricsListener);
     applyPrivilegePolicy(bound.map((listener) => listener.local.port), options);
-    return { listeners, metricsListener };
+    return { listeners, metricsListener, activated: inherited !== null };
   } catch (error) {
     closeListeners(bound);
     throw error;

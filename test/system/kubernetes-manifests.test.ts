@@ -131,7 +131,7 @@ describe("the objects agree with each other", () => {
   test("the config file's keys are the server's, with values its parsers accept, and its ports are the container's", () => {
     const config = Bun.TOML.parse(read(configFile)) as Record<string, unknown>;
     const keys = configKeys(FLAGS);
-    const options: CliOptions = { hosts: [], help: false, version: false };
+    const options: CliOptions = { hosts: [], help: false, version: false, checkConfig: false };
     expect(Object.keys(config).filter((key) => !keys.has(key))).toEqual([]);
     for (const [key, value] of Object.entries(config)) keys.get(key)?.apply(options, value);
     expect({ port: options.port, udp: options.udp }).toEqual({ port: portNamed("time-tcp").containerPort, udp: true });

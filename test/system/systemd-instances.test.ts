@@ -22,7 +22,7 @@ async function verifyInstance(text: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "rfc868-units-"));
   try {
     // verify checks that the executable exists: the bun running this test stands in for /usr/bin/rfc868.
-    writeFileSync(join(dir, "rfc868@2.service"), text.replace(EXEC_START![1]!, process.execPath));
+    writeFileSync(join(dir, "rfc868@2.service"), text.replaceAll(EXEC_START![1]!, process.execPath));
     const run = await runCommand([systemdAnalyze!, "verify", join(dir, "rfc868@2.service")]);
     return `${run.code === 0 ? "" : `exit ${run.code}\n`}${run.stdout}${run.stderr}`.trim();
   } finally {

@@ -19,9 +19,9 @@ afterAll(async () => {
 const KEYS = [...configKeys(FLAGS).keys()].sort();
 
 describe("the keys", () => {
-  test("are the flag names, a switch pair as one boolean, and only help, version and config have none", () => {
+  test("are the flag names, a switch pair as one boolean, and only help, version, config and check-config have none", () => {
     const keyless = FLAGS.filter((flag) => flag.config === undefined).map((flag) => flag.name);
-    expect(keyless.sort()).toEqual(["config", "help", "version"]);
+    expect(keyless.sort()).toEqual(["check-config", "config", "help", "version"]);
     expect(KEYS).toContain("tcp");
     expect(KEYS).toContain("udp-guard");
     expect(KEYS.filter((key) => key.startsWith("no-"))).toEqual([]);
@@ -39,8 +39,8 @@ describe("the keys", () => {
   test("deploy/rfc868.toml uncommented is valid and holds the defaults the server has without it", () => {
     const live = parseArgs(["--config", files.write(uncommentedExample())]);
     const bare = parseArgs([]);
-    // The example's user, group, limits and metrics address are samples (no defaults): every other key reads as its default.
-    const sampled = new Set(["user", "group", "rate", "burst", "global-rate", "metrics"]);
+    // The example's user, group, limits, metrics address and idle time are samples (no defaults): every other key reads as its default.
+    const sampled = new Set(["user", "group", "rate", "burst", "global-rate", "metrics", "idle-exit"]);
     const differ = Object.entries(KEY_VALUES)
       .filter(([key, { read }]) => !sampled.has(key) && JSON.stringify(read(live)) !== JSON.stringify(read(bare)))
       .map(([key]) => key);

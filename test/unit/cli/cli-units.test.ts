@@ -200,7 +200,7 @@ describe("the client's command line", () => {
 
 describe("the config file's keys", () => {
   const keys = configKeys(FLAGS);
-  const fresh = (): CliOptions => ({ hosts: [], help: false, version: false });
+  const fresh = (): CliOptions => ({ hosts: [], help: false, version: false, checkConfig: false });
   const apply = (name: string, value: unknown): CliOptions => {
     const options = fresh();
     keys.get(name)!.apply(options, value);
@@ -255,6 +255,7 @@ describe("the config file's keys", () => {
       "clock-floor": "hardening.clockFloorMs live",
       "require-sync": "hardening.requireSync live",
       metrics: "metrics restart",
+      "idle-exit": "idleExitSeconds restart",
     });
     // Each option has its place in the defaults (undefined: off until set), and a live one is one TimeServer.reconfigure takes.
     for (const { option } of keys.values()) {

@@ -39,7 +39,7 @@ describe("parseArgs", () => {
   });
 
   test("resolves every option once: each unset one at its default, a given one over it, and nothing can change the result", () => {
-    expect(parseArgs([])).toEqual({ ...DEFAULTS, config: undefined, help: false, version: false });
+    expect(parseArgs([])).toEqual({ ...DEFAULTS, config: undefined, help: false, version: false, checkConfig: false });
     const config = parseArgs(["--rate", "5/s", "--allow", "10.0.0.0/8", "--udp"]);
     expect(config.hardening).toEqual({ ...DEFAULTS.hardening, rate: 5, allow: ["10.0.0.0/8"] });
     expect([config.udp, config.tcp, config.port]).toEqual([true, true, 8037]);

@@ -71,7 +71,7 @@ const SETTINGS: fc.Arbitrary<Setting>[] = [
   fc.constant(setting("prot", "8037", null)), // a misspelt key
 ];
 
-const fresh = () => ({ hosts: [], help: false, version: false });
+const fresh = () => ({ hosts: [], help: false, version: false, checkConfig: false });
 
 /** The UsageError message of `run`, or its result. */
 function attempt<T>(run: () => T): { ok: T } | { error: string } {
