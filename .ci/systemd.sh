@@ -330,6 +330,81 @@ watchdog_restarts() {
   echo "pid $pid stopped; watchdog timeout, restarted as pid $new after $((($(date +%s%N) - start) / 1000000)) ms, serving"
 }
 
+# check_config: the installed executable's --check-config on the shipped file (ok, 0) and on a broken copy (2).
+check_config() {
+  local out status
+  out=$(ct /usr/bin/rfc868 --check-config --config "$config") || { echo "$out"; return 1; }
+  [ "$out" = ok ] || { echo "said '$out' for the shipped file"; return 1; }
+  ct sh -c "cp $config /root/broken.toml && echo 'prot = 37' >>/root/broken.toml"
+  out=$(ct /usr/bin/rfc868 --check-config --config /root/broken.toml 2>&1) && { echo "a broken file passed: $out"; return 1; }
+  status=$?
+  [ "$status" = 2 ] || { echo "exit $status for a broken file: $out"; return 1; }
+  echo "ok, exit 0; broken: exit 2, '$out'"
+}
+
+# bad_reload UNIT: a broken file makes "systemctl reload" fail; the server keeps serving; the check's line is
+# in the journal at priority warning or above; then the file is mended.
+bad_reload() {
+  local unit=$1 cursor pid
+  pid=$(ct systemctl show -P MainPID "$unit")
+  cursor=$(mark)
+  ct cp "$config" /root/good.toml
+  ct sh -c "echo 'prot = 37' >>$config"
+  if ct systemctl reload "$unit" 2>/dev/null; then ct cp /root/good.toml "$config"; echo "reload exited 0 with a broken file"; return 1; fi
+  ct cp /root/good.toml "$config"
+  serves_tcp >/dev/null || { echo "not serving after the refused reload"; return 1; }
+  [ "$(ct systemctl show -P MainPID "$unit")" = "$pid" ] || { echo "the server was restarted"; return 1; }
+  ct journalctl -q --no-pager -o cat -p warning --after-cursor="$cursor" -u "$unit" | grep 'unknown key "prot"' || { echo "no warning in the journal"; return 1; }
+}
+
+# quiet_journal UNIT: over 3 idle seconds no "still waiting" reaches the journal, and at priority warning or
+# above nothing per connection does (after a query).
+quiet_journal() {
+  local unit=$1 cursor
+  cursor=$(mark)
+  serves_tcp >/dev/null || return 1
+  sleep 3 # the heartbeat would have written three lines by now
+  if journal_since "$cursor" "$unit" | grep -q 'still waiting'; then echo "the heartbeat reached the journal"; return 1; fi
+  journal_since "$cursor" "$unit" | grep -q 'connection from' || { echo "no connection line at all"; return 1; }
+  if ct journalctl -q --no-pager -o cat -p warning --after-cursor="$cursor" -u "$unit" | grep 'connection from'; then return 1; fi
+  echo "no heartbeat in 3 s; connection lines at priority info only"
+}
+
+# bad_file_socket_survives: a broken file, then the service restarted (it fails) and 10 clients refused their
+# time; rfc868.socket stays active, not failed, and the first client after the file is mended is served.
+bad_file_socket_survives() {
+  ct cp "$config" /root/good.toml
+  ct sh -c "echo 'prot = 37' >>$config"
+  ct systemctl restart rfc868.service 2>/dev/null
+  for _ in $(seq 10); do ct timeout 5 rdate -p 127.0.0.1 >/dev/null 2>&1; done
+  local state
+  state=$(ct systemctl is-active rfc868.socket)
+  ct cp /root/good.toml "$config"
+  [ "$state" = active ] || { ct systemctl status --no-pager rfc868.socket; echo "rfc868.socket is $state"; return 1; }
+  serves_tcp || return 1
+  echo "rfc868.socket stayed $state through 11 failed starts"
+}
+
+# idle_exit: with --idle-exit 2 in a drop-in, the server exits by itself (no process), the socket keeps
+# listening, and the next query starts it again and is answered; prints that first answer's time.
+idle_exit() {
+  local dropin=/etc/systemd/system/rfc868.service.d pid ms
+  ct mkdir -p "$dropin"
+  ct sh -c "printf '[Service]\nExecStart=\nExecStart=/usr/bin/rfc868 --config $config --idle-exit 2\n' >$dropin/idle.conf"
+  ct systemctl daemon-reload
+  ct systemctl restart rfc868.service
+  serves_tcp >/dev/null || return 1
+  for _ in $(seq 100); do ct systemctl is-active --quiet rfc868.service || break; sleep 0.1; done
+  pid=$(ct systemctl show -P MainPID rfc868.service)
+  if [ "$pid" != 0 ]; then echo "still running as pid $pid"; ct rm -r "$dropin"; ct systemctl daemon-reload; return 1; fi
+  ct systemctl is-active --quiet rfc868.socket || { echo "the socket is gone"; return 1; }
+  ms=$(ct python3 /root/probe.py first 127.0.0.1 37) || return 1
+  ct rm -r "$dropin"
+  ct systemctl daemon-reload
+  ct systemctl restart rfc868.service
+  echo "exited after 2 idle s, no process left; the next query started it again: first answer in $ms ms"
+}
+
 # Newer packages for the upgrades: the same files under a higher version, repacked.
 repack=$work/repack
 dpkg-deb -R "$deb" "$repack"
@@ -362,6 +437,11 @@ ct systemctl daemon-reload
 ct systemctl restart rfc868.socket
 check "rdate -p -u on port 37, after ListenDatagram=37 in a drop-in" serves_udp
 check "systemctl reload rfc868" reloads rfc868.service
+check "rfc868 --check-config: 0 for the shipped file, 2 for a broken one" check_config
+check "a broken file: systemctl reload fails, the server serves on, journalctl -p warning shows why" bad_reload rfc868.service
+check "the journal: no idle heartbeat, nothing per connection at priority warning" quiet_journal rfc868.service
+check "a broken file cannot take rfc868.socket down" bad_file_socket_survives
+check "--idle-exit: no process when idle, the next query is answered" idle_exit
 check "require-sync = true" runs_with_require_sync rfc868.service
 drop_key require-sync
 ct systemctl restart rfc868.service
@@ -384,6 +464,7 @@ check "rdate -p -u on port 37 (udp = true)" serves_udp
 check "the server has switched to user rfc868" runs_as rfc868 rfc868-standalone.service
 check "Type=notify after the switch to user rfc868" notify_status rfc868-standalone.service
 check "systemctl reload rfc868-standalone" reloads rfc868-standalone.service
+check "a broken file: systemctl reload fails, the server serves on, journalctl -p warning shows why" bad_reload rfc868-standalone.service
 check "require-sync = true" runs_with_require_sync rfc868-standalone.service
 drop_key require-sync
 ct systemctl disable --now rfc868-standalone.service >/dev/null 2>&1
@@ -395,6 +476,7 @@ for unit in rfc868@1.service rfc868@2.service; do check "$unit started" await_jo
 check "rdate -p on port 37 (IPv4 and IPv6)" serves_tcp
 check "rdate -p -u on port 37 (udp = true)" serves_udp
 check "systemctl reload rfc868@1 rfc868@2" reloads rfc868@1.service rfc868@2.service
+check "a broken file: systemctl reload rfc868@1 fails, the instance serves on, journalctl -p warning shows why" bad_reload rfc868@1.service
 check "require-sync = true" runs_with_require_sync rfc868@1.service rfc868@2.service
 drop_key require-sync
 ct systemctl restart rfc868@1.service rfc868@2.service
