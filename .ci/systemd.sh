@@ -354,7 +354,15 @@ bad_reload() {
   ct cp /root/good.toml "$config"
   serves_tcp >/dev/null || { echo "not serving after the refused reload"; return 1; }
   [ "$(ct systemctl show -P MainPID "$unit")" = "$pid" ] || { echo "the server was restarted"; return 1; }
-  ct journalctl -q --no-pager -o cat -p warning --after-cursor="$cursor" -u "$unit" | grep 'unknown key "prot"' || { echo "no warning in the journal"; return 1; }
+  # The journal takes the check's line asynchronously: poll for it.
+  for _ in $(seq 50); do
+    ct journalctl -q --no-pager -o cat -p warning --after-cursor="$cursor" -u "$unit" | grep 'unknown key "prot"' && return 0
+    sleep 0.1
+  done
+  journal_since "$cursor" "$unit"
+  ct journalctl -q --no-pager -o verbose --after-cursor="$cursor" -u "$unit" | grep -E 'PRIORITY|MESSAGE=' | tail -n 6
+  echo "no warning in the journal"
+  return 1
 }
 
 # quiet_journal UNIT: over 3 idle seconds no "still waiting" reaches the journal, and at priority warning or

@@ -21,6 +21,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const { ConfigReloader } = await import("./cli/config-reload.ts");
   const { LOG_FORMATS } = await import("./logging/log.ts");
   const { ServiceManager } = await import("./ops/service-manager.ts");
+  const { turnAwayWaitingClients } = await import("./ops/socket-activation.ts");
 
   // Start-up failures in the log's format as soon as it is known (the command line's, then the file's too).
   const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs((message) => LOG_FORMATS[name].notice(message, "error"));
@@ -29,7 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     options = parseArgs(argv);
   } catch (error) {
-    if (error instanceof UsageError) die(error.message, 2);
+    if (error instanceof UsageError) (turnAwayWaitingClients(), die(error.message, 2));
     throw error;
   }
   failuresIn(options.logFormat);
@@ -72,7 +73,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (options.idleExitSeconds !== undefined && !activated) die("--idle-exit needs socket activation (LISTEN_FDS): once it exited, nothing would start the server again", 2);
     server = await runTimeServer({ ...options, ...sockets, ...(heartbeat && { heartbeat }) });
   } catch (error) {
-    if (error instanceof StartupError) die(error.message, 1);
+    if (error instanceof StartupError) (turnAwayWaitingClients(), die(error.message, 1));
     throw error;
   }
   reloader = new ConfigReloader(argv, options, server);

@@ -1,7 +1,10 @@
 // systemd socket activation, as sd_listen_fds(3): serve the sockets passed as fd 3 onwards instead of binding.
 import {
   LINUX,
+  acceptConnection,
   checkSelectableFd,
+  closeFd,
+  receiveBytes,
   getSocketOption,
   setCloseOnExec,
   setNonBlocking,
@@ -79,4 +82,32 @@ export function inheritedListeners(env: Environment = processEnvironment, pid = 
   const count = takeListenFds(env, pid);
   if (count === 0) return null;
   return Array.from({ length: count }, (_, i) => adoptSocket(LISTEN_FDS_START + i));
+}
+
+/** One byte is enough to take a datagram off the queue (the rest of it is discarded with it). */
+const DISCARD = new Uint8Array(new ArrayBuffer(1));
+
+/**
+ * Before a start-up failure exits under socket activation: close every connection waiting on the passed
+ * sockets, and drop every queued datagram. Left queued, they keep the socket readable, so systemd would
+ * start the failing server again at once, over and over, until the socket unit gave up (port 37 closed
+ * until reset-failed). Turned away, each waiting client sees a close without a byte, as for any refusal;
+ * the next client starts the server again, which serves once the file is mended.
+ */
+export function turnAwayWaitingClients(env: Environment = processEnvironment, pid = process.pid): void {
+  let count = 0;
+  try {
+    count = listenFdCount(env, pid);
+  } catch {
+    return; // LISTEN_FDS unreadable: that is the failure being reported, and there is nothing to drain
+  }
+  for (let i = 0; i < count; i++) {
+    try {
+      const { transport, fd } = adoptSocket(LISTEN_FDS_START + i);
+      if (transport === "tcp") for (let client = acceptConnection(fd, LINUX.SOCK_CLOEXEC, null); client !== null; client = acceptConnection(fd, LINUX.SOCK_CLOEXEC, null)) closeFd(client);
+      else while (receiveBytes(fd, DISCARD, LINUX.MSG_DONTWAIT) !== null);
+    } catch {
+      // A socket that cannot be drained (not ours to serve, or failing) is left as it is: the exit and its line go on.
+    }
+  }
 }
