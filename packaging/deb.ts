@@ -1,14 +1,14 @@
 // The Debian package: a staging tree in Debian's layout, then dpkg-deb.
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CLIENT_NAME } from "../src/client.ts";
 import { DEB_ARCH, type Arch } from "./runtimes.ts";
 import { run } from "./run.ts";
+import { UNITS, put, type PackageInputs } from "./package-stage.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const META = join(import.meta.dir, "debian");
-export const UNITS = ["rfc868.socket", "rfc868.service", "rfc868-standalone.service", "rfc868@.service"];
 
 /** The package's Depends: one line in the control file, one component each in the SBOM (sbom.ts). */
 export const DEB_DEPENDS: readonly { name: string; constraint?: string }[] = [
@@ -16,22 +16,6 @@ export const DEB_DEPENDS: readonly { name: string; constraint?: string }[] = [
   { name: "adduser" },
   { name: "init-system-helpers", constraint: ">= 1.54~" },
 ];
-
-export interface DebInputs {
-  arch: Arch;
-  version: string;
-  executable: string;
-  /** File name (rfc868.8) -> roff text. */
-  manPages: Record<string, string>;
-  outDir: string;
-}
-
-function put(stage: string, path: string, content: string | Uint8Array, mode = 0o644): void {
-  const file = join(stage, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  chmodSync(file, mode);
-}
 
 /** gzip -9n: no name and no time stamp in the header, so the same input gives the same bytes. */
 const gzip = (text: string) => gzipSync(text, { level: 9 });
@@ -59,7 +43,7 @@ Description: RFC 868 Time Protocol server (TCP port 37, UDP on request)
 }
 
 /** Build dist/rfc868_<version>_<arch>.deb; returns its path. */
-export function buildDeb(inputs: DebInputs): string {
+export function buildDeb(inputs: PackageInputs): string {
   const { arch, version, outDir } = inputs;
   const stage = join(outDir, `deb-${DEB_ARCH[arch]}`);
   rmSync(stage, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 // The rpm package: the .deb's files in Fedora's layout, a generated spec with Fedora's systemd scriptlets, then rpmbuild.
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CLIENT_NAME } from "../src/client.ts";
-import { UNITS } from "./deb.ts";
 import type { Arch } from "./runtimes.ts";
 import { run } from "./run.ts";
+import { UNITS, put, type PackageInputs } from "./package-stage.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const META = join(import.meta.dir, "debian");
@@ -18,22 +18,6 @@ export const RPM_RELEASE = "1";
 
 /** The system user of rfc868-standalone.service and of the rfc868@ instances, as sysusers.d(5) declares it. */
 export const SYSUSERS = 'u rfc868 - "rfc868 time server" /nonexistent /usr/sbin/nologin\n';
-
-export interface RpmInputs {
-  arch: Arch;
-  version: string;
-  executable: string;
-  /** File name (rfc868.8) -> roff text. */
-  manPages: Record<string, string>;
-  outDir: string;
-}
-
-function put(stage: string, path: string, content: string | Uint8Array, mode = 0o644): void {
-  const file = join(stage, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  chmodSync(file, mode);
-}
 
 /** packaging/debian/changelog's entries as an rpm %changelog ("* Sat Nov 28 2026 Name <mail> - 0.1.0-1", "- text"). */
 export function rpmChangelog(debianChangelog: string): string {
@@ -137,7 +121,7 @@ ${rpmChangelog(readFileSync(join(META, "changelog"), "utf8"))}
  * Build dist/rfc868-<version>-1.<arch>.rpm; returns its path. SOURCE_DATE_EPOCH (build.ts) is the build
  * time and clamps every file's mtime; the build host is a fixed name: two builds give the same bytes.
  */
-export function buildRpm(inputs: RpmInputs): string {
+export function buildRpm(inputs: PackageInputs): string {
   const { arch, version, outDir } = inputs;
   const top = join(outDir, `rpm-${RPM_ARCH[arch]}`);
   const stage = join(top, "stage");
