@@ -44,6 +44,7 @@ export function ipv4Offset(sockaddr: Uint8Array): number {
 
 /** The 4 address bytes at `offset` as an unsigned 32-bit number (192.0.2.1 is 0xc0000201). */
 export function ipv4At(sockaddr: Uint8Array, offset: number): number {
+  // prettier-ignore
   // Stryker disable next-line OrXor: `^` for `|` is the same sum: each byte lands on its own 8 bits, so no two terms share a bit.
   return ((sockaddr[offset]! << 24) | (sockaddr[offset + 1]! << 16) | (sockaddr[offset + 2]! << 8) | sockaddr[offset + 3]!) >>> 0;
 }
