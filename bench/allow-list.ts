@@ -15,7 +15,9 @@ export function allowListConfig(entries = LARGE_LIST_ENTRIES, seed = 868): strin
   while (blocks.length < entries - 1) {
     if (blocks.length % 10 === 9) {
       const prefix = 32 + (random() % 33);
-      const groups = [0x2001, random() >>> 16, random() >>> 16, random() >>> 16].map((group, i) => (i * 16 + 16 <= prefix ? group : i * 16 >= prefix ? 0 : group & (0xffff << (16 - (prefix % 16)))));
+      const groups = [0x2001, random() >>> 16, random() >>> 16, random() >>> 16].map((group, i) =>
+        i * 16 + 16 <= prefix ? group : i * 16 >= prefix ? 0 : group & (0xffff << (16 - (prefix % 16))),
+      );
       blocks.push(`${groups.map((group) => group.toString(16)).join(":")}::/${prefix}`);
       continue;
     }

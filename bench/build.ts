@@ -42,5 +42,9 @@ export async function buildProgram(cc: string, program: CProgram): Promise<strin
 }
 
 export async function buildAll(cc: string): Promise<Record<CProgram, string>> {
-  return { loadgen: await buildProgram(cc, "loadgen"), "c-select": await buildProgram(cc, "c-select"), "c-mmsg": await buildProgram(cc, "c-mmsg") };
+  return {
+    loadgen: await buildProgram(cc, "loadgen"),
+    "c-select": await buildProgram(cc, "c-select"),
+    "c-mmsg": await buildProgram(cc, "c-mmsg"),
+  };
 }

@@ -32,7 +32,11 @@ function run(argv: string[]): { code: number; stdout: string; stderr: string } {
 /** Ask a candidate interpreter who it is; null unless it runs and its version starts with `wanted`. */
 function probePython(candidate: string, wanted: string): Interpreter | null {
   // A pyenv shim is on PATH even when no selected version provides the command: it then exits 127.
-  const { code, stdout } = run([candidate, "-c", "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])"]);
+  const { code, stdout } = run([
+    candidate,
+    "-c",
+    "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])",
+  ]);
   const [path, version] = stdout.trim().split("\n");
   if (code !== 0 || !path || !version || !version.startsWith(wanted)) return null;
   return { path, version };
@@ -43,7 +47,10 @@ export function findPython2(): Interpreter | null {
   const candidates = ["python2.7", "python2"].map(which).filter((path): path is string => path !== null);
   const pyenv = `${homedir()}/.pyenv/versions`;
   if (existsSync(pyenv)) {
-    for (const version of readdirSync(pyenv).filter((name) => name.startsWith("2.7")).sort().reverse()) {
+    for (const version of readdirSync(pyenv)
+      .filter((name) => name.startsWith("2.7"))
+      .sort()
+      .reverse()) {
       candidates.push(`${pyenv}/${version}/bin/python2.7`);
     }
   }

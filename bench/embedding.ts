@@ -27,12 +27,22 @@ const runDir = mkdtempSync(join(tmpdir(), "rfc868-embedding-"));
 
 type Load = "idle" | "tcp" | "udp";
 const fmt = (n: number) => n.toFixed(1);
-const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))]!;
-const spread = (values: number[]) => `median ${fmt(median(values))}, p99 ${fmt(p99(values))}, max ${fmt(Math.max(...values))} ms (n=${values.length})`;
+const p99 = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))]!;
+const spread = (values: number[]) =>
+  `median ${fmt(median(values))}, p99 ${fmt(p99(values))}, max ${fmt(Math.max(...values))} ms (n=${values.length})`;
 
 /** loadgen at c=64 in a child process, for about `seconds`. */
 function startLoad(load: Exclude<Load, "idle">, port: number, seconds: number): Subprocess {
-  const args = loadgenArgs({ transport: load, host: "127.0.0.1", port, concurrency: 64, requests: 100_000_000, durationSeconds: seconds, timeoutMs: 1000 });
+  const args = loadgenArgs({
+    transport: load,
+    host: "127.0.0.1",
+    port,
+    concurrency: 64,
+    requests: 100_000_000,
+    durationSeconds: seconds,
+    timeoutMs: 1000,
+  });
   return Bun.spawn([loadgen, ...args], { stdout: "ignore", stderr: "ignore" });
 }
 
@@ -69,13 +79,17 @@ async function hostSide(design: "in-thread" | "worker"): Promise<void> {
     const stopMs = performance.now() - start;
     generator?.kill("SIGKILL");
     await generator?.exited;
-    console.log(`${design.padEnd(9)} ${load.padEnd(4)}: setTimeout(10) late ${spread(late)}; node:net round trip ${spread(trips)}; stop() ${fmt(stopMs)} ms`);
+    console.log(
+      `${design.padEnd(9)} ${load.padEnd(4)}: setTimeout(10) late ${spread(late)}; node:net round trip ${spread(trips)}; stop() ${fmt(stopMs)} ms`,
+    );
   }
 }
 
 const embeddedHost: PeerSpec = {
   ...thisServer("embedded", "a program embedding this server (bench/peers/embedded-host.ts)", [], true),
-  launch: (port) => ({ argv: [process.execPath, new URL("./peers/embedded-host.ts", import.meta.url).pathname, String(port)] }),
+  launch: (port) => ({
+    argv: [process.execPath, new URL("./peers/embedded-host.ts", import.meta.url).pathname, String(port)],
+  }),
 };
 const cli = thisServer("server-quiet", "this server --quiet", ["--quiet"], true);
 
@@ -114,8 +128,13 @@ for (const spec of [cli, embeddedHost]) {
     for (let i = 0; i < rounds; i++) runs.push(await processSide(spec, load));
     const peaks = runs.map((r) => r.peakMiB);
     const exits = runs.map((r) => r.exitMs);
-    const rss = load === "idle" ? "" : `peak RSS (VmHWM, after tcp+udp c=64) median ${fmt(median(peaks))} MiB, max ${fmt(Math.max(...peaks))}; `;
-    console.log(`${spec.name.padEnd(12)} ${load.padEnd(4)}: ${rss}SIGTERM to exit median ${fmt(median(exits))} ms, max ${fmt(Math.max(...exits))} ms (${exits.map(fmt).join(" ")})`);
+    const rss =
+      load === "idle"
+        ? ""
+        : `peak RSS (VmHWM, after tcp+udp c=64) median ${fmt(median(peaks))} MiB, max ${fmt(Math.max(...peaks))}; `;
+    console.log(
+      `${spec.name.padEnd(12)} ${load.padEnd(4)}: ${rss}SIGTERM to exit median ${fmt(median(exits))} ms, max ${fmt(Math.max(...exits))} ms (${exits.map(fmt).join(" ")})`,
+    );
   }
 }
 rmSync(runDir, { recursive: true, force: true });

@@ -32,7 +32,11 @@ function serverRevision(): string {
 
 export function machineInfo(tools: Tools, cc: string): MachineInfo {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
-  const versions: Record<string, string> = { "server (git)": serverRevision(), bun: Bun.version, cc: firstLine([cc, "--version"]) };
+  const versions: Record<string, string> = {
+    "server (git)": serverRevision(),
+    bun: Bun.version,
+    cc: firstLine([cc, "--version"]),
+  };
   if (tools.node) versions.node = tools.node.version;
   versions.python2 = tools.python2 ? `${tools.python2.version} (${tools.python2.path})` : "not found";
   versions.python3 = tools.python3 ? `${tools.python3.version} (${tools.python3.path})` : "not found";
@@ -42,7 +46,9 @@ export function machineInfo(tools: Tools, cc: string): MachineInfo {
     nproc: availableParallelism(),
     cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? "unknown",
     kernel: `${release()} (${firstLine(["uname", "-sm"])})`,
-    loadAverage: loadavg().map((n) => n.toFixed(2)).join(" "),
+    loadAverage: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" "),
     versions,
   };
 }

@@ -2,7 +2,19 @@
 import { runLoadgen, type LoadResult } from "./loadgen.ts";
 import type { RunPlan } from "./options.ts";
 import type { RunningPeer } from "./peer-process.ts";
-import { CLOCK_TICKS_PER_SECOND, contextSwitches, cpuSpentNs, cpuTicks, grewBy, machineCpu, memoryUse, readCpu, type CpuReading, type MemoryUse, type PerThread } from "./proc-stats.ts";
+import {
+  CLOCK_TICKS_PER_SECOND,
+  contextSwitches,
+  cpuSpentNs,
+  cpuTicks,
+  grewBy,
+  machineCpu,
+  memoryUse,
+  readCpu,
+  type CpuReading,
+  type MemoryUse,
+  type PerThread,
+} from "./proc-stats.ts";
 import type { LoadScenario } from "./scenarios.ts";
 
 export interface LoadSample {
@@ -51,7 +63,14 @@ export interface LoadgenRun {
   cpus?: string;
 }
 
-export async function measureLoad(peer: RunningPeer, scenario: LoadScenario, plan: RunPlan, loadgen: LoadgenRun, round: number, seconds = plan.loadSeconds): Promise<LoadSample> {
+export async function measureLoad(
+  peer: RunningPeer,
+  scenario: LoadScenario,
+  plan: RunPlan,
+  loadgen: LoadgenRun,
+  round: number,
+  seconds = plan.loadSeconds,
+): Promise<LoadSample> {
   const before = readCpu(peer.pid);
   const machineBefore = machineCpu();
   const result = await runLoadgen(loadgen.binary, {
@@ -66,7 +85,12 @@ export async function measureLoad(peer: RunningPeer, scenario: LoadScenario, pla
   });
   const serverCpuNs = cpuSpentNs(before, readCpu(peer.pid));
   const machineAfter = machineCpu();
-  const otherSeconds = machineAfter.busy - machineBefore.busy + (machineAfter.steal - machineBefore.steal) - serverCpuNs / 1e9 - result.loadgen_cpu_s;
+  const otherSeconds =
+    machineAfter.busy -
+    machineBefore.busy +
+    (machineAfter.steal - machineBefore.steal) -
+    serverCpuNs / 1e9 -
+    result.loadgen_cpu_s;
   return {
     peer: peer.spec.name,
     scenario: scenario.name,
@@ -89,7 +113,11 @@ function readIdle(pid: number): IdleReading {
 }
 
 /** All peers idle at once over one window: the window is the measurement, so one wait serves every peer. */
-export async function measureIdle(peers: readonly RunningPeer[], seconds: number, window: IdleWindow): Promise<IdleSample[]> {
+export async function measureIdle(
+  peers: readonly RunningPeer[],
+  seconds: number,
+  window: IdleWindow,
+): Promise<IdleSample[]> {
   const before = peers.map((peer) => readIdle(peer.pid));
   const started = performance.now();
   await Bun.sleep(seconds * 1000);

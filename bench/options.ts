@@ -36,10 +36,37 @@ export interface RunPlan {
 }
 
 export const PLANS: Record<Mode, RunPlan> = {
-  full: { rounds: 5, loadSeconds: 1, requestsPerRun: 1_000_000, warmupSeconds: 0.5, idleSeconds: 10, tcpTimeoutMs: 2000, udpTimeoutMs: 1000, retries: 2 },
-  quick: { rounds: 1, loadSeconds: 0.5, requestsPerRun: 500_000, warmupSeconds: 0.2, idleSeconds: 5, tcpTimeoutMs: 2000, udpTimeoutMs: 1000, retries: 1 },
+  full: {
+    rounds: 5,
+    loadSeconds: 1,
+    requestsPerRun: 1_000_000,
+    warmupSeconds: 0.5,
+    idleSeconds: 10,
+    tcpTimeoutMs: 2000,
+    udpTimeoutMs: 1000,
+    retries: 2,
+  },
+  quick: {
+    rounds: 1,
+    loadSeconds: 0.5,
+    requestsPerRun: 500_000,
+    warmupSeconds: 0.2,
+    idleSeconds: 5,
+    tcpTimeoutMs: 2000,
+    udpTimeoutMs: 1000,
+    retries: 1,
+  },
   // A harness check, not a measurement: a few hundred requests, count-bound, against this server alone.
-  smallest: { rounds: 1, loadSeconds: 10, requestsPerRun: 300, warmupSeconds: 0, idleSeconds: 1, tcpTimeoutMs: 2000, udpTimeoutMs: 1000, retries: 0 },
+  smallest: {
+    rounds: 1,
+    loadSeconds: 10,
+    requestsPerRun: 300,
+    warmupSeconds: 0,
+    idleSeconds: 1,
+    tcpTimeoutMs: 2000,
+    udpTimeoutMs: 1000,
+    retries: 0,
+  },
 };
 
 /** Where each mode writes its report by default: only the full run replaces the committed RESULTS.md. */
@@ -83,7 +110,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         options.mode = name;
         break;
       case "only":
-        options.only.push(...value!.split(",").map((part) => part.trim()).filter(Boolean));
+        options.only.push(
+          ...value!
+            .split(",")
+            .map((part) => part.trim())
+            .filter(Boolean),
+        );
         break;
       case "out":
         options.out = value!;

@@ -43,14 +43,23 @@ export async function startPeer(spec: PeerSpec, runDir: string, cpus?: string): 
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of launch.unset ?? []) delete env[name];
   const logs = { stdout: `${dir}/stdout.log`, stderr: `${dir}/stderr.log` };
-  const proc = Bun.spawn(pinned(launch.argv, cpus), { stdin: "ignore", stdout: Bun.file(logs.stdout), stderr: Bun.file(logs.stderr), env });
+  const proc = Bun.spawn(pinned(launch.argv, cpus), {
+    stdin: "ignore",
+    stdout: Bun.file(logs.stdout),
+    stderr: Bun.file(logs.stderr),
+    env,
+  });
   children.add(proc);
   try {
     await waitUntilAnswering(port, spec.udp, proc.exited);
   } catch (error) {
     await terminate(proc);
-    const stderr = await Bun.file(logs.stderr).text().catch(() => "");
-    throw new Error(`${spec.name} (${launch.argv.join(" ")}): ${(error as Error).message}${stderr.trim() ? `; stderr: ${stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
+    const stderr = await Bun.file(logs.stderr)
+      .text()
+      .catch(() => "");
+    throw new Error(
+      `${spec.name} (${launch.argv.join(" ")}): ${(error as Error).message}${stderr.trim() ? `; stderr: ${stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`,
+    );
   }
   return { spec, port, pid: proc.pid, logs, exited: proc.exited, stop: () => terminate(proc) };
 }

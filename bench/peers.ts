@@ -43,14 +43,28 @@ export function serverHasUdp(): boolean {
 }
 
 /** This server (`bun run src/server.ts`) as a peer, with `extra` flags (or a function of its private dir giving them). */
-export function thisServer(name: string, label: string, extra: string[] | ((dir: string) => string[]), udp: boolean): PeerSpec {
+export function thisServer(
+  name: string,
+  label: string,
+  extra: string[] | ((dir: string) => string[]),
+  udp: boolean,
+): PeerSpec {
   return {
     name,
     label,
     kind: "this",
     udp,
     launch: (port, dir) => ({
-      argv: [process.execPath, `${ROOT}src/server.ts`, "--host", "127.0.0.1", "--port", String(port), ...(udp ? ["--udp"] : []), ...(typeof extra === "function" ? extra(dir) : extra)],
+      argv: [
+        process.execPath,
+        `${ROOT}src/server.ts`,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        ...(udp ? ["--udp"] : []),
+        ...(typeof extra === "function" ? extra(dir) : extra),
+      ],
     }),
   };
 }
@@ -72,7 +86,10 @@ function pythonOriginal(name: string, python: string, version: string): PeerSpec
     kind: "python",
     udp: false,
     // PYTHONUNBUFFERED makes every print a write(2): the original as its users run it is block-buffered.
-    launch: (port) => ({ argv: [python, `${BENCH}peers/python-original.py`, String(port)], unset: ["PYTHONUNBUFFERED"] }),
+    launch: (port) => ({
+      argv: [python, `${BENCH}peers/python-original.py`, String(port)],
+      unset: ["PYTHONUNBUFFERED"],
+    }),
   };
 }
 
@@ -119,8 +136,18 @@ export function peerCatalog({ tools, cSelect, cMmsg, serverHasUdp: udp }: PeerIn
       },
     });
   }
-  for (const [name, binary, what] of [["c-select", cSelect, "select"], ["c-mmsg", cMmsg, "select, recvmmsg/sendmmsg for UDP"]] as const) {
-    if (binary) peers.push({ name, label: `C reference (${what}, bench/peers/${name}.c)`, kind: "c-class", udp: true, launch: (port) => ({ argv: [binary, "127.0.0.1", String(port)] }) });
+  for (const [name, binary, what] of [
+    ["c-select", cSelect, "select"],
+    ["c-mmsg", cMmsg, "select, recvmmsg/sendmmsg for UDP"],
+  ] as const) {
+    if (binary)
+      peers.push({
+        name,
+        label: `C reference (${what}, bench/peers/${name}.c)`,
+        kind: "c-class",
+        udp: true,
+        launch: (port) => ({ argv: [binary, "127.0.0.1", String(port)] }),
+      });
   }
   return peers;
 }

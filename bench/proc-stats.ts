@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from "node:fs";
 function statFields(pid: number): string[] {
   const text = readFileSync(`/proc/${pid}/stat`, "utf8");
   // comm may hold spaces and parentheses: the fields start after the last ")".
-  return text.slice(text.lastIndexOf(")") + 2).trim().split(" ");
+  return text
+    .slice(text.lastIndexOf(")") + 2)
+    .trim()
+    .split(" ");
 }
 
 /** A thread can exit between listing and reading: its file is then gone, and it counts as 0. */
@@ -99,7 +102,10 @@ export function machineCpu(): MachineCpu {
   const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   const seconds = (ticks: number | undefined) => (ticks ?? 0) / CLOCK_TICKS_PER_SECOND;
-  return { busy: seconds(user) + seconds(nice) + seconds(system) + seconds(irq) + seconds(softirq), steal: seconds(steal) };
+  return {
+    busy: seconds(user) + seconds(nice) + seconds(system) + seconds(irq) + seconds(softirq),
+    steal: seconds(steal),
+  };
 }
 
 export interface MemoryUse {

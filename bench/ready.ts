@@ -44,7 +44,12 @@ function udpAnswers(port: number): Promise<boolean> {
  * Poll until the peer on `port` answers over each transport, or fail when it exits first or `deadlineMs`
  * passes. `exited` resolves when the peer process ends.
  */
-export async function waitUntilAnswering(port: number, udp: boolean, exited: Promise<unknown>, deadlineMs = 15_000): Promise<void> {
+export async function waitUntilAnswering(
+  port: number,
+  udp: boolean,
+  exited: Promise<unknown>,
+  deadlineMs = 15_000,
+): Promise<void> {
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = performance.now() + deadlineMs;

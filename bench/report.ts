@@ -28,7 +28,10 @@ export interface RunReport {
   wallSeconds: number;
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "–";
 const ms = (us: number) => fmt(us / 1000, us < 10_000 ? 2 : 0);
 const ratio = (n: number) => (Number.isFinite(n) ? `${fmt(n, 2)}x` : "–");
 
@@ -56,7 +59,9 @@ function failures(s: LoadSummary, udp: boolean): string {
 }
 
 function loadTable(report: RunReport, scenario: string): string {
-  const rows = report.peers.map((p) => findSummary(report.load, p.name, scenario)).filter((s): s is LoadSummary => s !== undefined);
+  const rows = report.peers
+    .map((p) => findSummary(report.load, p.name, scenario))
+    .filter((s): s is LoadSummary => s !== undefined);
   if (rows.length === 0) return "";
   const udp = scenario.startsWith("udp");
   const others = rows.filter((s) => report.peers.find((p) => p.name === s.peer)?.kind !== "this" && s.ok > 0);
@@ -66,7 +71,19 @@ function loadTable(report: RunReport, scenario: string): string {
   const bestCpu = cpus.length ? Math.min(...cpus) : NaN;
   const python = report.pythonOriginal ? findSummary(report.load, report.pythonOriginal, scenario) : undefined;
   return table(
-    ["peer", "req/s (median)", "rounds spread", "vs Python", "vs best peer", "ok", "failures", "p50 / p99 / max ms", "server CPU µs/req", "CPU vs best peer", "loadgen busy"],
+    [
+      "peer",
+      "req/s (median)",
+      "rounds spread",
+      "vs Python",
+      "vs best peer",
+      "ok",
+      "failures",
+      "p50 / p99 / max ms",
+      "server CPU µs/req",
+      "CPU vs best peer",
+      "loadgen busy",
+    ],
     rows.map((s) => [
       label(report, s.peer),
       fmt(s.rps),
@@ -84,13 +101,26 @@ function loadTable(report: RunReport, scenario: string): string {
 }
 
 function idleTable(report: RunReport): string {
-  const names = report.peers.map((p) => p.name).filter((name) => report.idle.some((s) => s.peer === name) || report.memory.some((m) => m.peer === name));
+  const names = report.peers
+    .map((p) => p.name)
+    .filter((name) => report.idle.some((s) => s.peer === name) || report.memory.some((m) => m.peer === name));
   if (names.length === 0) return "";
   return table(
-    ["peer", "idle wake-ups/s (after load / settled)", "idle CPU ticks (utime+stime)", "idle CPU µs/s (schedstat)", "peak RSS MiB (VmHWM)", "RssAnon MiB (end / max seen)", "RssFile MiB (end)"],
+    [
+      "peer",
+      "idle wake-ups/s (after load / settled)",
+      "idle CPU ticks (utime+stime)",
+      "idle CPU µs/s (schedstat)",
+      "peak RSS MiB (VmHWM)",
+      "RssAnon MiB (end / max seen)",
+      "RssFile MiB (end)",
+    ],
     names.map((name) => {
-      const windows = (["after load", "settled"] as const).map((w) => report.idle.find((s) => s.peer === name && s.window === w));
-      const both = (show: (s: IdleSample) => string) => (windows.some(Boolean) ? windows.map((s) => (s ? show(s) : "–")).join(" / ") : "–");
+      const windows = (["after load", "settled"] as const).map((w) =>
+        report.idle.find((s) => s.peer === name && s.window === w),
+      );
+      const both = (show: (s: IdleSample) => string) =>
+        windows.some(Boolean) ? windows.map((s) => (s ? show(s) : "–")).join(" / ") : "–";
       const mem = report.memory.find((m) => m.peer === name);
       return [
         label(report, name),
@@ -109,17 +139,23 @@ function idleTable(report: RunReport): string {
 function ceilingNote(report: RunReport): string {
   const lines: string[] = [];
   for (const scenario of ["tcp-64", "tcp-256", "udp-64"]) {
-    const all = report.peers.filter((p) => p.kind === "c-class").map((p) => findSummary(report.load, p.name, scenario)).filter((s): s is LoadSummary => s !== undefined);
+    const all = report.peers
+      .filter((p) => p.kind === "c-class")
+      .map((p) => findSummary(report.load, p.name, scenario))
+      .filter((s): s is LoadSummary => s !== undefined);
     // A peer that fails requests (xinetd drops UDP datagrams by design) is not at a ceiling: it is left out.
     const rows = all.filter((s) => s.ok >= 0.99 * s.requested);
-    const left = all.filter((s) => !rows.includes(s)).map((s) => `\`${s.peer}\` left out: ${fmt(s.ok)} of ${fmt(s.requested)} ok`);
+    const left = all
+      .filter((s) => !rows.includes(s))
+      .map((s) => `\`${s.peer}\` left out: ${fmt(s.ok)} of ${fmt(s.requested)} ok`);
     if (rows.length === 0) continue;
     const rates = rows.map((s) => s.rps);
     const gap = (Math.max(...rates) - Math.min(...rates)) / Math.max(...rates);
     lines.push(
       `- ${scenario}: ${rows.map((s) => `\`${s.peer}\` ${fmt(s.rps)} req/s at ${fmt(s.cpuPerRequestUs, 1)} µs of server CPU each, loadgen busy ${fmt(s.loadgenBusy * 100)}%`).join("; ")}` +
         (rows.length > 1 ? ` — ${fmt(gap * 100)}% apart` : "") +
-        (left.length ? ` (${left.join("; ")})` : "") + ".",
+        (left.length ? ` (${left.join("; ")})` : "") +
+        ".",
     );
   }
   return lines.join("\n");
@@ -137,7 +173,10 @@ export function renderTables(report: RunReport): string {
   const parts: string[] = [];
   for (const scenario of LOAD_SCENARIOS) {
     const body = loadTable(report, scenario.name);
-    if (body) parts.push(`### ${scenario.transport.toUpperCase()}, ${scenario.concurrency} concurrent (\`${scenario.name}\`)\n\n${body}`);
+    if (body)
+      parts.push(
+        `### ${scenario.transport.toUpperCase()}, ${scenario.concurrency} concurrent (\`${scenario.name}\`)\n\n${body}`,
+      );
   }
   const idle = idleTable(report);
   if (idle) parts.push(`### Idle and memory\n\n${idle}`);
@@ -169,7 +208,9 @@ Command: \`${report.command}\`
 - Date: ${machine.date}; load average at start: ${machine.loadAverage}
 - nproc: ${machine.nproc}; CPU: ${machine.cpuModel}
 - Kernel: ${machine.kernel}
-${Object.entries(machine.versions).map(([name, version]) => `- ${name}: ${version}`).join("\n")}
+${Object.entries(machine.versions)
+  .map(([name, version]) => `- ${name}: ${version}`)
+  .join("\n")}
 
 ## Method
 

@@ -7,7 +7,16 @@ import { cpuPlan, type CpuPlan } from "./affinity.ts";
 import { buildAll, findCompiler } from "./build.ts";
 import { discoverTools } from "./discover.ts";
 import { machineInfo } from "./machine.ts";
-import { DISTURBED_CORES, anonymousRssKiB, measureIdle, measureLoad, measureMemory, type IdleSample, type LoadSample, type MemorySample } from "./measure.ts";
+import {
+  DISTURBED_CORES,
+  anonymousRssKiB,
+  measureIdle,
+  measureLoad,
+  measureMemory,
+  type IdleSample,
+  type LoadSample,
+  type MemorySample,
+} from "./measure.ts";
 import { PLANS, USAGE, UsageError, defaultReportPath, parseBenchArgs, type BenchOptions } from "./options.ts";
 import { startPeer, stopAllPeers, type RunningPeer } from "./peer-process.ts";
 import { peerCatalog, serverHasUdp, type PeerSpec } from "./peers.ts";
@@ -17,7 +26,19 @@ import { summarize } from "./summary.ts";
 import { evaluateTargets } from "./targets.ts";
 
 /** Every peer the bench knows, available here or not: --only may name one this machine lacks. */
-const KNOWN_PEERS = ["server", "server-quiet", "server-metrics", "server-allow-100k", "python2.7", "python3", "bun", "node", "xinetd", "c-select", "c-mmsg"];
+const KNOWN_PEERS = [
+  "server",
+  "server-quiet",
+  "server-metrics",
+  "server-allow-100k",
+  "python2.7",
+  "python3",
+  "bun",
+  "node",
+  "xinetd",
+  "c-select",
+  "c-mmsg",
+];
 const ROOT = new URL("..", import.meta.url).pathname;
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -32,11 +53,16 @@ interface Selection {
 /** Apply --smallest (this server only) and --only (peer and scenario names) to what this machine has. */
 function select(catalog: PeerSpec[], options: BenchOptions): Selection {
   const unknown = options.only.filter((name) => !KNOWN_PEERS.includes(name) && !SCENARIO_NAMES.includes(name));
-  if (unknown.length) throw new UsageError(`--only: unknown name(s) ${unknown.join(", ")}; peers: ${KNOWN_PEERS.join(", ")}; scenarios: ${SCENARIO_NAMES.join(", ")}`);
+  if (unknown.length)
+    throw new UsageError(
+      `--only: unknown name(s) ${unknown.join(", ")}; peers: ${KNOWN_PEERS.join(", ")}; scenarios: ${SCENARIO_NAMES.join(", ")}`,
+    );
   const onlyPeers = options.only.filter((name) => KNOWN_PEERS.includes(name));
   const onlyScenarios = options.only.filter((name) => SCENARIO_NAMES.includes(name));
   const wanted = options.mode === "smallest" ? ["server"] : onlyPeers.length ? onlyPeers : KNOWN_PEERS;
-  const skipped = wanted.filter((name) => !catalog.some((p) => p.name === name)).map((name) => ({ name, reason: "not available on this machine" }));
+  const skipped = wanted
+    .filter((name) => !catalog.some((p) => p.name === name))
+    .map((name) => ({ name, reason: "not available on this machine" }));
   return {
     peers: catalog.filter((p) => wanted.includes(p.name)),
     scenarios: LOAD_SCENARIOS.filter((s) => onlyScenarios.length === 0 || onlyScenarios.includes(s.name)),
@@ -50,7 +76,12 @@ function commandLine(argv: readonly string[]): string {
   return [base, ...argv].join(" ");
 }
 
-async function startAll(specs: PeerSpec[], runDir: string, skipped: Selection["skipped"], cpus: CpuPlan | null): Promise<RunningPeer[]> {
+async function startAll(
+  specs: PeerSpec[],
+  runDir: string,
+  skipped: Selection["skipped"],
+  cpus: CpuPlan | null,
+): Promise<RunningPeer[]> {
   const running: RunningPeer[] = [];
   for (const spec of specs) {
     try {
@@ -94,7 +125,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const wallStart = performance.now();
   const binaries = await buildAll(cc);
   const tools = discoverTools();
-  const catalog = peerCatalog({ tools, cSelect: binaries["c-select"], cMmsg: binaries["c-mmsg"], serverHasUdp: serverHasUdp() });
+  const catalog = peerCatalog({
+    tools,
+    cSelect: binaries["c-select"],
+    cMmsg: binaries["c-mmsg"],
+    serverHasUdp: serverHasUdp(),
+  });
   let selection: Selection;
   try {
     selection = select(catalog, options);
@@ -122,9 +158,12 @@ async function main(argv: readonly string[]): Promise<number> {
     const serves = (peer: RunningPeer, scenario: LoadScenario) => scenario.transport === "tcp" || peer.spec.udp;
 
     if (plan.warmupSeconds > 0) {
-      const transports = LOAD_SCENARIOS.filter((s) => s.concurrency === 64 && selection.scenarios.some((t) => t.transport === s.transport));
+      const transports = LOAD_SCENARIOS.filter(
+        (s) => s.concurrency === 64 && selection.scenarios.some((t) => t.transport === s.transport),
+      );
       for (const peer of running) {
-        for (const scenario of transports.filter((s) => serves(peer, s))) await measureLoad(peer, scenario, plan, loadgen, 0, plan.warmupSeconds);
+        for (const scenario of transports.filter((s) => serves(peer, s)))
+          await measureLoad(peer, scenario, plan, loadgen, 0, plan.warmupSeconds);
       }
     }
     // Interleaved: every peer once per scenario, then the next round, so a noisy minute hits all peers alike.
@@ -133,7 +172,11 @@ async function main(argv: readonly string[]): Promise<number> {
     const runs = plan.rounds * selection.scenarios.length * running.length;
     let retryBudget = Math.ceil(runs / 4); // bounds the run time when the machine stays busy
     for (let round = 1; round <= plan.rounds; round++) {
-      let queue = selection.scenarios.flatMap((scenario) => running.filter((peer) => serves(peer, scenario)).map((peer) => ({ scenario, peer, best: null as LoadSample | null, attempts: 0 })));
+      let queue = selection.scenarios.flatMap((scenario) =>
+        running
+          .filter((peer) => serves(peer, scenario))
+          .map((peer) => ({ scenario, peer, best: null as LoadSample | null, attempts: 0 })),
+      );
       while (queue.length > 0) {
         const redo: typeof queue = [];
         for (const job of queue) {
@@ -158,7 +201,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (selection.idle) {
       // Two windows: the first shows what load leaves behind (GC, JIT workers exiting), the second the settled idle the targets judge.
       progress(`idle: two windows of ${plan.idleSeconds} s`);
-      idle = [...(await measureIdle(running, plan.idleSeconds, "after load")), ...(await measureIdle(running, plan.idleSeconds, "settled"))];
+      idle = [
+        ...(await measureIdle(running, plan.idleSeconds, "after load")),
+        ...(await measureIdle(running, plan.idleSeconds, "settled")),
+      ];
     }
     memory = running.map((peer) => measureMemory(peer, anonMax.get(peer.spec.name) ?? 0));
   } finally {
@@ -170,7 +216,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const pythonOriginal = names.includes("python2.7") ? "python2.7" : names.includes("python3") ? "python3" : null;
   const load = summarize(samples);
   const peers = running.map((p) => p.spec);
-  const targets = evaluateTargets({ peers: peers.map(({ name, kind, baseline }) => ({ name, kind, baseline })), load, idle, memory, pythonOriginal });
+  const targets = evaluateTargets({
+    peers: peers.map(({ name, kind, baseline }) => ({ name, kind, baseline })),
+    load,
+    idle,
+    memory,
+    pythonOriginal,
+  });
   const report: RunReport = {
     mode: options.mode,
     command: commandLine(argv),

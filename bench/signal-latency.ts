@@ -23,7 +23,15 @@ async function once(load: "idle" | "tcp" | "udp"): Promise<number> {
   const peer = await startPeer(server, runDir, plan?.peers);
   let generator: ReturnType<typeof Bun.spawn> | null = null;
   if (load !== "idle") {
-    const args = loadgenArgs({ transport: load, host: "127.0.0.1", port: peer.port, concurrency: 64, requests: 10_000_000, durationSeconds: 3, timeoutMs: 1000 });
+    const args = loadgenArgs({
+      transport: load,
+      host: "127.0.0.1",
+      port: peer.port,
+      concurrency: 64,
+      requests: 10_000_000,
+      durationSeconds: 3,
+      timeoutMs: 1000,
+    });
     generator = Bun.spawn(pinned([loadgen, ...args], plan?.loadgen), { stdout: "ignore", stderr: "ignore" });
   }
   await Bun.sleep(load === "idle" ? 300 : 1000);
@@ -41,6 +49,8 @@ for (const load of ["idle", "tcp", "udp"] as const) {
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) times.push(await once(load));
   const fmt = (n: number) => n.toFixed(1);
-  console.log(`${load.padEnd(4)} c=${load === "idle" ? 0 : 64}: SIGTERM to exit median ${fmt(median(times))} ms, max ${fmt(Math.max(...times))} ms (${times.map(fmt).join(" ")})`);
+  console.log(
+    `${load.padEnd(4)} c=${load === "idle" ? 0 : 64}: SIGTERM to exit median ${fmt(median(times))} ms, max ${fmt(Math.max(...times))} ms (${times.map(fmt).join(" ")})`,
+  );
 }
 rmSync(runDir, { recursive: true, force: true });

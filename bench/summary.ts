@@ -65,6 +65,10 @@ export function summarize(samples: readonly LoadSample[]): LoadSummary[] {
   });
 }
 
-export function findSummary(summaries: readonly LoadSummary[], peer: string, scenario: string): LoadSummary | undefined {
+export function findSummary(
+  summaries: readonly LoadSummary[],
+  peer: string,
+  scenario: string,
+): LoadSummary | undefined {
   return summaries.find((s) => s.peer === peer && s.scenario === scenario);
 }

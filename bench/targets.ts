@@ -48,7 +48,8 @@ export const LIMITS = {
   accessListCpu: 2,
 };
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** A missed rate comparison whose gap is smaller than how much the rounds themselves varied is noted as such. */
 function noise(ours: LoadSummary, theirs: LoadSummary, ratio: number, limit: number): string {
@@ -67,21 +68,41 @@ function shed(theirs: LoadSummary): string {
 }
 
 /** The best (highest rps, or lowest CPU per request) of `candidates` at `scenario`. */
-function best(load: readonly LoadSummary[], candidates: readonly PeerRef[], scenario: string, by: "rps" | "cpu"): LoadSummary | undefined {
-  const rows = candidates.map((p) => findSummary(load, p.name, scenario)).filter((s): s is LoadSummary => s !== undefined && s.ok > 0);
+function best(
+  load: readonly LoadSummary[],
+  candidates: readonly PeerRef[],
+  scenario: string,
+  by: "rps" | "cpu",
+): LoadSummary | undefined {
+  const rows = candidates
+    .map((p) => findSummary(load, p.name, scenario))
+    .filter((s): s is LoadSummary => s !== undefined && s.ok > 0);
   if (by === "rps") return rows.sort((a, b) => b.rps - a.rps)[0];
-  return rows.filter((s) => Number.isFinite(s.cpuPerRequestUs)).sort((a, b) => a.cpuPerRequestUs - b.cpuPerRequestUs)[0];
+  return rows
+    .filter((s) => Number.isFinite(s.cpuPerRequestUs))
+    .sort((a, b) => a.cpuPerRequestUs - b.cpuPerRequestUs)[0];
 }
 
 /**
  * ours.rps >= limit * theirs.rps. `ceiling`, the fastest C-class peer, says when a miss is no server's to
  * fix: if even it falls short of the limit, the load generator and loopback stack are what bound the rate.
  */
-function rateAtLeast(ours: LoadSummary | undefined, theirs: LoadSummary | undefined, limit: number, target: string, peer: string, ceiling?: LoadSummary): TargetResult {
-  if (!ours || !theirs) return { peer, target, verdict: "n/a", detail: ours ? "no peer to compare with was measured" : "not measured" };
+function rateAtLeast(
+  ours: LoadSummary | undefined,
+  theirs: LoadSummary | undefined,
+  limit: number,
+  target: string,
+  peer: string,
+  ceiling?: LoadSummary,
+): TargetResult {
+  if (!ours || !theirs)
+    return { peer, target, verdict: "n/a", detail: ours ? "no peer to compare with was measured" : "not measured" };
   const ratio = ours.rps / theirs.rps;
   const ceilingRatio = ceiling ? ceiling.rps / theirs.rps : Infinity;
-  const bound = ratio < limit && ceilingRatio < limit ? `; the fastest C-class peer (${ceiling!.peer}) reaches only ${fmt(ceilingRatio, 2)}x: bound by the load generator and loopback, not the server` : "";
+  const bound =
+    ratio < limit && ceilingRatio < limit
+      ? `; the fastest C-class peer (${ceiling!.peer}) reaches only ${fmt(ceilingRatio, 2)}x: bound by the load generator and loopback, not the server`
+      : "";
   return {
     peer,
     target,
@@ -90,8 +111,15 @@ function rateAtLeast(ours: LoadSummary | undefined, theirs: LoadSummary | undefi
   };
 }
 
-function cpuWithin(ours: LoadSummary | undefined, theirs: LoadSummary | undefined, limit: number, target: string, peer: string): TargetResult {
-  if (!ours || !theirs) return { peer, target, verdict: "n/a", detail: ours ? "no peer to compare with was measured" : "not measured" };
+function cpuWithin(
+  ours: LoadSummary | undefined,
+  theirs: LoadSummary | undefined,
+  limit: number,
+  target: string,
+  peer: string,
+): TargetResult {
+  if (!ours || !theirs)
+    return { peer, target, verdict: "n/a", detail: ours ? "no peer to compare with was measured" : "not measured" };
   const ratio = ours.cpuPerRequestUs / theirs.cpuPerRequestUs;
   return {
     peer,
@@ -114,50 +142,148 @@ export function evaluateTargets(inputs: TargetInputs): TargetResult[] {
     if (self.baseline) {
       const baseline = self.baseline;
       for (const scenario of ["tcp-64", "tcp-256", "udp-64"]) {
-        results.push(cpuWithin(ours(scenario), findSummary(load, baseline, scenario), LIMITS.accessListCpu, `${scenario}: server CPU per request within ${LIMITS.accessListCpu}x of ${baseline}'s`, name));
+        results.push(
+          cpuWithin(
+            ours(scenario),
+            findSummary(load, baseline, scenario),
+            LIMITS.accessListCpu,
+            `${scenario}: server CPU per request within ${LIMITS.accessListCpu}x of ${baseline}'s`,
+            name,
+          ),
+        );
       }
       continue;
     }
     for (const scenario of ["tcp-64", "tcp-256"]) {
-      results.push(rateAtLeast(ours(scenario), best(load, cClass, scenario, "rps"), 1, `${scenario}: req/s at least the C-class peers'`, name));
+      results.push(
+        rateAtLeast(
+          ours(scenario),
+          best(load, cClass, scenario, "rps"),
+          1,
+          `${scenario}: req/s at least the C-class peers'`,
+          name,
+        ),
+      );
     }
     const tcp = ["tcp-64", "tcp-256"].map(ours).filter((s): s is LoadSummary => s !== undefined);
     const never = tcp.reduce((total, s) => total + s.neverAnswered, 0);
     results.push(
       tcp.length === 0
         ? { peer: name, target: "tcp-64, tcp-256: 0 never answered", verdict: "n/a", detail: "not measured" }
-        : { peer: name, target: "tcp-64, tcp-256: 0 never answered", verdict: never === 0 ? "met" : "missed", detail: `${never} never answered of ${tcp.reduce((t, s) => t + s.requested, 0)} requests` },
+        : {
+            peer: name,
+            target: "tcp-64, tcp-256: 0 never answered",
+            verdict: never === 0 ? "met" : "missed",
+            detail: `${never} never answered of ${tcp.reduce((t, s) => t + s.requested, 0)} requests`,
+          },
     );
     const python = pythonOriginal ? findSummary(load, pythonOriginal, "tcp-64") : undefined;
-    results.push(rateAtLeast(ours("tcp-64"), python, LIMITS.pythonSpeedup, `tcp-64: req/s at least ${LIMITS.pythonSpeedup}x the Python original's`, name, best(load, cClass, "tcp-64", "rps")));
+    results.push(
+      rateAtLeast(
+        ours("tcp-64"),
+        python,
+        LIMITS.pythonSpeedup,
+        `tcp-64: req/s at least ${LIMITS.pythonSpeedup}x the Python original's`,
+        name,
+        best(load, cClass, "tcp-64", "rps"),
+      ),
+    );
     for (const scenario of ["tcp-64", "tcp-256"]) {
-      results.push(cpuWithin(ours(scenario), best(load, others, scenario, "cpu"), LIMITS.cpuVersusBest, `${scenario}: server CPU per request within ${LIMITS.cpuVersusBest}x of the best peer`, name));
+      results.push(
+        cpuWithin(
+          ours(scenario),
+          best(load, others, scenario, "cpu"),
+          LIMITS.cpuVersusBest,
+          `${scenario}: server CPU per request within ${LIMITS.cpuVersusBest}x of the best peer`,
+          name,
+        ),
+      );
     }
-    results.push(rateAtLeast(ours("udp-64"), best(load, others, "udp-64", "rps"), LIMITS.udpVersusBest, `udp-64: req/s at least ${LIMITS.udpVersusBest}x the best peer's`, name));
+    results.push(
+      rateAtLeast(
+        ours("udp-64"),
+        best(load, others, "udp-64", "rps"),
+        LIMITS.udpVersusBest,
+        `udp-64: req/s at least ${LIMITS.udpVersusBest}x the best peer's`,
+        name,
+      ),
+    );
     // Issue 12 (batched UDP, leaner TCP): against the two C references by name, CPU per request first.
     const cSelect = (scenario: string) => findSummary(load, "c-select", scenario);
     const cMmsg = findSummary(load, "c-mmsg", "udp-64");
     const { udpCpuVersusSelect, udpCpuVersusMmsg, udpRateVersusSelect, tcpCpuVersusSelect } = LIMITS;
-    results.push(cpuWithin(ours("udp-64"), cSelect("udp-64"), udpCpuVersusSelect, `udp-64: CPU per datagram at most ${udpCpuVersusSelect}x c-select's`, name));
-    results.push(cpuWithin(ours("udp-64"), cMmsg, udpCpuVersusMmsg, `udp-64: CPU per datagram at most ${udpCpuVersusMmsg}x c-mmsg's`, name));
-    results.push(rateAtLeast(ours("udp-64"), cSelect("udp-64"), udpRateVersusSelect, `udp-64: req/s at least ${udpRateVersusSelect}x c-select's`, name));
-    results.push(cpuWithin(ours("tcp-64"), cSelect("tcp-64"), tcpCpuVersusSelect, `tcp-64: CPU per connection at most ${tcpCpuVersusSelect}x c-select's`, name));
+    results.push(
+      cpuWithin(
+        ours("udp-64"),
+        cSelect("udp-64"),
+        udpCpuVersusSelect,
+        `udp-64: CPU per datagram at most ${udpCpuVersusSelect}x c-select's`,
+        name,
+      ),
+    );
+    results.push(
+      cpuWithin(
+        ours("udp-64"),
+        cMmsg,
+        udpCpuVersusMmsg,
+        `udp-64: CPU per datagram at most ${udpCpuVersusMmsg}x c-mmsg's`,
+        name,
+      ),
+    );
+    results.push(
+      rateAtLeast(
+        ours("udp-64"),
+        cSelect("udp-64"),
+        udpRateVersusSelect,
+        `udp-64: req/s at least ${udpRateVersusSelect}x c-select's`,
+        name,
+      ),
+    );
+    results.push(
+      cpuWithin(
+        ours("tcp-64"),
+        cSelect("tcp-64"),
+        tcpCpuVersusSelect,
+        `tcp-64: CPU per connection at most ${tcpCpuVersusSelect}x c-select's`,
+        name,
+      ),
+    );
 
     const quiet = idle.find((s) => s.peer === name && s.window === "settled") ?? idle.find((s) => s.peer === name);
     results.push(
       quiet
-        ? { peer: name, target: `idle: at most ${LIMITS.idleWakeupsPerSecond} wake-up per second`, verdict: quiet.wakeupsPerSecond <= LIMITS.idleWakeupsPerSecond ? "met" : "missed", detail: `${fmt(quiet.wakeupsPerSecond, 2)}/s over ${fmt(quiet.seconds, 1)} s (${quiet.window})` }
-        : { peer: name, target: `idle: at most ${LIMITS.idleWakeupsPerSecond} wake-up per second`, verdict: "n/a", detail: "not measured" },
+        ? {
+            peer: name,
+            target: `idle: at most ${LIMITS.idleWakeupsPerSecond} wake-up per second`,
+            verdict: quiet.wakeupsPerSecond <= LIMITS.idleWakeupsPerSecond ? "met" : "missed",
+            detail: `${fmt(quiet.wakeupsPerSecond, 2)}/s over ${fmt(quiet.seconds, 1)} s (${quiet.window})`,
+          }
+        : {
+            peer: name,
+            target: `idle: at most ${LIMITS.idleWakeupsPerSecond} wake-up per second`,
+            verdict: "n/a",
+            detail: "not measured",
+          },
     );
     results.push(
       quiet
-        ? { peer: name, target: IDLE_CPU_TARGET, verdict: quiet.cpuTicks <= LIMITS.idleCpuTicks ? "met" : "missed", detail: `${quiet.cpuTicks} ticks over ${fmt(quiet.seconds, 1)} s (schedstat: ${fmt(quiet.cpuUsPerSecond, 1)} µs/s)` }
+        ? {
+            peer: name,
+            target: IDLE_CPU_TARGET,
+            verdict: quiet.cpuTicks <= LIMITS.idleCpuTicks ? "met" : "missed",
+            detail: `${quiet.cpuTicks} ticks over ${fmt(quiet.seconds, 1)} s (schedstat: ${fmt(quiet.cpuUsPerSecond, 1)} µs/s)`,
+          }
         : { peer: name, target: IDLE_CPU_TARGET, verdict: "n/a", detail: "not measured" },
     );
     const mem = memory.find((m) => m.peer === name);
     results.push(
       mem
-        ? { peer: name, target: `peak RSS under ${LIMITS.peakRssMiB} MiB`, verdict: mem.peakRssKiB / 1024 < LIMITS.peakRssMiB ? "met" : "missed", detail: `VmHWM ${fmt(mem.peakRssKiB / 1024, 1)} MiB; at the end RssAnon ${fmt(mem.rssAnonKiB / 1024, 1)} MiB (max seen ${fmt(mem.rssAnonMaxSeenKiB / 1024, 1)}), RssFile ${fmt(mem.rssFileKiB / 1024, 1)} MiB` }
+        ? {
+            peer: name,
+            target: `peak RSS under ${LIMITS.peakRssMiB} MiB`,
+            verdict: mem.peakRssKiB / 1024 < LIMITS.peakRssMiB ? "met" : "missed",
+            detail: `VmHWM ${fmt(mem.peakRssKiB / 1024, 1)} MiB; at the end RssAnon ${fmt(mem.rssAnonKiB / 1024, 1)} MiB (max seen ${fmt(mem.rssAnonMaxSeenKiB / 1024, 1)}), RssFile ${fmt(mem.rssFileKiB / 1024, 1)} MiB`,
+          }
         : { peer: name, target: `peak RSS under ${LIMITS.peakRssMiB} MiB`, verdict: "n/a", detail: "not measured" },
     );
   }

@@ -8,7 +8,8 @@ function isIntegerIn(value: number, min: number, max: number): boolean {
 
 /** bun:ffi turns undefined into 0, 1.9 into 1 and 2**31 into a negative: so `close(undefined)` would close stdin. */
 export function checkInt(name: string, value: number, min = -0x80000000, max = 0x7fffffff): number {
-  if (!isIntegerIn(value, min, max)) throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+  if (!isIntegerIn(value, min, max))
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
   return value;
 }
 
@@ -18,7 +19,8 @@ export function checkFd(fd: number): number {
 
 /** A stricter bound than checkFd, for an fd that goes into an fd_set: select() with fd >= FD_SETSIZE corrupts memory. */
 export function checkSelectableFd(fd: number): number {
-  if (!isIntegerIn(fd, 0, LINUX.FD_SETSIZE - 1)) throw new RangeError(`fd ${fd} cannot enter an fd_set (valid: 0 to ${LINUX.FD_SETSIZE - 1}, FD_SETSIZE)`);
+  if (!isIntegerIn(fd, 0, LINUX.FD_SETSIZE - 1))
+    throw new RangeError(`fd ${fd} cannot enter an fd_set (valid: 0 to ${LINUX.FD_SETSIZE - 1}, FD_SETSIZE)`);
   return fd;
 }
 

@@ -105,7 +105,8 @@ export class DatagramBatch {
 
   /** Queue a reply (the contents of `reply` when sent) to the source of received datagram `slot`. */
   queueReply(slot: number): void {
-    if (slot < 0 || slot >= this.#count) throw new RangeError(`slot ${slot} is not a received datagram (0..${this.#count - 1})`);
+    if (slot < 0 || slot >= this.#count)
+      throw new RangeError(`slot ${slot} is not a received datagram (0..${this.#count - 1})`);
     const from = slot * WORDS;
     const to = this.#queued++ * WORDS;
     this.#replies[to + NAME] = this.#received[from + NAME]!;
@@ -127,7 +128,13 @@ export class DatagramBatch {
     checkFd(fd);
     let sent: number;
     // From the first pending entry: an address inside #replies, which this object holds, so no view is made.
-    do sent = libc.sendmmsg(fd, ptr(this.#replies, this.#sent * MMSGHDR), this.#queued - this.#sent, LINUX.MSG_DONTWAIT | LINUX.MSG_NOSIGNAL);
+    do
+      sent = libc.sendmmsg(
+        fd,
+        ptr(this.#replies, this.#sent * MMSGHDR),
+        this.#queued - this.#sent,
+        LINUX.MSG_DONTWAIT | LINUX.MSG_NOSIGNAL,
+      );
     while (interrupted(sent));
     if (sent < 0) {
       const errno = lastErrno();

@@ -27,7 +27,10 @@ export function execProgram(path: string, argv: readonly string[], env: Readonly
   const cPath = execString(path); // a "cstring" argument would pass a JS string on without its NUL check
   const keep: Uint8Array[] = [cPath];
   const cArgv = cStringArray(argv, keep);
-  const cEnv = cStringArray(Object.entries(env).map(([name, value]) => `${name}=${value}`), keep);
+  const cEnv = cStringArray(
+    Object.entries(env).map(([name, value]) => `${name}=${value}`),
+    keep,
+  );
   try {
     libc.execve(cPath, cArgv, cEnv); // returns only on failure
     return fail("execve");

@@ -23,8 +23,10 @@ export function parseIp(text: string): IpBytes | null {
   // No literal is this long; a longer text is not an address. A NUL would end the C string early.
   if (text.length >= INET6_ADDRSTRLEN || text.includes("\0")) return null;
   sourceBuffer[encoder.encodeInto(text, sourceBuffer).written] = 0;
-  if (libc.inet_pton(LINUX.AF_INET, sourceBuffer, addressBuffer) === 1) return { family: "IPv4", bytes: addressBuffer.slice(0, 4) };
-  if (libc.inet_pton(LINUX.AF_INET6, sourceBuffer, addressBuffer) === 1) return { family: "IPv6", bytes: addressBuffer.slice(0, 16) };
+  if (libc.inet_pton(LINUX.AF_INET, sourceBuffer, addressBuffer) === 1)
+    return { family: "IPv4", bytes: addressBuffer.slice(0, 4) };
+  if (libc.inet_pton(LINUX.AF_INET6, sourceBuffer, addressBuffer) === 1)
+    return { family: "IPv6", bytes: addressBuffer.slice(0, 16) };
   return null;
 }
 

@@ -16,9 +16,11 @@ const PATH_CAPACITY = LINUX.sizeof_sockaddr_un - LINUX.offsetof_sockaddr_un_sun_
 export function notifySockaddr(address: string): Uint8Array {
   const abstract = address.startsWith("@");
   const name = encoder.encode(abstract ? address.slice(1) : address);
-  if (name.length === 0 || name.includes(0)) throw new RangeError(`NOTIFY_SOCKET ${JSON.stringify(address)}: not a socket address`);
+  if (name.length === 0 || name.includes(0))
+    throw new RangeError(`NOTIFY_SOCKET ${JSON.stringify(address)}: not a socket address`);
   const pathLength = abstract ? 1 + name.length : name.length + 1;
-  if (pathLength > PATH_CAPACITY) throw new RangeError(`NOTIFY_SOCKET ${JSON.stringify(address)}: longer than ${PATH_CAPACITY - 1} bytes`);
+  if (pathLength > PATH_CAPACITY)
+    throw new RangeError(`NOTIFY_SOCKET ${JSON.stringify(address)}: longer than ${PATH_CAPACITY - 1} bytes`);
   const sockaddr = new Uint8Array(new ArrayBuffer(LINUX.offsetof_sockaddr_un_sun_path + pathLength)); // zero-filled
   new DataView(sockaddr.buffer).setUint16(LINUX.offsetof_sockaddr_un_sun_family, LINUX.AF_UNIX, true);
   sockaddr.set(name, LINUX.offsetof_sockaddr_un_sun_path + (abstract ? 1 : 0));

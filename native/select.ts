@@ -18,7 +18,12 @@ const timeval = new Uint32Array(new ArrayBuffer(LINUX.sizeof_timeval));
  * The one wrapper that does not retry EINTR: a JS signal handler runs only once the loop yields, so
  * the interruption is the loop's cue to yield, and a retry would hold the signal until the next event.
  */
-export function selectFds(nfds: number, readable: FdSet | null, writable: FdSet | null, timeoutMs: number): number | null {
+export function selectFds(
+  nfds: number,
+  readable: FdSet | null,
+  writable: FdSet | null,
+  timeoutMs: number,
+): number | null {
   // nfds > FD_SETSIZE would let the kernel read and write past the 128-byte sets.
   checkInt("nfds", nfds, 0, FD_SETSIZE);
   checkInt("timeoutMs", timeoutMs, 0); // < 2^31 ms, so tv_sec fits the low half

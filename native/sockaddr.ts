@@ -15,7 +15,8 @@ export interface SocketAddress {
 
 /** The C struct for an address: 16 bytes of sockaddr_in or 28 of sockaddr_in6, in its own ArrayBuffer. */
 export function encodeSockaddr(addr: Pick<SocketAddress, "address" | "port"> & Partial<SocketAddress>): Uint8Array {
-  if (!Number.isInteger(addr.port) || addr.port < 0 || addr.port > 65535) throw new RangeError(`port ${addr.port} is out of range 0-65535`);
+  if (!Number.isInteger(addr.port) || addr.port < 0 || addr.port > 65535)
+    throw new RangeError(`port ${addr.port} is out of range 0-65535`);
   const ip = parseIp(addr.address);
   if (!ip) throw new RangeError(`not an IP address literal: ${JSON.stringify(addr.address)}`);
   const v6 = ip.family === "IPv6";

@@ -22,7 +22,13 @@ const NOT_FOUND = new Set<number>([0, LINUX.ENOENT, LINUX.ESRCH, LINUX.EBADF, LI
 const FIRST_BUFFER_BYTES = 4096;
 const MAX_BUFFER_BYTES = 1 << 22;
 
-type NameLookup = (name: Uint8Array, entry: Uint8Array, strings: Uint8Array, size: number, result: BigUint64Array) => number;
+type NameLookup = (
+  name: Uint8Array,
+  entry: Uint8Array,
+  strings: Uint8Array,
+  size: number,
+  result: BigUint64Array,
+) => number;
 
 /** One *nam_r call until its string buffer is big enough: the filled struct, or null when the name is unknown. */
 function findEntry(syscall: string, call: NameLookup, name: string, structBytes: number): DataView | null {

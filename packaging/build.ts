@@ -16,12 +16,16 @@ import { sourceDateEpoch } from "./source-date.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const DIST = join(ROOT, "dist");
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
 
 function selectedArches(argv: readonly string[]): readonly Arch[] {
   if (argv.length === 0) return ARCHES;
   const arch = argv[0] === "--arch" ? argv[1] : undefined;
-  if (argv.length !== 2 || !ARCHES.includes(arch as Arch)) die(`usage: bun packaging/build.ts [--arch ${ARCHES.join("|")}]`, 2, "build");
+  if (argv.length !== 2 || !ARCHES.includes(arch as Arch))
+    die(`usage: bun packaging/build.ts [--arch ${ARCHES.join("|")}]`, 2, "build");
   return [arch as Arch];
 }
 
@@ -40,14 +44,20 @@ function buildExecutable(arch: Arch): { executable: string; runtime: string } {
 /** The package's version is package.json's; the changelog's first entry must say the same. */
 function checkChangelog(): void {
   const first = readFileSync(join(import.meta.dir, "debian/changelog"), "utf8").split("\n")[0]!;
-  if (!first.startsWith(`rfc868 (${pkg.version})`)) die(`packaging/debian/changelog starts with "${first}", not version ${pkg.version} (package.json)`, 1, "build");
+  if (!first.startsWith(`rfc868 (${pkg.version})`))
+    die(`packaging/debian/changelog starts with "${first}", not version ${pkg.version} (package.json)`, 1, "build");
 }
 
 const mib = (path: string) => `${(statSync(path).size / 2 ** 20).toFixed(1)} MiB`;
 
 /** The man pages, rendered once for both packages and written to dist/man/; returns file name -> roff. */
 function writeManPages(): Record<string, string> {
-  const manPages = Object.fromEntries([SERVER_PAGE, CLIENT_PAGE, CONFIG_PAGE].map((page) => [`${page.name}.${page.section}`, renderManPage(page, pkg.version)]));
+  const manPages = Object.fromEntries(
+    [SERVER_PAGE, CLIENT_PAGE, CONFIG_PAGE].map((page) => [
+      `${page.name}.${page.section}`,
+      renderManPage(page, pkg.version),
+    ]),
+  );
   mkdirSync(join(DIST, "man"), { recursive: true });
   for (const [name, roff] of Object.entries(manPages)) writeFileSync(join(DIST, "man", name), roff);
   return manPages;
@@ -81,7 +91,12 @@ function build(arches: readonly Arch[]): void {
   const manPages = writeManPages();
   const built = arches.map((arch) => buildArch(arch, manPages));
   const sbom = join(DIST, "rfc868.cdx.json");
-  const components = writeSbom(sbom, { version: pkg.version, bunVersion: pkg.devDependencies.bun!, epoch: Number(process.env.SOURCE_DATE_EPOCH), arches: built });
+  const components = writeSbom(sbom, {
+    version: pkg.version,
+    bunVersion: pkg.devDependencies.bun!,
+    epoch: Number(process.env.SOURCE_DATE_EPOCH),
+    arches: built,
+  });
   console.log(`${sbom}: ${components} components`);
   const artefacts = [
     ...Object.keys(manPages).map((name) => join(DIST, "man", name)),

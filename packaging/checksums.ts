@@ -8,7 +8,10 @@ export const sha256File = (path: string) => createHash("sha256").update(readFile
 
 /** Write `dir`/SHA256SUMS, in `sha256sum -c`'s format, for `files` (paths under `dir`) in name order; returns its path. */
 export function writeChecksums(dir: string, files: readonly string[]): string {
-  const lines = files.map((file) => relative(dir, file)).sort().map((name) => `${sha256File(join(dir, name))}  ${name}\n`);
+  const lines = files
+    .map((file) => relative(dir, file))
+    .sort()
+    .map((name) => `${sha256File(join(dir, name))}  ${name}\n`);
   const sums = join(dir, "SHA256SUMS");
   writeFileSync(sums, lines.join(""));
   return sums;

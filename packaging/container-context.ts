@@ -8,7 +8,8 @@ export const IMAGE_UID = 10001;
 /** The files the dynamic loader opens for `executable`, as `ldd` lists them (the vDSO has no file). */
 export function sharedLibraries(executable: string): string[] {
   const ldd = Bun.spawnSync(["ldd", executable], { stdout: "pipe", stderr: "pipe" });
-  if (ldd.exitCode !== 0) throw new Error(`ldd ${executable}: ${ldd.stderr.toString().trim() || `exit ${ldd.exitCode}`}`);
+  if (ldd.exitCode !== 0)
+    throw new Error(`ldd ${executable}: ${ldd.stderr.toString().trim() || `exit ${ldd.exitCode}`}`);
   // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)".
   return ldd.stdout
     .toString()
@@ -33,9 +34,16 @@ export function stageContext(executable: string, dir: string): void {
   for (const library of sharedLibraries(executable)) place(root, library, library, 0o755);
   place(root, "/etc/rfc868/rfc868.toml", new URL("../deploy/rfc868.toml", import.meta.url).pathname, 0o644);
   mkdirSync(join(root, "etc"), { recursive: true });
-  writeFileSync(join(root, "etc/passwd"), `rfc868:x:${IMAGE_UID}:${IMAGE_UID}:rfc868 time server:/nonexistent:/sbin/nologin\n`, { mode: 0o644 });
+  writeFileSync(
+    join(root, "etc/passwd"),
+    `rfc868:x:${IMAGE_UID}:${IMAGE_UID}:rfc868 time server:/nonexistent:/sbin/nologin\n`,
+    { mode: 0o644 },
+  );
   writeFileSync(join(root, "etc/group"), `rfc868:x:${IMAGE_UID}:\n`, { mode: 0o644 });
-  writeFileSync(join(dir, "Containerfile"), readFileSync(new URL("../deploy/container/Containerfile", import.meta.url)));
+  writeFileSync(
+    join(dir, "Containerfile"),
+    readFileSync(new URL("../deploy/container/Containerfile", import.meta.url)),
+  );
 }
 
 if (import.meta.main) {

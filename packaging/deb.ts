@@ -53,7 +53,8 @@ export function buildDeb(inputs: PackageInputs): string {
   symlinkSync("rfc868", join(stage, "usr/bin", CLIENT_NAME));
   for (const unit of UNITS) put(stage, `lib/systemd/system/${unit}`, readFileSync(join(ROOT, "deploy", unit)));
   put(stage, "etc/rfc868/rfc868.toml", readFileSync(join(ROOT, "deploy/rfc868.toml")));
-  for (const [name, roff] of Object.entries(inputs.manPages)) put(stage, `usr/share/man/man${name.slice(-1)}/${name}.gz`, gzip(roff));
+  for (const [name, roff] of Object.entries(inputs.manPages))
+    put(stage, `usr/share/man/man${name.slice(-1)}/${name}.gz`, gzip(roff));
   put(stage, "usr/share/doc/rfc868/copyright", readFileSync(join(META, "copyright")));
   // A native package (no Debian revision): its changelog is changelog.gz, not changelog.Debian.gz.
   put(stage, "usr/share/doc/rfc868/changelog.gz", gzip(readFileSync(join(META, "changelog"), "utf8")));
@@ -65,7 +66,8 @@ export function buildDeb(inputs: PackageInputs): string {
   put(stage, "DEBIAN/control", control(version, arch, installedKiB));
   put(stage, "DEBIAN/md5sums", md5sums);
   put(stage, "DEBIAN/conffiles", "/etc/rfc868/rfc868.toml\n");
-  for (const script of ["postinst", "prerm", "postrm"]) put(stage, `DEBIAN/${script}`, readFileSync(join(META, script)), 0o755);
+  for (const script of ["postinst", "prerm", "postrm"])
+    put(stage, `DEBIAN/${script}`, readFileSync(join(META, script)), 0o755);
 
   const deb = join(outDir, `rfc868_${version}_${DEB_ARCH[arch]}.deb`);
   // gzip, not xz: xz takes 80-110 s per 109 MB executable on this class of machine, gzip a few

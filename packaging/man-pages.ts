@@ -16,7 +16,9 @@ export const SERVER_PAGE: ManPage = {
   description: [
     "rfc868 answers RFC 868 Time Protocol requests: a client connects over TCP (or sends a datagram over UDP, with --udp) and receives 4 bytes, big-endian, the seconds since 1900-01-01T00:00:00Z modulo 2^32.",
     "Started by systemd with socket activation (rfc868.socket, port 37), it serves the sockets systemd passed and ignores --host, --port, --backlog, --tcp and --udp. Started by hand, it binds them itself; as root on a port below 1024 it needs --user NAME (drop to that user once bound) or --allow-root.",
-    `On start it re-executes itself once, same pid, with ${Object.entries(RUNTIME_TUNING).map(([name, value]) => `${name}=${value}`).join(", ")} added to the environment (less memory, fewer idle wake-ups); a value already set wins.`,
+    `On start it re-executes itself once, same pid, with ${Object.entries(RUNTIME_TUNING)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(", ")} added to the environment (less memory, fewer idle wake-ups); a value already set wins.`,
   ],
   flags: SERVER_FLAGS,
   sections: {
@@ -26,12 +28,16 @@ export const SERVER_PAGE: ManPage = {
       "GET /readyz answers 200 ok while the server is serving time, and 503 with one line otherwise: clock below floor, clock unsynchronised, listener closed, or stopping (from the moment a stop begins). GET /livez answers 200 ok while the loop turns, and 503 once it has not turned for 10 s.",
       "Alert rules for Prometheus ship in deploy/prometheus/rfc868-alerts.yml of the source tree.",
     ],
-    "EXIT STATUS": ["0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 after SIGXCPU (the CPU time limit), or when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake; 128 plus the signal's number when the runtime crashes (see SIGNALS)."],
+    "EXIT STATUS": [
+      "0 after a stop signal (SIGINT, SIGTERM, SIGQUIT); 1 after SIGXCPU (the CPU time limit), or when it cannot start (a port in use, permission denied, an unknown user), with one line on stderr; 2 for a usage mistake; 128 plus the signal's number when the runtime crashes (see SIGNALS).",
+    ],
     FILES: [
       "/etc/rfc868/rfc868.toml: the configuration the units pass with --config (rfc868.toml(5)); every key is an option of the same name, each shown commented out with its default. Flags win over keys; SIGHUP (systemctl reload) re-reads it.",
       "/lib/systemd/system/rfc868.socket and rfc868.service: socket activation on port 37 (enabled by the package). rfc868-standalone.service: binds port 37 itself and drops to the user rfc868; not enabled, and not to be run together with the socket.",
     ],
-    "SEE ALSO": ["rfc868-client(1), rfc868.toml(5), rdate(8), systemd.socket(5), RFC 868 (https://www.rfc-editor.org/rfc/rfc868)."],
+    "SEE ALSO": [
+      "rfc868-client(1), rfc868.toml(5), rdate(8), systemd.socket(5), RFC 868 (https://www.rfc-editor.org/rfc/rfc868).",
+    ],
   },
 };
 
@@ -78,10 +84,17 @@ export function configKeyDocs(): KeyDoc[] {
     const flag = flags.find((f) => typeof f.config !== "object" || f.config.switch) ?? flags[0]!;
     const type = flag.config!;
     const reloaded = KEY_VALUES[key.name]?.reload;
-    if (reloaded === undefined) throw new Error(`config key ${key.name} has no option slot in the flag table (src/cli/server-flags.ts)`);
+    if (reloaded === undefined)
+      throw new Error(`config key ${key.name} has no option slot in the flag table (src/cli/server-flags.ts)`);
     const typeName = typeof type === "object" ? "boolean" : TYPE_NAMES[type];
-    const reload = reloaded === "restart" ? "A change needs a restart; a reload leaves it as it was and logs so." : "A reload (SIGHUP) applies it.";
-    return { term: `${key.name} = ${defaultOf(key.name, type)}`, text: `${flag.help}. Type: ${typeName}. Flags: ${key.flags.map((f) => `--${f}`).join(", ")}. ${reload}` };
+    const reload =
+      reloaded === "restart"
+        ? "A change needs a restart; a reload leaves it as it was and logs so."
+        : "A reload (SIGHUP) applies it.";
+    return {
+      term: `${key.name} = ${defaultOf(key.name, type)}`,
+      text: `${flag.help}. Type: ${typeName}. Flags: ${key.flags.map((f) => `--${f}`).join(", ")}. ${reload}`,
+    };
   });
 }
 
@@ -98,7 +111,7 @@ export const CONFIG_PAGE: ManPage = {
   flags: [],
   keys: configKeyDocs(),
   sections: {
-    EXAMPLE: ['port = 37', 'host = ["::"]', 'rate = "20/s"', 'deny = ["192.0.2.0/24"]'],
+    EXAMPLE: ["port = 37", 'host = ["::"]', 'rate = "20/s"', 'deny = ["192.0.2.0/24"]'],
     FILES: ["/etc/rfc868/rfc868.toml: the packaged file, every key commented out with its default."],
     "SEE ALSO": ["rfc868(8), rfc868-client(1), systemctl(1), https://toml.io/en/v1.0.0."],
   },

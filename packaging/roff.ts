@@ -31,7 +31,10 @@ export interface ManPage {
 
 /** Text as roff: backslashes and hyphens escaped (a bare "-" may render as a typographic hyphen), no line read as a request. */
 export function roffText(text: string): string {
-  return text.replace(/\\/g, "\\e").replace(/-/g, "\\-").replace(/^([.'])/gm, "\\&$1");
+  return text
+    .replace(/\\/g, "\\e")
+    .replace(/-/g, "\\-")
+    .replace(/^([.'])/gm, "\\&$1");
 }
 
 function optionEntry(flag: FlagDoc): string[] {
@@ -56,7 +59,9 @@ export function renderManPage(page: ManPage, version: string): string {
     `${roffText(page.name)} \\- ${roffText(page.summary)}`,
     ".SH SYNOPSIS",
     // A file's page has its path as the synopsis; a command's, its name and then its arguments.
-    ...(page.section === 5 ? [`.B ${roffText(page.synopsis)}`] : [`.B ${roffText(page.name)}`, roffText(page.synopsis)]),
+    ...(page.section === 5
+      ? [`.B ${roffText(page.synopsis)}`]
+      : [`.B ${roffText(page.name)}`, roffText(page.synopsis)]),
     ...section("DESCRIPTION", page.description),
     ...(page.flags.length > 0 ? [".SH OPTIONS", ...page.flags.flatMap(optionEntry)] : []),
     ...(page.keys ? [".SH KEYS", ...page.keys.flatMap(keyEntry)] : []),
@@ -65,7 +70,12 @@ export function renderManPage(page: ManPage, version: string): string {
   ].join("\n");
 }
 
-const plain = (text: string) => text.replace(/\\f[BIR]/g, "").replace(/\\-/g, "-").replace(/\\&/g, "").replace(/\\e/g, "\\");
+const plain = (text: string) =>
+  text
+    .replace(/\\f[BIR]/g, "")
+    .replace(/\\-/g, "-")
+    .replace(/\\&/g, "")
+    .replace(/\\e/g, "\\");
 
 /** The KEYS entries of a page rendered above, read back as plain text. */
 export function manPageKeys(roff: string): KeyDoc[] {

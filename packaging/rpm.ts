@@ -27,7 +27,9 @@ export function rpmChangelog(debianChangelog: string): string {
       const version = /^\S+ \(([^)]+)\)/.exec(entry)![1]!;
       const [, who, date] = /^ -- (.+?>) {2}(.+)$/m.exec(entry)!;
       const day = new Date(Date.parse(date!)).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+).*$/, "$1 $3 $2 $4");
-      const items = [...entry.matchAll(/^ {2}\* ([\s\S]*?)(?=\n {2}\*|\n\n)/gm)].map(([, text]) => `- ${text!.replace(/\n\s+/g, " ")}`);
+      const items = [...entry.matchAll(/^ {2}\* ([\s\S]*?)(?=\n {2}\*|\n\n)/gm)].map(
+        ([, text]) => `- ${text!.replace(/\n\s+/g, " ")}`,
+      );
       return `* ${day} ${who} - ${version}-${RPM_RELEASE}\n${items.join("\n")}`;
     })
     .join("\n\n");
@@ -37,7 +39,8 @@ export function rpmChangelog(debianChangelog: string): string {
  * Every rfc868@N instance systemd has loaded, for the scriptlets (a template has no fixed name to list);
  * the first column read by the shell itself, as an rpm cannot count on awk being installed first.
  */
-const INSTANCES = "$(systemctl list-units --plain --no-legend 'rfc868@*.service' 2>/dev/null | while read -r unit rest; do echo \"$unit\"; done)";
+const INSTANCES =
+  "$(systemctl list-units --plain --no-legend 'rfc868@*.service' 2>/dev/null | while read -r unit rest; do echo \"$unit\"; done)";
 const SERVICES = "rfc868.service rfc868-standalone.service";
 
 /**
@@ -134,25 +137,39 @@ export function buildRpm(inputs: PackageInputs): string {
   put(stage, "usr/lib/systemd/system-preset/80-rfc868.preset", "enable rfc868.socket\n");
   put(stage, "usr/lib/sysusers.d/rfc868.conf", SYSUSERS);
   put(stage, "etc/rfc868/rfc868.toml", readFileSync(join(ROOT, "deploy/rfc868.toml")));
-  for (const [name, roff] of Object.entries(inputs.manPages)) put(stage, `usr/share/man/man${name.slice(-1)}/${name}.gz`, gzipSync(roff, { level: 9 }));
+  for (const [name, roff] of Object.entries(inputs.manPages))
+    put(stage, `usr/share/man/man${name.slice(-1)}/${name}.gz`, gzipSync(roff, { level: 9 }));
   put(stage, "usr/share/licenses/rfc868/copyright", readFileSync(join(META, "copyright")));
   const specFile = join(top, "rfc868.spec");
   writeFileSync(specFile, rpmSpec(version, stage, Object.keys(inputs.manPages)));
 
   run([
-    "rpmbuild", "-bb", "--quiet", `--target=${RPM_ARCH[arch]}-linux`,
-    "--define", `_topdir ${top}`,
-    "--define", `_rpmdir ${outDir}`,
-    "--define", "_rpmfilename %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
+    "rpmbuild",
+    "-bb",
+    "--quiet",
+    `--target=${RPM_ARCH[arch]}-linux`,
+    "--define",
+    `_topdir ${top}`,
+    "--define",
+    `_rpmdir ${outDir}`,
+    "--define",
+    "_rpmfilename %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
     // No brp-strip and friends: stripping deletes the .bun section that holds the program (see the lintian overrides).
-    "--define", "__os_install_post %{nil}",
-    "--define", "debug_package %{nil}",
-    "--define", "_build_id_links none",
-    "--define", "_buildhost reproducible",
-    "--define", "use_source_date_epoch_as_buildtime 1",
-    "--define", "clamp_mtime_to_source_date_epoch 1",
+    "--define",
+    "__os_install_post %{nil}",
+    "--define",
+    "debug_package %{nil}",
+    "--define",
+    "_build_id_links none",
+    "--define",
+    "_buildhost reproducible",
+    "--define",
+    "use_source_date_epoch_as_buildtime 1",
+    "--define",
+    "clamp_mtime_to_source_date_epoch 1",
     // gzip, as the .deb: xz or zstd -19 take minutes on a 109 MB executable on this class of machine.
-    "--define", "_binary_payload w9.gzdio",
+    "--define",
+    "_binary_payload w9.gzdio",
     specFile,
   ]);
   rmSync(top, { recursive: true, force: true });

@@ -86,7 +86,14 @@ export function buildSbom({ version, bunVersion, epoch, arches }: SbomInputs): J
     components.push(bunRuntime(arch, runtime, bunVersion));
     dependencies.push({ ref: exeRef, dependsOn: [`bun-linux-${arch}`] });
     for (const built of packages) {
-      components.push({ type: "application", "bom-ref": built.purl, name: basename(built.path), version, purl: built.purl, hashes: hashes(built.path) });
+      components.push({
+        type: "application",
+        "bom-ref": built.purl,
+        name: basename(built.path),
+        version,
+        purl: built.purl,
+        hashes: hashes(built.path),
+      });
       for (const dep of built.depends) {
         requirements.set(dep.purl, {
           type: "library",
@@ -127,6 +134,7 @@ export function buildSbom({ version, bunVersion, epoch, arches }: SbomInputs): J
 export function writeSbom(path: string, inputs: SbomInputs): number {
   const bom = buildSbom(inputs);
   writeFileSync(path, `${JSON.stringify(bom, null, 2)}\n`);
-  const count = (list: unknown): number => ((list as Json[] | undefined) ?? []).reduce<number>((n, c) => n + 1 + count(c.components), 0);
+  const count = (list: unknown): number =>
+    ((list as Json[] | undefined) ?? []).reduce<number>((n, c) => n + 1 + count(c.components), 0);
   return count(bom.components);
 }

@@ -48,12 +48,28 @@ async function main(argv: readonly string[]): Promise<void> {
   const afterWrap = reply.value < SECONDS_1900_TO_1970;
 
   if (options.json) {
-    const fields = { host: options.host, port: options.port, transport, value: reply.value, time, unix_seconds: unixSeconds, after_2036_wrap: afterWrap };
-    console.log(JSON.stringify({ ...fields, offset_seconds: Number(offsetSeconds.toFixed(3)), round_trip_ms: Number(reply.roundTripMs.toFixed(3)) }));
+    const fields = {
+      host: options.host,
+      port: options.port,
+      transport,
+      value: reply.value,
+      time,
+      unix_seconds: unixSeconds,
+      after_2036_wrap: afterWrap,
+    };
+    console.log(
+      JSON.stringify({
+        ...fields,
+        offset_seconds: Number(offsetSeconds.toFixed(3)),
+        round_trip_ms: Number(reply.roundTripMs.toFixed(3)),
+      }),
+    );
     return;
   }
   console.log(`${where}: ${time}${afterWrap ? ` (value ${reply.value}, read as after the 2036 wrap)` : ""}`);
-  console.log(`offset ${signedSeconds(offsetSeconds)} (server minus local clock; the protocol counts whole seconds, so +-0.5 s is agreement)`);
+  console.log(
+    `offset ${signedSeconds(offsetSeconds)} (server minus local clock; the protocol counts whole seconds, so +-0.5 s is agreement)`,
+  );
   console.log(`round trip ${reply.roundTripMs.toFixed(3)} ms`);
 }
 

@@ -24,7 +24,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { turnAwayWaitingClients } = await import("./ops/socket-activation.ts");
 
   // Start-up failures in the log's format as soon as it is known (the command line's, then the file's too).
-  const failuresIn = (name: LogFormatName | undefined) => name && printFailuresAs((message) => LOG_FORMATS[name].notice(message, "error"));
+  const failuresIn = (name: LogFormatName | undefined) =>
+    name && printFailuresAs((message) => LOG_FORMATS[name].notice(message, "error"));
   failuresIn(logFormatNamedIn(argv, Object.keys(LOG_FORMATS) as LogFormatName[]));
   let options;
   try {
@@ -70,7 +71,8 @@ async function main(argv: readonly string[]): Promise<void> {
     // Bound (or inherited) and privileges dropped before the first request is read.
     const { activated, ...sockets } = openServiceSockets(options);
     // Exiting when idle is safe only where a socket unit keeps the port and starts the server on the next request.
-    if (options.idleExitSeconds !== undefined && !activated) die("--idle-exit needs socket activation (LISTEN_FDS): once it exited, nothing would start the server again", 2);
+    if (options.idleExitSeconds !== undefined && !activated)
+      die("--idle-exit needs socket activation (LISTEN_FDS): once it exited, nothing would start the server again", 2);
     server = await runTimeServer({ ...options, ...sockets, ...(heartbeat && { heartbeat }) });
   } catch (error) {
     if (error instanceof StartupError) (turnAwayWaitingClients(), die(error.message, 1));

@@ -76,7 +76,8 @@ function buildPolicy(options: TimeServerOptions, log: Log, counters: ServerMetri
   return {
     admission: buildAdmission(hardening, log, counters.refusals),
     clock: buildClockGuard(hardening, log, clock),
-    metricsAddress: options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics),
+    metricsAddress:
+      options.metrics === undefined || options.metricsListener ? null : parseMetricsAddress(options.metrics),
   };
 }
 
@@ -93,7 +94,13 @@ export function checkTimeServerOptions(options: TimeServerOptions): void {
 export async function runTimeServer(options: TimeServerOptions = {}): Promise<TimeServer> {
   const counters = new ServerMetrics();
   const linesDropped = counters.logLinesDropped.labels();
-  const log = options.log ?? new Log({ eventLines: !(options.quiet ?? DEFAULTS.quiet), format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat], onDropped: (lines) => linesDropped.inc(lines) });
+  const log =
+    options.log ??
+    new Log({
+      eventLines: !(options.quiet ?? DEFAULTS.quiet),
+      format: LOG_FORMATS[options.logFormat ?? DEFAULTS.logFormat],
+      onDropped: (lines) => linesDropped.inc(lines),
+    });
   // Before this function opens any socket: a bad policy must not leave one behind.
   const clockSource = options.clock ?? Date.now;
   const { admission, clock, metricsAddress } = buildPolicy(options, log, counters, clockSource);
@@ -132,7 +139,9 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
       const now = performance.now();
       if (counters.total() !== seen) [seen, quietSince] = [counters.total(), now];
       if (now - quietSince < idleExitSeconds * 1000) return void loop.setTimer(1000, check);
-      log.notice(`nothing to do for ${idleExitSeconds} s (--idle-exit): exiting; the listening sockets stay open with whoever passed them`);
+      log.notice(
+        `nothing to do for ${idleExitSeconds} s (--idle-exit): exiting; the listening sockets stay open with whoever passed them`,
+      );
       stop();
     };
     loop.setTimer(1000, check);

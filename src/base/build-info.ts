@@ -17,7 +17,11 @@ let commit: string | null = typeof RFC868_COMMIT === "string" ? RFC868_COMMIT : 
 /** `git rev-parse` on the tree this file is in: the commit the running source is. */
 export function sourceCommit(dir: string = import.meta.dir): string {
   try {
-    const run = Bun.spawnSync(["git", "-C", dir, "rev-parse", "--short=12", "HEAD"], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+    const run = Bun.spawnSync(["git", "-C", dir, "rev-parse", "--short=12", "HEAD"], {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "ignore",
+    });
     const hash = run.stdout.toString().trim();
     return run.exitCode === 0 && /^[0-9a-f]{12}$/.test(hash) ? hash : "unknown";
   } catch {

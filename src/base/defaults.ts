@@ -51,6 +51,7 @@ export const DEFAULTS = deepFreeze({
 /** `defaults` with each field `given` sets (one holding undefined sets nothing), one level deep. */
 export function withDefaults<T extends object>(defaults: T, given: { readonly [K in keyof T]?: T[K] } | undefined): T {
   const resolved = { ...defaults };
-  for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(given ?? {}))
+    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
   return resolved;
 }

@@ -12,7 +12,14 @@ export interface Invocation {
 }
 
 function current(): Invocation {
-  return { main: Bun.main, argv0: process.argv0, argv: process.argv, execPath: process.execPath, execArgv: process.execArgv, cwd: process.cwd() };
+  return {
+    main: Bun.main,
+    argv0: process.argv0,
+    argv: process.argv,
+    execPath: process.execPath,
+    execArgv: process.execArgv,
+    cwd: process.cwd(),
+  };
 }
 
 /**
@@ -25,7 +32,9 @@ export function isCompiled(main: string): boolean {
 
 /** The program as invoked, for usage lines: `rfc868` for the executable, `bun run src/server.ts` from a checkout. */
 export function programName(invocation: Invocation = current()): string {
-  return isCompiled(invocation.main) ? basename(invocation.argv0) : `bun run ${relative(invocation.cwd, invocation.main)}`;
+  return isCompiled(invocation.main)
+    ? basename(invocation.argv0)
+    : `bun run ${relative(invocation.cwd, invocation.main)}`;
 }
 
 /**

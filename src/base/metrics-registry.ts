@@ -100,7 +100,10 @@ export class Family<V extends readonly string[]> {
       let next = map.get(values[i]!);
       if (next === undefined) {
         const label = this.#spec.labels[i] as LabelSpec;
-        if (label.values) throw new Error(`${this.name}: label ${label.name} has no value "${values[i]}" (one of ${label.values.join(", ")})`);
+        if (label.values)
+          throw new Error(
+            `${this.name}: label ${label.name} has no value "${values[i]}" (one of ${label.values.join(", ")})`,
+          );
         next = this.#grow(values.slice(0, i + 1), i + 1);
         map.set(values[i]!, next);
       }
@@ -114,7 +117,11 @@ export class Family<V extends readonly string[]> {
     const labels = this.#spec.labels as readonly LabelSpec[];
     if (level === labels.length) {
       const values = prefix as unknown as V;
-      const series = new Series(labels.map((label, i) => [label.name, prefix[i]!] as const), lineName(this.#spec.line, labels, values), this.#firstCount);
+      const series = new Series(
+        labels.map((label, i) => [label.name, prefix[i]!] as const),
+        lineName(this.#spec.line, labels, values),
+        this.#firstCount,
+      );
       this.#created(series);
       return series;
     }
@@ -134,7 +141,8 @@ export class MetricsRegistry {
     const family = new Family(
       spec,
       (series) => {
-        if (this.#byLine.has(series.lineName)) throw new Error(`${spec.name}: counters-line name ${series.lineName} is taken`);
+        if (this.#byLine.has(series.lineName))
+          throw new Error(`${spec.name}: counters-line name ${series.lineName} is taken`);
         this.#byLine.set(series.lineName, series);
       },
       (series) => this.#counted.push(series),

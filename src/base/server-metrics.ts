@@ -5,7 +5,15 @@ import type { Transport } from "./rfc868.ts";
 const TRANSPORTS: readonly Transport[] = ["tcp", "udp"];
 
 /** Why a request was refused: a source check's answer (policy/), or the clock guard's. */
-export const REFUSAL_REASONS = ["denied", "not_allowed", "loop_port", "bad_source", "rate", "global_rate", "clock"] as const;
+export const REFUSAL_REASONS = [
+  "denied",
+  "not_allowed",
+  "loop_port",
+  "bad_source",
+  "rate",
+  "global_rate",
+  "clock",
+] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** The listeners that back off when out of fds or memory. */
@@ -26,7 +34,10 @@ export class ServerMetrics extends MetricsRegistry {
     name: "rfc868_refusals",
     help: "Requests refused by policy (access lists, UDP guard, rate limits, clock guard), by transport and reason.",
     type: "counter",
-    labels: [{ name: "transport", values: TRANSPORTS }, { name: "reason", values: REFUSAL_REASONS }],
+    labels: [
+      { name: "transport", values: TRANSPORTS },
+      { name: "reason", values: REFUSAL_REASONS },
+    ],
     line: "refused_{transport}_{reason}",
   });
 

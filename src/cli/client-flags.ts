@@ -22,7 +22,8 @@ const LOCALHOST = "127.0.0.1";
 export function parseSeconds(flag: string, text: string): number {
   // From the digits, not a float: 1024.005 * 1000 is 1024005.0000000001, which rounded up to 1024006 ms.
   const [whole, fraction = ""] = text.split(".");
-  const ms = Number(whole) * 1000 + Number(fraction.slice(0, 3).padEnd(3, "0")) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
+  const ms =
+    Number(whole) * 1000 + Number(fraction.slice(0, 3).padEnd(3, "0")) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
   if (!/^\d+(\.\d+)?$/.test(text) || ms <= 0 || ms > 3_600_000) {
     throw new UsageError(`--${flag}: expected seconds, more than 0 and at most 3600, got ${quoted(text)}`);
   }
@@ -31,12 +32,30 @@ export function parseSeconds(flag: string, text: string): number {
 
 /** The client's flag table: parsing, --help and the man page come from it. */
 export const FLAGS: Flag<ClientOptions>[] = [
-  { name: "port", value: "N", help: `the server's port (default ${CLIENT_DEFAULTS.port})`, apply: (o, v) => void (o.port = parseInteger("port", v, 1, 65535)) },
-  { name: "udp", help: "ask over UDP (default TCP); an unanswered request times out", apply: (o) => void (o.udp = true) },
-  { name: "timeout", value: "S", help: `give up after S seconds (default ${CLIENT_DEFAULTS.timeoutSeconds}; fractions allowed)`, apply: (o, v) => void (o.timeoutMs = parseSeconds("timeout", v)) },
+  {
+    name: "port",
+    value: "N",
+    help: `the server's port (default ${CLIENT_DEFAULTS.port})`,
+    apply: (o, v) => void (o.port = parseInteger("port", v, 1, 65535)),
+  },
+  {
+    name: "udp",
+    help: "ask over UDP (default TCP); an unanswered request times out",
+    apply: (o) => void (o.udp = true),
+  },
+  {
+    name: "timeout",
+    value: "S",
+    help: `give up after S seconds (default ${CLIENT_DEFAULTS.timeoutSeconds}; fractions allowed)`,
+    apply: (o, v) => void (o.timeoutMs = parseSeconds("timeout", v)),
+  },
   { name: "json", help: "print one JSON object instead of text", apply: (o) => void (o.json = true) },
   { name: "help", help: "show this help and exit", apply: (o) => void (o.help = true) },
-  { name: "version", help: "print the version, the git commit and the Bun version, and exit", apply: (o) => void (o.version = true) },
+  {
+    name: "version",
+    help: "print the version, the git commit and the Bun version, and exit",
+    apply: (o) => void (o.version = true),
+  },
 ];
 
 /** The --help text; `program` as invoked (src/base/invocation.ts). */
@@ -62,16 +81,25 @@ export function clientUsage(program: string): string {
 /** HOST as an address literal: itself when it is one, 127.0.0.1 for localhost. */
 export function resolveHost(host: string): string {
   if (host === "localhost") return LOCALHOST;
-  if (!parseIp(host)) throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${quoted(host)}`);
+  if (!parseIp(host))
+    throw new UsageError(`HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got ${quoted(host)}`);
   return host;
 }
 
 export function parseClientArgs(argv: readonly string[]): ClientOptions {
-  const defaults: ClientOptions = { port: CLIENT_DEFAULTS.port, udp: false, timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000, json: false, help: false, version: false };
+  const defaults: ClientOptions = {
+    port: CLIENT_DEFAULTS.port,
+    udp: false,
+    timeoutMs: CLIENT_DEFAULTS.timeoutSeconds * 1000,
+    json: false,
+    help: false,
+    version: false,
+  };
   const options = parseFlags(argv, FLAGS, defaults, (o, arg) => {
     if (o.host !== undefined) throw new UsageError(`one HOST only, got ${quoted(o.host)} and ${quoted(arg)}`);
     o.host = arg;
   });
-  if (!options.help && !options.version && options.host === undefined) throw new UsageError("HOST is missing (see --help)");
+  if (!options.help && !options.version && options.host === undefined)
+    throw new UsageError("HOST is missing (see --help)");
   return options;
 }

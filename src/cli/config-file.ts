@@ -24,10 +24,13 @@ function asSyscallError(error: unknown): Error {
 
 /** What a size or a type check refuses, before a byte is read; null for a regular file within the bound. */
 function refusal(stat: Stats): string | null {
-  if (!stat.isFile()) return `not a regular file (${KINDS.find(([is]) => is(stat))?.[1] ?? "a special file"}): a config file must be one`;
-  if (stat.size > CONFIG_MAX_BYTES) return `${stat.size} bytes, over the limit of ${CONFIG_MAX_BYTES} bytes (4 MiB): refused unread`;
+  if (!stat.isFile())
+    return `not a regular file (${KINDS.find(([is]) => is(stat))?.[1] ?? "a special file"}): a config file must be one`;
+  if (stat.size > CONFIG_MAX_BYTES)
+    return `${stat.size} bytes, over the limit of ${CONFIG_MAX_BYTES} bytes (4 MiB): refused unread`;
   // A file rewritten in place (`>`, most editors) is empty for a moment, and an empty file would reset every key to its default.
-  if (stat.size === 0) return "empty: refused (a file being rewritten reads so; replace it with a rename, see README; no settings is a comment)";
+  if (stat.size === 0)
+    return "empty: refused (a file being rewritten reads so; replace it with a rename, see README; no settings is a comment)";
   return null;
 }
 
@@ -50,8 +53,12 @@ function readBounded(path: string): string {
     // One byte more than fstat said: reading it means the file grew.
     const bytes = new Uint8Array(stat.size + 1);
     let length = 0;
-    for (let got = -1; got !== 0 && length < bytes.length; length += got) got = readSync(fd, bytes, length, bytes.length - length, null);
-    if (length !== stat.size) throw new UsageError(`${path}: changed size while read (${stat.size} bytes, then ${length > stat.size ? "more" : length}): replace it with a rename, see README`);
+    for (let got = -1; got !== 0 && length < bytes.length; length += got)
+      got = readSync(fd, bytes, length, bytes.length - length, null);
+    if (length !== stat.size)
+      throw new UsageError(
+        `${path}: changed size while read (${stat.size} bytes, then ${length > stat.size ? "more" : length}): replace it with a rename, see README`,
+      );
     return new TextDecoder().decode(bytes.subarray(0, length));
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -76,11 +83,18 @@ export function readConfigFile(path: string): Record<string, unknown> {
  * `scratch` and goes no further: the command line wins, but a bad value is still a bad file.
  * Throws UsageError `PATH: key "NAME": problem` for the first bad key.
  */
-export function applyConfigFile<Options>(path: string, flags: readonly Flag<Options>[], options: Options, given: ReadonlySet<string>, scratch: Options): Options {
+export function applyConfigFile<Options>(
+  path: string,
+  flags: readonly Flag<Options>[],
+  options: Options,
+  given: ReadonlySet<string>,
+  scratch: Options,
+): Options {
   const keys = configKeys(flags);
   for (const [name, value] of Object.entries(readConfigFile(path))) {
     const key = keys.get(name);
-    if (!key) throw new UsageError(`${path}: unknown key ${quoted(name)} (the keys are the server's option names; see --help)`);
+    if (!key)
+      throw new UsageError(`${path}: unknown key ${quoted(name)} (the keys are the server's option names; see --help)`);
     try {
       key.apply(key.flags.some((flag) => given.has(flag)) ? scratch : options, value);
     } catch (error) {

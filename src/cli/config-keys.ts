@@ -32,13 +32,19 @@ function argumentsOf(type: Exclude<ConfigType, { switch: boolean }>, value: unkn
     case "string":
       return typeof value === "string" ? [value] : expected("a string", value);
     case "date":
-      return typeof value === "string" || isLocalDate(value) ? [String(value)] : expected("a date such as 2024-01-01", value);
+      return typeof value === "string" || isLocalDate(value)
+        ? [String(value)]
+        : expected("a date such as 2024-01-01", value);
     case "integer":
       return isInteger(value) ? [String(value)] : expected("an integer", value);
     case "strings":
-      return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : expected("an array of strings", value);
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? value
+        : expected("an array of strings", value);
     case "integers":
-      return Array.isArray(value) && value.length > 0 && value.every(isInteger) ? [value.join(",")] : expected("a non-empty array of integers", value);
+      return Array.isArray(value) && value.length > 0 && value.every(isInteger)
+        ? [value.join(",")]
+        : expected("a non-empty array of integers", value);
   }
 }
 

@@ -63,7 +63,8 @@ export class ConfigReloader {
   async #reloadOnce(): Promise<void> {
     const { log, counters } = this.server;
     const path = this.started.config;
-    if (path === undefined) return log.warning("SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
+    if (path === undefined)
+      return log.warning("SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
     const parsed = await this.#thread.parse(this.argv, this.server.wakeFd());
     if ("refused" in parsed) return this.#refuse(parsed.refused);
     if ("failed" in parsed) return this.#fail(parsed.failed);
@@ -80,7 +81,8 @@ export class ConfigReloader {
     counters.reloads.labels("ok").inc();
     log.notice(`reloaded ${path}: ${changed.length > 0 ? `changed ${changed.join(", ")}` : "no change"}`);
     const restart = changedKeys(this.started, next, "restart");
-    if (restart.length > 0) log.warning(`${path}: ${restart.join(", ")} changed: needs a restart (left as they are until then)`);
+    if (restart.length > 0)
+      log.warning(`${path}: ${restart.join(", ")} changed: needs a restart (left as they are until then)`);
   }
 
   #refuse(reason: string): void {

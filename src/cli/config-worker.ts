@@ -12,7 +12,10 @@ self.onmessage = ({ data: { argv, wakeFd } }: MessageEvent<ParseRequest>) => {
     reply = { packed: packOptions(parseArgs(argv)) };
   } catch (error) {
     // Anything but a ConfigError is a bug in parsing, not a bad file: the reload reports it as an internal error (and keeps serving).
-    reply = error instanceof ConfigError ? { refused: error.message } : { failed: `cannot read the configuration: ${String(error)}` };
+    reply =
+      error instanceof ConfigError
+        ? { refused: error.message }
+        : { failed: `cannot read the configuration: ${String(error)}` };
   }
   self.postMessage(reply);
   // The loop's thread may sleep in select() for up to a second, and a message does not wake it: the loop's self-pipe does.

@@ -14,7 +14,10 @@ export function printFailuresAs(line: (message: string) => string): void {
  * checked so that a usage error is printed in it too; undefined for none or one not in `names` (that
  * mistake itself is printed plain: there is no format to print it in).
  */
-export function logFormatNamedIn<Name extends string>(argv: readonly string[], names: readonly Name[]): Name | undefined {
+export function logFormatNamedIn<Name extends string>(
+  argv: readonly string[],
+  names: readonly Name[],
+): Name | undefined {
   let named: string | undefined;
   argv.forEach((arg, i) => {
     if (arg === "--log") named = argv[i + 1];

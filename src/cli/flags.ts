@@ -42,7 +42,8 @@ export function parseInteger(flag: string, text: string, min: number, max: numbe
 
 /** `text` when it is one of `choices`. */
 export function parseChoice<Choice extends string>(flag: string, text: string, choices: readonly Choice[]): Choice {
-  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag}: unknown value ${quoted(text)} (one of ${choices.join(", ")})`);
+  if (!(choices as readonly string[]).includes(text))
+    throw new UsageError(`--${flag}: unknown value ${quoted(text)} (one of ${choices.join(", ")})`);
   return text as Choice;
 }
 

@@ -6,7 +6,11 @@ import { UsageError, parseInteger, type Flag } from "./flags.ts";
 import { DEFAULTS } from "../base/defaults.ts";
 
 /** The hardening options as the flags collect them: a list grows by one entry a flag. */
-export type CollectedHardening = { -readonly [Key in keyof HardeningOptions]: HardeningOptions[Key] extends readonly (infer Entry)[] | undefined ? Entry[] : HardeningOptions[Key] };
+export type CollectedHardening = {
+  -readonly [Key in keyof HardeningOptions]: HardeningOptions[Key] extends readonly (infer Entry)[] | undefined
+    ? Entry[]
+    : HardeningOptions[Key];
+};
 
 interface WithHardening {
   hardening?: CollectedHardening;
@@ -22,7 +26,9 @@ export function parseCidrFlag(flag: string, text: string): string {
   try {
     parseCidr(text);
   } catch (error) {
-    throw new UsageError(`--${flag}: ${(error as Error).message} (such as 192.0.2.0/24 or 2001:db8::/32), got ${quoted(text)}`);
+    throw new UsageError(
+      `--${flag}: ${(error as Error).message} (such as 192.0.2.0/24 or 2001:db8::/32), got ${quoted(text)}`,
+    );
   }
   return text;
 }
@@ -32,7 +38,8 @@ export function parseRate(flag: string, text: string): number {
   const match = /^(\d{1,9}(?:\.\d{1,6})?)\/([smh])$/.exec(text);
   // Stryker disable next-line NumericLiteral: the count without a match is never read (!match throws first).
   const count = match ? Number(match[1]) : 0;
-  if (!match || count <= 0) throw new UsageError(`--${flag}: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${quoted(text)}`);
+  if (!match || count <= 0)
+    throw new UsageError(`--${flag}: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${quoted(text)}`);
   return count / SECONDS_PER_UNIT[match[2] as keyof typeof SECONDS_PER_UNIT];
 }
 
@@ -61,20 +68,82 @@ function hardening(options: WithHardening): CollectedHardening {
 }
 
 export const HARDENING_FLAGS: Flag<WithHardening>[] = [
-  { name: "allow", value: "CIDR", config: "strings", option: live("allow"), help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)", apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)) },
-  { name: "deny", value: "CIDR", config: "strings", option: live("deny"), help: "never serve sources in these blocks, repeatable; deny wins over allow", apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)) },
-  { name: "udp-guard-ports", value: "LIST", config: "integers", option: live("udpGuardPorts"), help: `UDP source ports never answered (default ${DEFAULTS.hardening.udpGuardPorts.join(",")}; our own port always)`, apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)) },
-  { name: "no-udp-guard", config: { switch: false }, option: live("udpGuard"), help: "answer UDP from any source port and address (loop and reflection guard off)", apply: (o) => void (hardening(o).udpGuard = false) },
-  { name: "rate", value: "N/s", config: "string", option: live("rate"), help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)", apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)) },
-  { name: "burst", value: "N", config: "integer", option: live("burst"), help: "with --rate: requests a source may send at once (default one second's worth)", apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)) },
-  { name: "global-rate", value: "N/s", config: "string", option: live("globalRate"), help: "cap on all requests together; the excess is dropped, never the service", apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)) },
-  { name: "clock-floor", value: "DATE", config: "date", option: live("clockFloorMs"), help: `send no time while the clock reads before this UTC date (default ${new Date(DEFAULTS.hardening.clockFloorMs).toISOString().slice(0, 10)})`, apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)) },
-  { name: "require-sync", config: { switch: true }, option: live("requireSync"), help: "send no time while the kernel reports the clock unsynchronised", apply: (o) => void (hardening(o).requireSync = true) },
+  {
+    name: "allow",
+    value: "CIDR",
+    config: "strings",
+    option: live("allow"),
+    help: "serve only sources in these blocks, repeatable (IPv4 or IPv6)",
+    apply: (o, v) => void (hardening(o).allow ??= []).push(parseCidrFlag("allow", v)),
+  },
+  {
+    name: "deny",
+    value: "CIDR",
+    config: "strings",
+    option: live("deny"),
+    help: "never serve sources in these blocks, repeatable; deny wins over allow",
+    apply: (o, v) => void (hardening(o).deny ??= []).push(parseCidrFlag("deny", v)),
+  },
+  {
+    name: "udp-guard-ports",
+    value: "LIST",
+    config: "integers",
+    option: live("udpGuardPorts"),
+    help: `UDP source ports never answered (default ${DEFAULTS.hardening.udpGuardPorts.join(",")}; our own port always)`,
+    apply: (o, v) => void (hardening(o).udpGuardPorts = parsePortList("udp-guard-ports", v)),
+  },
+  {
+    name: "no-udp-guard",
+    config: { switch: false },
+    option: live("udpGuard"),
+    help: "answer UDP from any source port and address (loop and reflection guard off)",
+    apply: (o) => void (hardening(o).udpGuard = false),
+  },
+  {
+    name: "rate",
+    value: "N/s",
+    config: "string",
+    option: live("rate"),
+    help: "per-source limit, a token bucket (also N/m, N/h; default unlimited)",
+    apply: (o, v) => void (hardening(o).rate = parseRate("rate", v)),
+  },
+  {
+    name: "burst",
+    value: "N",
+    config: "integer",
+    option: live("burst"),
+    help: "with --rate: requests a source may send at once (default one second's worth)",
+    apply: (o, v) => void (hardening(o).burst = parseInteger("burst", v, 1, 1_000_000)),
+  },
+  {
+    name: "global-rate",
+    value: "N/s",
+    config: "string",
+    option: live("globalRate"),
+    help: "cap on all requests together; the excess is dropped, never the service",
+    apply: (o, v) => void (hardening(o).globalRate = parseRate("global-rate", v)),
+  },
+  {
+    name: "clock-floor",
+    value: "DATE",
+    config: "date",
+    option: live("clockFloorMs"),
+    help: `send no time while the clock reads before this UTC date (default ${new Date(DEFAULTS.hardening.clockFloorMs).toISOString().slice(0, 10)})`,
+    apply: (o, v) => void (hardening(o).clockFloorMs = parseDate("clock-floor", v)),
+  },
+  {
+    name: "require-sync",
+    config: { switch: true },
+    option: live("requireSync"),
+    help: "send no time while the kernel reports the clock unsynchronised",
+    apply: (o) => void (hardening(o).requireSync = true),
+  },
 ];
 
 /** Checks across flags, once all are read. */
 export function checkHardeningFlags(options: WithHardening): void {
   const { burst, rate, udpGuard, udpGuardPorts } = options.hardening ?? {};
   if (burst !== undefined && rate === undefined) throw new UsageError("--burst needs --rate");
-  if (udpGuard === false && udpGuardPorts !== undefined) throw new UsageError("--udp-guard-ports and --no-udp-guard contradict each other");
+  if (udpGuard === false && udpGuardPorts !== undefined)
+    throw new UsageError("--udp-guard-ports and --no-udp-guard contradict each other");
 }

@@ -8,7 +8,9 @@ import { unpackOptions, type ParseRequest, type ParsedReply } from "./worker-mes
  * imports is one bundle named after the executable, and packaging/executable.ts embeds the worker as a second
  * entry, laid out from the entries' common folder (src/): Bun's embedded files live under /$bunfs/root.
  */
-const WORKER = import.meta.url.startsWith("file:///$bunfs/") ? "/$bunfs/root/cli/config-worker.ts" : new URL("./config-worker.ts", import.meta.url).href;
+const WORKER = import.meta.url.startsWith("file:///$bunfs/")
+  ? "/$bunfs/root/cli/config-worker.ts"
+  : new URL("./config-worker.ts", import.meta.url).href;
 
 /** How long an idle worker is kept: a burst of reloads pays its start-up (~30 ms natively) once; an idle server gets its memory back. */
 const IDLE_MS = 10_000;

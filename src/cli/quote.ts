@@ -16,5 +16,7 @@ export function quoted(value: unknown): string {
     return `${JSON.stringify(value.slice(0, QUOTED_MAX_CHARS))}... (${Buffer.byteLength(value)} bytes)`;
   }
   const json = JSON.stringify(value, bigintAsText) ?? String(value);
-  return json.length <= QUOTED_MAX_CHARS ? json : `${json.slice(0, QUOTED_MAX_CHARS)}... (${Buffer.byteLength(json)} bytes)`;
+  return json.length <= QUOTED_MAX_CHARS
+    ? json
+    : `${json.slice(0, QUOTED_MAX_CHARS)}... (${Buffer.byteLength(json)} bytes)`;
 }

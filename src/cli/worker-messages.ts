@@ -31,7 +31,8 @@ export function packOptions<Options extends WithLists>(options: Options): Packed
  * What the worker posts: the options (plain data, packed); or the one-line reason it refused them (a
  * ConfigError: the file or the command line is wrong); or why it failed otherwise (a bug: an internal error).
  */
-export type ParsedReply<Options extends WithLists> = { packed: PackedOptions<Options> } | { refused: string } | { failed: string };
+export type ParsedReply<Options extends WithLists> =
+  { packed: PackedOptions<Options> } | { refused: string } | { failed: string };
 
 /** What the loop's thread posts: the command line to parse, and the loop's wake-up fd (EventLoop.wakeFd) to write once the reply is posted. */
 export interface ParseRequest {

@@ -58,7 +58,8 @@ class Deadline {
       if (left <= 0) return false;
       this.#set.clear();
       this.#set.add(fd);
-      if (selectFds(fd + 1, until === "readable" ? this.#set : null, until === "writable" ? this.#set : null, left)) return true;
+      if (selectFds(fd + 1, until === "readable" ? this.#set : null, until === "writable" ? this.#set : null, left))
+        return true;
     }
   }
 }
@@ -73,7 +74,11 @@ function queryTcp(fd: number, sockaddr: Uint8Array, deadline: Deadline): Uint8Ar
   let length = 0;
   for (;;) {
     if (!deadline.wait(fd, "readable")) {
-      throw new QueryError(length === 0 ? `no reply within ${deadline.text}` : `the server sent ${length} bytes and did not close within ${deadline.text}`);
+      throw new QueryError(
+        length === 0
+          ? `no reply within ${deadline.text}`
+          : `the server sent ${length} bytes and did not close within ${deadline.text}`,
+      );
     }
     const received = receiveBytes(fd, reply.subarray(length), 0);
     if (received === null) continue;
@@ -94,7 +99,8 @@ function queryUdp(fd: number, sockaddr: Uint8Array, deadline: Deadline): Uint8Ar
   // Any datagram fits whole, so its real size is known and a long one cannot pass as 4 bytes.
   const datagram = new Uint8Array(new ArrayBuffer(65536));
   for (;;) {
-    if (!deadline.wait(fd, "readable")) throw new QueryError(`no reply within ${deadline.text} (UDP: the request or the reply may have been lost)`);
+    if (!deadline.wait(fd, "readable"))
+      throw new QueryError(`no reply within ${deadline.text} (UDP: the request or the reply may have been lost)`);
     const length = receiveBytes(fd, datagram, 0);
     if (length === null) continue;
     if (length === 4) return datagram.subarray(0, 4);
@@ -106,7 +112,11 @@ function queryUdp(fd: number, sockaddr: Uint8Array, deadline: Deadline): Uint8Ar
 function asQueryError(error: unknown, transport: Transport): Error {
   switch (errnoCode(error)) {
     case "ECONNREFUSED":
-      return new QueryError(transport === "tcp" ? "connection refused (nothing listens on that port)" : "refused: port unreachable (no UDP service on that port)");
+      return new QueryError(
+        transport === "tcp"
+          ? "connection refused (nothing listens on that port)"
+          : "refused: port unreachable (no UDP service on that port)",
+      );
     case "ECONNRESET":
       return new QueryError("connection reset by the server");
     case undefined:
@@ -122,7 +132,10 @@ export function queryTime(query: TimeQuery): TimeReply {
   if (!ip) throw new ConfigError(`not an IP address literal: ${JSON.stringify(query.address)}`);
   const sockaddr = encodeSockaddr({ address: query.address, port: query.port });
   const type = query.transport === "tcp" ? LINUX.SOCK_STREAM : LINUX.SOCK_DGRAM;
-  const fd = openSocket(ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET, type | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC);
+  const fd = openSocket(
+    ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET,
+    type | LINUX.SOCK_NONBLOCK | LINUX.SOCK_CLOEXEC,
+  );
   const deadline = new Deadline(query.timeoutMs);
   const sentAtMs = Date.now();
   const started = performance.now();

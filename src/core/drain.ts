@@ -15,7 +15,7 @@ const scratch = new Uint8Array(new ArrayBuffer(16 * 1024));
  */
 export function drainInput(fd: number, context: ServiceContext, kind: FailureKind = "tcp_drain"): void {
   try {
-    for (let drained = 0; drained < DRAIN_LIMIT_BYTES; ) {
+    for (let drained = 0; drained < DRAIN_LIMIT_BYTES;) {
       const got = receiveBytes(fd, scratch, LINUX.MSG_DONTWAIT);
       if (got === null || got === 0) return; // nothing more now, or the client half-closed
       drained += got;

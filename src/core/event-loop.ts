@@ -1,5 +1,13 @@
 // A select() event loop in the shape of Python's selectors and Redis ae: register, unregister, write interest, timers, tick, run.
-import { FdSet, checkSelectableFd, closeFd, drainWakePipe, openWakePipe, selectFds, type WakePipe } from "../../native/index.ts";
+import {
+  FdSet,
+  checkSelectableFd,
+  closeFd,
+  drainWakePipe,
+  openWakePipe,
+  selectFds,
+  type WakePipe,
+} from "../../native/index.ts";
 
 /** select()'s timeout when nothing is paused: the Python original's 1.0 s. */
 export const IDLE_TIMEOUT_MS = 1000;

@@ -43,8 +43,15 @@ export interface Listener {
 
 /** Setup failed after the socket existed; carries which address, for a one-line message. */
 export class ListenError extends StartupError {
-  constructor(readonly transport: Transport, readonly host: string, readonly port: number, cause: Error) {
-    super(`cannot listen on ${transport} ${host.includes(":") ? `[${host}]` : host} port ${port}: ${cause.message}`, { cause });
+  constructor(
+    readonly transport: Transport,
+    readonly host: string,
+    readonly port: number,
+    cause: Error,
+  ) {
+    super(`cannot listen on ${transport} ${host.includes(":") ? `[${host}]` : host} port ${port}: ${cause.message}`, {
+      cause,
+    });
   }
 }
 
@@ -53,7 +60,13 @@ export class ListenError extends StartupError {
  * several independent processes (of the same user) bind the same port and the kernel spreads TCP
  * connections and UDP flows over them by a hash of the address pair (docs/scaling.md).
  */
-export function openListener(transport: Transport, host: string, port: number, backlog: number, reusePort = false): Listener {
+export function openListener(
+  transport: Transport,
+  host: string,
+  port: number,
+  backlog: number,
+  reusePort = false,
+): Listener {
   const ip = parseIp(host);
   if (!ip) throw new ConfigError(`not an IP address literal: ${JSON.stringify(host)}`);
   const domain = ip.family === "IPv6" ? LINUX.AF_INET6 : LINUX.AF_INET;
@@ -74,7 +87,9 @@ export function openListener(transport: Transport, host: string, port: number, b
     bindSocket(fd, encodeSockaddr({ address: host, port }));
     if (transport === "tcp") listenOn(fd, backlog);
     if (fd >= FD_SETSIZE) {
-      throw new Error(`socket: fd ${fd} is at or above FD_SETSIZE (${FD_SETSIZE}), which select() cannot watch (did the parent leave fds 0-${FD_SETSIZE - 1} open?)`);
+      throw new Error(
+        `socket: fd ${fd} is at or above FD_SETSIZE (${FD_SETSIZE}), which select() cannot watch (did the parent leave fds 0-${FD_SETSIZE - 1} open?)`,
+      );
     }
     return { transport, fd, local: socketName(fd) };
   } catch (error) {
@@ -90,7 +105,13 @@ const PORT_ZERO_ATTEMPTS = 10;
  * Every (host, transport) socket on one port. With port 0 the first socket picks the port and the
  * rest share it; if another socket then finds it taken, all are closed and a new port is drawn.
  */
-export function openListeners(hosts: readonly string[], transports: readonly Transport[], port: number, backlog: number, reusePort = false): Listener[] {
+export function openListeners(
+  hosts: readonly string[],
+  transports: readonly Transport[],
+  port: number,
+  backlog: number,
+  reusePort = false,
+): Listener[] {
   if (hosts.length === 0 || transports.length === 0) throw new ConfigError("need at least one host and one transport");
   for (let attempt = 1; ; attempt++) {
     const listeners: Listener[] = [];

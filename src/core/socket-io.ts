@@ -24,7 +24,12 @@ export interface ListenerFailures {
  * stays readable, so taking again would spin: it sits out of select() for LISTENER_BACKOFF_MS. Anything
  * else (fatal) is a bug or a broken listener and propagates.
  */
-export function listenerFailed(context: ServiceContext, listenerFd: number, failures: ListenerFailures, error: unknown): boolean {
+export function listenerFailed(
+  context: ServiceContext,
+  listenerFd: number,
+  failures: ListenerFailures,
+  error: unknown,
+): boolean {
   const errorClass = errnoClass(error);
   if (errorClass === "fatal") throw error;
   if (errorClass === "transient") {
@@ -34,7 +39,9 @@ export function listenerFailed(context: ServiceContext, listenerFd: number, fail
   const backoffs = context.counters.acceptBackoffs.labels(failures.listener, errnoCode(error)!);
   backoffs.inc();
   if (context.firstTime.of(backoffs)) {
-    context.log.warning(`${(error as Error).message}; pausing ${failures.taking} for ${LISTENER_BACKOFF_MS} ms (counted from now on)`);
+    context.log.warning(
+      `${(error as Error).message}; pausing ${failures.taking} for ${LISTENER_BACKOFF_MS} ms (counted from now on)`,
+    );
   }
   context.loop.pause(listenerFd, LISTENER_BACKOFF_MS);
   return false;
@@ -67,7 +74,12 @@ export function acceptEach(
 }
 
 /** recvmmsg into `batch`: how many datagrams arrived, or null for none (nothing queued, or a failure handled by listenerFailed). */
-export function receiveEach(context: ServiceContext, listenerFd: number, failures: ListenerFailures, batch: DatagramBatch): number | null {
+export function receiveEach(
+  context: ServiceContext,
+  listenerFd: number,
+  failures: ListenerFailures,
+  batch: DatagramBatch,
+): number | null {
   try {
     return batch.receive(listenerFd);
   } catch (error) {

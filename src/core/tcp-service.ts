@@ -11,7 +11,11 @@ const FAILURES: ListenerFailures = { client: "tcp", listener: "tcp", taking: "ac
 
 export function tcpService(listener: Listener, context: ServiceContext): () => void {
   const { log, counters } = context;
-  const [served, refusedClock, dropped] = [counters.requests.labels("tcp"), counters.refusals.labels("tcp", "clock"), counters.tcpRepliesDropped.labels()];
+  const [served, refusedClock, dropped] = [
+    counters.requests.labels("tcp"),
+    counters.refusals.labels("tcp", "clock"),
+    counters.tcpRepliesDropped.labels(),
+  ];
   const currentPolicy = context.policyFor(listener);
   let policy = currentPolicy();
   const peer = new SockaddrStorage();

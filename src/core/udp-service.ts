@@ -11,7 +11,11 @@ const FAILURES: ListenerFailures = { client: "udp", listener: "udp", taking: "re
 
 export function udpService(listener: Listener, context: ServiceContext): () => void {
   const { log, counters } = context;
-  const [served, refusedClock, dropped] = [counters.requests.labels("udp"), counters.refusals.labels("udp", "clock"), counters.udpRepliesDropped.labels()];
+  const [served, refusedClock, dropped] = [
+    counters.requests.labels("udp"),
+    counters.refusals.labels("udp", "clock"),
+    counters.udpRepliesDropped.labels(),
+  ];
   const currentPolicy = context.policyFor(listener);
   let policy = currentPolicy();
   // Owns every buffer its structs point to; held by this closure for as long as the listener is served.

@@ -120,7 +120,9 @@ class ServerThread {
 export async function startTimeServer(options: EmbeddedOptions = {}): Promise<EmbeddedTimeServer> {
   for (const name of ["log", "clock"]) {
     if ((options as Record<string, unknown>)[name] !== undefined) {
-      throw new TypeError(`startTimeServer: the "${name}" option cannot cross to the server's thread; runTimeServer (src/time-server.ts) takes it, on the calling thread`);
+      throw new TypeError(
+        `startTimeServer: the "${name}" option cannot cross to the server's thread; runTimeServer (src/time-server.ts) takes it, on the calling thread`,
+      );
     }
   }
   const thread = new ServerThread();

@@ -6,8 +6,12 @@ import type { Severity } from "./log-format.ts";
 const PRIORITIES: Record<Severity, number> = { error: 3, warning: 4, notice: 5, info: 6 };
 
 /** The `<N>` prefix of each severity, as text and as bytes (for the per-request fast path). */
-export const PRIORITY_TEXT = Object.fromEntries(Object.entries(PRIORITIES).map(([severity, n]) => [severity, `<${n}>`])) as Record<Severity, string>;
-export const PRIORITY_BYTES = Object.fromEntries(Object.entries(PRIORITY_TEXT).map(([severity, text]) => [severity, new TextEncoder().encode(text)])) as Record<Severity, Uint8Array>;
+export const PRIORITY_TEXT = Object.fromEntries(
+  Object.entries(PRIORITIES).map(([severity, n]) => [severity, `<${n}>`]),
+) as Record<Severity, string>;
+export const PRIORITY_BYTES = Object.fromEntries(
+  Object.entries(PRIORITY_TEXT).map(([severity, text]) => [severity, new TextEncoder().encode(text)]),
+) as Record<Severity, Uint8Array>;
 
 /**
  * Whether `fd` is connected to the journal: systemd sets JOURNAL_STREAM to the "device:inode" of the

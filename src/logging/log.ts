@@ -31,7 +31,9 @@ const NO_LEAD = new Uint8Array(0);
 
 /** `text` at most NOTICE_MAX_CHARS long, saying how much was cut. */
 function cut(text: string): string {
-  return text.length > NOTICE_MAX_CHARS ? `${text.slice(0, NOTICE_MAX_CHARS)}... (${text.length - NOTICE_MAX_CHARS} more characters cut)` : text;
+  return text.length > NOTICE_MAX_CHARS
+    ? `${text.slice(0, NOTICE_MAX_CHARS)}... (${text.length - NOTICE_MAX_CHARS} more characters cut)`
+    : text;
 }
 
 export class Log {
@@ -130,14 +132,18 @@ export class Log {
     this.out.discard();
     for (const output of [this.out, this.err]) this.#count(output.takeDropped(true) + output.takeLost());
     lastWords();
-    if (this.#lostInAll > 0) this.warning(`${this.#lostInAll} log lines lost in all (log_lines_dropped): the output could not take them`);
+    if (this.#lostInAll > 0)
+      this.warning(`${this.#lostInAll} log lines lost in all (log_lines_dropped): the output could not take them`);
     this.err.flush();
   }
 
   #report(output: OutputBuffer, name: string): void {
     this.#count(output.takeLost());
     const failure = output.takeFailure();
-    if (failure) this.warning(`the ${name} (fd ${output.fd}) failed, ${failure.message}: lines it does not take are dropped and counted as log_lines_dropped`);
+    if (failure)
+      this.warning(
+        `the ${name} (fd ${output.fd}) failed, ${failure.message}: lines it does not take are dropped and counted as log_lines_dropped`,
+      );
     const dropped = output.takeDropped();
     if (dropped === 0) return;
     this.#count(dropped);

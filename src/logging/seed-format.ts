@@ -39,7 +39,8 @@ function writeIpv4PeerLine(out: OutputBuffer, lead: Uint8Array, prefix: Uint8Arr
 }
 
 export const seedFormat: LogFormat = {
-  peerLine: (out, event, sockaddr, lead) => writeIpv4PeerLine(out, lead, event === "connection" ? CONNECTION_FROM : DATAGRAM_FROM, sockaddr),
+  peerLine: (out, event, sockaddr, lead) =>
+    writeIpv4PeerLine(out, lead, event === "connection" ? CONNECTION_FROM : DATAGRAM_FROM, sockaddr),
   listening: (port) => `listening on port ${port}`,
   idle: () => "still waiting",
   connection: (peer) => `connection from ${pythonAddressRepr(peer)}`,

@@ -13,9 +13,12 @@ export function parseMetricsAddress(text: string): MetricsAddress {
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (!match || !host || !parseIp(host) || port > 65535) {
-    throw new ConfigError(`expected ADDR:PORT with an IP address literal (IPv6 in brackets) and a port from 0 to 65535, got ${JSON.stringify(text)}`);
+    throw new ConfigError(
+      `expected ADDR:PORT with an IP address literal (IPv6 in brackets) and a port from 0 to 65535, got ${JSON.stringify(text)}`,
+    );
   }
-  if ((match[1] !== undefined) !== host.includes(":")) throw new ConfigError(`an IPv6 address goes in brackets, an IPv4 one does not: ${JSON.stringify(text)}`);
+  if ((match[1] !== undefined) !== host.includes(":"))
+    throw new ConfigError(`an IPv6 address goes in brackets, an IPv4 one does not: ${JSON.stringify(text)}`);
   return { host, port };
 }
 

@@ -33,29 +33,59 @@ export interface MetricFamily {
 }
 
 const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-const labelText = (labels: Labels) => (labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`);
+const labelText = (labels: Labels) =>
+  labels.length === 0 ? "" : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`;
 
 /** Every registered family with its shown series: the always-present ones (at 0 until counted) first, then each as first counted. */
 function registeredFamilies(registry: MetricsRegistry): MetricFamily[] {
-  return registry.families.map(({ name, type, help, shown }) => ({ name, type, help, samples: shown.map(({ labels, value }) => ({ labels, value })) }));
+  return registry.families.map(({ name, type, help, shown }) => ({
+    name,
+    type,
+    help,
+    samples: shown.map(({ labels, value }) => ({ labels, value })),
+  }));
 }
 
 function gaugeFamilies(s: MetricsSnapshot): MetricFamily[] {
-  const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({ name, type: "gauge", help, samples });
+  const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({
+    name,
+    type: "gauge",
+    help,
+    samples,
+  });
   return [
-    gauge("rfc868_clock_time_sent", "1 while the time is sent; 0 while the clock guard withholds it (its refusals have the reason clock).", [{ labels: [], value: s.clockProblem === null ? 1 : 0 }]),
+    gauge(
+      "rfc868_clock_time_sent",
+      "1 while the time is sent; 0 while the clock guard withholds it (its refusals have the reason clock).",
+      [{ labels: [], value: s.clockProblem === null ? 1 : 0 }],
+    ),
     gauge("rfc868_clock_problem", "1 for the reason the clock guard withholds the time, as of the last check.", [
       { labels: [["problem", "floor"]], value: s.clockProblem === "floor" ? 1 : 0 },
       { labels: [["problem", "unsynchronised"]], value: s.clockProblem === "unsynchronised" ? 1 : 0 },
     ]),
-    gauge("rfc868_clock_floor_seconds", "The clock floor (--clock-floor) as Unix time: an earlier clock sends no time.", [{ labels: [], value: s.clockFloorMs / 1000 }]),
+    gauge(
+      "rfc868_clock_floor_seconds",
+      "The clock floor (--clock-floor) as Unix time: an earlier clock sends no time.",
+      [{ labels: [], value: s.clockFloorMs / 1000 }],
+    ),
     gauge("rfc868_uptime_seconds", "Seconds since the server started.", [{ labels: [], value: s.uptimeSeconds }]),
-    gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", [{ labels: [], value: s.startedAtMs / 1000 }]),
+    gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", [
+      { labels: [], value: s.startedAtMs / 1000 },
+    ]),
     {
       name: "rfc868_build",
       type: "info",
       help: "The server's version, the git commit it was built from, and the Bun runtime.",
-      samples: [{ labels: [["version", s.build.version], ["commit", s.build.commit], ["bun", s.build.bun]], value: 1 }],
+      samples: [
+        {
+          labels: [
+            ["version", s.build.version],
+            ["commit", s.build.commit],
+            ["bun", s.build.bun],
+          ],
+          value: 1,
+        },
+      ],
     },
   ];
 }
@@ -70,10 +100,17 @@ function names(family: MetricFamily, format: ExpositionFormat): { sample: string
 
 export function renderMetrics(snapshot: MetricsSnapshot, format: ExpositionFormat): string {
   const lines: string[] = [];
-  for (const family of [...registeredFamilies(snapshot.counters), ...gaugeFamilies(snapshot), ...(snapshot.more ?? [])]) {
+  for (const family of [
+    ...registeredFamilies(snapshot.counters),
+    ...gaugeFamilies(snapshot),
+    ...(snapshot.more ?? []),
+  ]) {
     const { sample, typeName, type } = names(family, format);
     // HELP text escapes only backslash and newline, in both formats.
-    lines.push(`# HELP ${typeName} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`, `# TYPE ${typeName} ${type}`);
+    lines.push(
+      `# HELP ${typeName} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`,
+      `# TYPE ${typeName} ${type}`,
+    );
     for (const { labels, value } of family.samples) lines.push(`${sample}${labelText(labels)} ${value}`);
   }
   if (format === "openmetrics") lines.push("# EOF");

@@ -46,7 +46,9 @@ export class Health {
   /** Why the loop counts as stuck, or null while it turns. */
   notLive(): string | null {
     const since = this.now() - this.#turnedAt;
-    return since > LIVENESS_BOUND_MS ? `no loop turn for ${Math.round(since / 1000)} s (bound ${LIVENESS_BOUND_MS / 1000} s)` : null;
+    return since > LIVENESS_BOUND_MS
+      ? `no loop turn for ${Math.round(since / 1000)} s (bound ${LIVENESS_BOUND_MS / 1000} s)`
+      : null;
   }
 
   /** The paths the metrics endpoint answers with these checks. */

@@ -120,12 +120,20 @@ export function parseRequestHead(bytes: Uint8Array, end: number): RequestHead | 
     // by itself; the bound only keeps an all-whitespace value's range from turning over (text() of it is "" either way).
     while (valueEnd > valueStart && OWS[head[valueEnd - 1]!] === 1) valueEnd--;
     const name = text(head, at, nameEnd).toLowerCase();
-    if (name === "accept") accept = accept === null ? text(head, valueStart, valueEnd) : `${accept}, ${text(head, valueStart, valueEnd)}`;
+    if (name === "accept")
+      accept = accept === null ? text(head, valueStart, valueEnd) : `${accept}, ${text(head, valueStart, valueEnd)}`;
     if (name === "transfer-encoding") return null;
     if (name === "content-length") {
       const digits = valueEnd - valueStart;
       // Digits, then spaces only: llhttp refuses a tab after them, so this parser (the stricter of the two) does too.
-      if (contentLength || digits === 0 || digits > MAX_LENGTH_DIGITS || skip(head, valueStart, DIGITS) !== valueEnd || skip(head, valueEnd, SPACES) !== lineEnd) return null;
+      if (
+        contentLength ||
+        digits === 0 ||
+        digits > MAX_LENGTH_DIGITS ||
+        skip(head, valueStart, DIGITS) !== valueEnd ||
+        skip(head, valueEnd, SPACES) !== lineEnd
+      )
+        return null;
       contentLength = true;
     }
     at = lineEnd + 2;

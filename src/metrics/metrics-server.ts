@@ -1,5 +1,13 @@
 // The metrics endpoint on the time service's own select loop: bounded connections, one GET each, a deadline, no blocking send.
-import { FD_SETSIZE, LINUX, closeFd, fdLimit, receiveBytes, sendBytes, type SocketAddress } from "../../native/index.ts";
+import {
+  FD_SETSIZE,
+  LINUX,
+  closeFd,
+  fdLimit,
+  receiveBytes,
+  sendBytes,
+  type SocketAddress,
+} from "../../native/index.ts";
 import { drainInput } from "../core/drain.ts";
 import { closeListeners, openListener, type Listener } from "../core/listeners.ts";
 import type { ServiceContext } from "../core/service-context.ts";
@@ -46,7 +54,12 @@ export function openMetricsListener(address: MetricsAddress): Listener {
 }
 
 /** Serve `GET /metrics`, rendered by `page`, and the `probes` (Health's), on `listener` (openMetricsListener's) through the context's loop; close() closes the listener too. */
-export function startMetricsServer(listener: Listener, context: ServiceContext, page: (accept: string | null) => Page, probes: Readonly<Record<string, Probe>> = {}): MetricsServer {
+export function startMetricsServer(
+  listener: Listener,
+  context: ServiceContext,
+  page: (accept: string | null) => Page,
+  probes: Readonly<Record<string, Probe>> = {},
+): MetricsServer {
   const { loop, counters, log } = context;
   const [timedOut, rejected] = [counters.metricsTimedOut.labels(), counters.metricsRejected.labels()];
   const open = new Map<number, () => void>(); // fd -> its close

@@ -23,14 +23,28 @@ function cpuSeconds(stat: string): number {
 /** The families, read now. The fd count includes the one that lists /proc/self/fd, as other exporters' counts do. */
 export function processFamilies(): MetricFamily[] {
   const status = readFileSync("/proc/self/status", "utf8");
-  const gauge = (name: string, help: string, value: number): MetricFamily => ({ name, type: "gauge", help, samples: [{ labels: [], value }] });
+  const gauge = (name: string, help: string, value: number): MetricFamily => ({
+    name,
+    type: "gauge",
+    help,
+    samples: [{ labels: [], value }],
+  });
   const maxFds = fdLimit().soft;
   return [
-    { name: "process_cpu_seconds", type: "counter", help: "Total user and system CPU time spent in seconds.", samples: [{ labels: [], value: cpuSeconds(readFileSync("/proc/self/stat", "utf8")) }] },
+    {
+      name: "process_cpu_seconds",
+      type: "counter",
+      help: "Total user and system CPU time spent in seconds.",
+      samples: [{ labels: [], value: cpuSeconds(readFileSync("/proc/self/stat", "utf8")) }],
+    },
     gauge("process_resident_memory_bytes", "Resident memory size in bytes.", statusBytes(status, "VmRSS")),
     gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", statusBytes(status, "VmSize")),
     gauge("process_open_fds", "Number of open file descriptors.", readdirSync("/proc/self/fd").length),
     // RLIM_INFINITY has no finite value: report the largest number a double holds exactly, as a count no process reaches.
-    gauge("process_max_fds", "Maximum number of open file descriptors.", Number.isFinite(maxFds) ? maxFds : Number.MAX_SAFE_INTEGER),
+    gauge(
+      "process_max_fds",
+      "Maximum number of open file descriptors.",
+      Number.isFinite(maxFds) ? maxFds : Number.MAX_SAFE_INTEGER,
+    ),
   ];
 }

@@ -22,7 +22,13 @@ const utf8 = new TextEncoder();
 /** A whole HTTP/1.1 response with Connection: close: each connection serves one request, then the server closes it. */
 export function httpResponse(status: number, page: Page, extraHeaders: readonly string[] = []): Uint8Array {
   const body = utf8.encode(page.body);
-  const head = [`HTTP/1.1 ${status} ${REASONS[status]}`, `Content-Type: ${page.contentType}`, `Content-Length: ${body.byteLength}`, "Connection: close", ...extraHeaders];
+  const head = [
+    `HTTP/1.1 ${status} ${REASONS[status]}`,
+    `Content-Type: ${page.contentType}`,
+    `Content-Length: ${body.byteLength}`,
+    "Connection: close",
+    ...extraHeaders,
+  ];
   const headBytes = utf8.encode(head.join("\r\n") + "\r\n\r\n");
   // One buffer of its own, so one send() usually takes it all.
   const bytes = new Uint8Array(new ArrayBuffer(headBytes.byteLength + body.byteLength));
@@ -34,7 +40,11 @@ export function httpResponse(status: number, page: Page, extraHeaders: readonly 
 const text = (body: string): Page => ({ contentType: "text/plain; charset=utf-8", body: `${body}\n` });
 
 /** The answer to a request head (null: not HTTP/1.x). Only `GET /metrics` renders the page; a probe's path answers 200 `ok` or 503 and its reason. */
-export function answer(head: RequestHead | null, page: (accept: string | null) => Page, probes: Readonly<Record<string, Probe>> = {}): Uint8Array {
+export function answer(
+  head: RequestHead | null,
+  page: (accept: string | null) => Page,
+  probes: Readonly<Record<string, Probe>> = {},
+): Uint8Array {
   if (head === null) return httpResponse(400, text("bad request"));
   if (head.method !== "GET") return httpResponse(405, text("only GET"), ["Allow: GET"]);
   const probe = Object.hasOwn(probes, head.path) ? probes[head.path]! : null;

@@ -20,7 +20,9 @@ export function applyPrivilegePolicy(ports: readonly number[], options: Privileg
   if (options.user !== undefined) return dropPrivileges(options.user, options.group);
   const privileged = ports.find((port) => port < FIRST_UNPRIVILEGED_PORT);
   if (privileged !== undefined && processIds().euid === 0 && !options.allowRoot) {
-    throw new StartupError(`refusing to serve port ${privileged} as root: give --user NAME to drop privileges once bound, or --allow-root`);
+    throw new StartupError(
+      `refusing to serve port ${privileged} as root: give --user NAME to drop privileges once bound, or --allow-root`,
+    );
   }
 }
 
@@ -40,7 +42,8 @@ function requireEntry<Entry>(kind: string, name: string, lookup: (name: string) 
 export function dropPrivileges(userName: string, groupName?: string): void {
   const user = requireEntry("user", userName, lookupUser);
   const gid = groupName === undefined ? user.gid : requireEntry("group", groupName, lookupGroup).gid;
-  if (user.uid === 0) throw new StartupError(`--user ${userName} is root, which drops nothing (--allow-root runs as root)`);
+  if (user.uid === 0)
+    throw new StartupError(`--user ${userName} is root, which drops nothing (--allow-root runs as root)`);
   try {
     switchIds(user.uid, gid);
   } catch (error) {
@@ -57,9 +60,13 @@ function privilegeLeft(uid: number, gid: number): string | null {
     const status = taskStatus(task);
     if (status === null) continue; // the thread ended since the listing: nothing of it is left to check
     // Real, effective, saved and filesystem ids, in that order.
-    for (const [field, id] of [["Uid", uid], ["Gid", gid]] as const) {
+    for (const [field, id] of [
+      ["Uid", uid],
+      ["Gid", gid],
+    ] as const) {
       const ids = new RegExp(`^${field}:\\s+(.*)$`, "m").exec(status)?.[1]?.trim().split(/\s+/).map(Number);
-      if (!ids || ids.length !== 4 || ids.some((value) => value !== id)) return `thread ${task} has ${field} ${ids?.join(" ")}`;
+      if (!ids || ids.length !== 4 || ids.some((value) => value !== id))
+        return `thread ${task} has ${field} ${ids?.join(" ")}`;
     }
   }
   return null;

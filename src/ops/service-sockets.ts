@@ -24,9 +24,13 @@ export function openServiceSockets(options: ListenOptions & PrivilegeOptions & {
   const listeners = inherited ?? openConfiguredListeners(options);
   const bound = [...listeners];
   try {
-    const metricsListener = options.metrics === undefined ? undefined : openMetricsListener(parseMetricsAddress(options.metrics));
+    const metricsListener =
+      options.metrics === undefined ? undefined : openMetricsListener(parseMetricsAddress(options.metrics));
     if (metricsListener) bound.push(metricsListener);
-    applyPrivilegePolicy(bound.map((listener) => listener.local.port), options);
+    applyPrivilegePolicy(
+      bound.map((listener) => listener.local.port),
+      options,
+    );
     return { listeners, metricsListener, activated: inherited !== null };
   } catch (error) {
     closeListeners(bound);

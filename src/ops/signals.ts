@@ -55,14 +55,22 @@ export const SIGNALS: readonly SignalRow[] = [
   { signal: "SIGTTIN", handling: "ignore", meaning: "ignored, as SIGTSTP" },
   { signal: "SIGTTOU", handling: "ignore", meaning: "ignored, as SIGTSTP" },
   // Ignored, a file size limit turns into EFBIG on the write: the log counts the lines as dropped.
-  { signal: "SIGXFSZ", handling: "ignore", meaning: "ignored: a write past the file size limit fails and its lines count as dropped" },
+  {
+    signal: "SIGXFSZ",
+    handling: "ignore",
+    meaning: "ignored: a write past the file size limit fails and its lines count as dropped",
+  },
   { signal: "SIGSYS", handling: "ignore", meaning: "ignored when sent; a seccomp filter's own SIGSYS still kills" },
   { signal: "SIGSTKFLT", handling: "ignore", meaning: "ignored" },
   { signal: REALTIME, handling: "ignore", meaning: "ignored (34..64; glibc's own 32 and 33 are left to glibc)" },
   // JSC suspends threads for the garbage collector with SIGPWR: its handler takes a stray one and goes on.
   { signal: "SIGPWR", handling: "runtime", meaning: "the runtime's (garbage collector); a sent one changes nothing" },
   // Faults (or sent as if): Bun's crash handler takes them, prints a crash report, and the process dies by the signal.
-  { signal: "SIGSEGV", handling: "runtime", meaning: "a crash: crash report on stderr, exit 139; buffered lines and the counters line are lost" },
+  {
+    signal: "SIGSEGV",
+    handling: "runtime",
+    meaning: "a crash: crash report on stderr, exit 139; buffered lines and the counters line are lost",
+  },
   { signal: "SIGBUS", handling: "runtime", meaning: "a crash, as SIGSEGV (exit 135)" },
   { signal: "SIGFPE", handling: "runtime", meaning: "a crash, as SIGSEGV (exit 136)" },
   { signal: "SIGILL", handling: "runtime", meaning: "a crash, as SIGSEGV (exit 132)" },

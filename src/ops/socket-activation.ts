@@ -49,18 +49,21 @@ export function takeListenFds(env: Environment = processEnvironment, pid = proce
 export function listenFdCount(env: Environment = processEnvironment, pid = process.pid): number {
   const [listenPid, listenFds] = [env.get("LISTEN_PID"), env.get("LISTEN_FDS")];
   if (listenPid === undefined || listenFds === undefined || listenPid !== String(pid)) return 0;
-  if (!/^\d{1,4}$/.test(listenFds)) throw new StartupError(`socket activation: LISTEN_FDS=${JSON.stringify(listenFds)} is not a number of sockets`);
+  if (!/^\d{1,4}$/.test(listenFds))
+    throw new StartupError(`socket activation: LISTEN_FDS=${JSON.stringify(listenFds)} is not a number of sockets`);
   return Number(listenFds);
 }
 
 function transportOf(fd: number): Transport {
   const domain = getSocketOption(fd, "SO_DOMAIN");
-  if (domain !== LINUX.AF_INET && domain !== LINUX.AF_INET6) throw new Error(`not an IPv4 or IPv6 socket (address family ${domain})`);
+  if (domain !== LINUX.AF_INET && domain !== LINUX.AF_INET6)
+    throw new Error(`not an IPv4 or IPv6 socket (address family ${domain})`);
   const type = getSocketOption(fd, "SO_TYPE");
   if (type === LINUX.SOCK_DGRAM) return "udp";
   if (type !== LINUX.SOCK_STREAM) throw new Error(`neither a stream nor a datagram socket (type ${type})`);
   // Accept=yes would pass one connection instead of the listener; this server accepts by itself.
-  if (getSocketOption(fd, "SO_ACCEPTCONN") !== 1) throw new Error("a TCP socket that is not listening (the socket unit needs Accept=no)");
+  if (getSocketOption(fd, "SO_ACCEPTCONN") !== 1)
+    throw new Error("a TCP socket that is not listening (the socket unit needs Accept=no)");
   return "tcp";
 }
 
@@ -104,7 +107,13 @@ export function turnAwayWaitingClients(env: Environment = processEnvironment, pi
   for (let i = 0; i < count; i++) {
     try {
       const { transport, fd } = adoptSocket(LISTEN_FDS_START + i);
-      if (transport === "tcp") for (let client = acceptConnection(fd, LINUX.SOCK_CLOEXEC, null); client !== null; client = acceptConnection(fd, LINUX.SOCK_CLOEXEC, null)) closeFd(client);
+      if (transport === "tcp")
+        for (
+          let client = acceptConnection(fd, LINUX.SOCK_CLOEXEC, null);
+          client !== null;
+          client = acceptConnection(fd, LINUX.SOCK_CLOEXEC, null)
+        )
+          closeFd(client);
       else while (receiveBytes(fd, DISCARD, LINUX.MSG_DONTWAIT) !== null);
     } catch {
       // A socket that cannot be drained (not ours to serve, or failing) is left as it is: the exit and its line go on.

@@ -92,7 +92,17 @@ function sortedIpv6(blocks: readonly Cidr[]): Uint32Array {
   const keys: string[] = new Array(blocks.length);
   for (let i = 0; i < blocks.length; i++) {
     const { bytes, prefix } = blocks[i]!;
-    keys[i] = String.fromCharCode(unit(bytes, 0), unit(bytes, 2), unit(bytes, 4), unit(bytes, 6), unit(bytes, 8), unit(bytes, 10), unit(bytes, 12), unit(bytes, 14), prefix);
+    keys[i] = String.fromCharCode(
+      unit(bytes, 0),
+      unit(bytes, 2),
+      unit(bytes, 4),
+      unit(bytes, 6),
+      unit(bytes, 8),
+      unit(bytes, 10),
+      unit(bytes, 12),
+      unit(bytes, 14),
+      prefix,
+    );
   }
   keys.sort();
   const rows = new Uint32Array(keys.length * 5);
@@ -134,8 +144,14 @@ export class AddressSet {
   readonly #v6: Ranges;
 
   constructor(blocks: readonly Cidr[]) {
-    this.#v4 = new Ranges(1, blocks.filter((cidr) => cidr.ipv4));
-    this.#v6 = new Ranges(4, blocks.filter((cidr) => !cidr.ipv4));
+    this.#v4 = new Ranges(
+      1,
+      blocks.filter((cidr) => cidr.ipv4),
+    );
+    this.#v6 = new Ranges(
+      4,
+      blocks.filter((cidr) => !cidr.ipv4),
+    );
   }
 
   /** Disjoint ranges left (nested blocks fold into the block holding them). */

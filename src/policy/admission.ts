@@ -57,7 +57,10 @@ export function buildAdmission(given: HardeningOptions, log: Log, counters: Refu
   const options = withDefaults(DEFAULTS.hardening, given);
   const access = accessCheck(options.allow, options.deny);
   checkGuardPorts(options.udpGuardPorts); // used per listener later, checked now
-  const perSource = options.rate === undefined ? undefined : { perSecond: options.rate, burst: options.burst ?? oneSecondOf(options.rate) };
+  const perSource =
+    options.rate === undefined
+      ? undefined
+      : { perSecond: options.rate, burst: options.burst ?? oneSecondOf(options.rate) };
   const rate = rateCheck({ perSource, globalPerSecond: options.globalRate });
   const refusals = new Refusals(log, counters);
   return {

@@ -34,11 +34,13 @@ export function parseCidr(text: string): Cidr {
   const slash = text.indexOf("/");
   // Stryker disable next-line EqualityOperator,NumericLiteral: slash 0 leaves an empty address, which parseIp refuses just as it refuses the whole text.
   const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
-  if (!ip || text.includes("/", slash + 1)) throw new ConfigError("expected ADDRESS or ADDRESS/PREFIX with an IPv4 or IPv6 address literal");
+  if (!ip || text.includes("/", slash + 1))
+    throw new ConfigError("expected ADDRESS or ADDRESS/PREFIX with an IPv4 or IPv6 address literal");
   const bits = ip.family === "IPv4" ? 32 : 128;
   // Stryker disable next-line EqualityOperator,NumericLiteral: slash 0 has thrown above.
   const prefixText = slash < 0 ? null : text.slice(slash + 1);
-  if (prefixText !== null && !/^\d{1,3}$/.test(prefixText)) throw new ConfigError(`the prefix must be a number from 0 to ${bits}`);
+  if (prefixText !== null && !/^\d{1,3}$/.test(prefixText))
+    throw new ConfigError(`the prefix must be a number from 0 to ${bits}`);
   let prefix = prefixText === null ? bits : Number(prefixText);
   if (prefix > bits) throw new ConfigError(`the prefix must be a number from 0 to ${bits}`);
   let bytes = ip.bytes;

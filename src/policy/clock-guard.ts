@@ -65,7 +65,8 @@ export class ClockGuard {
 
   #problemAt(now: number): ClockProblem {
     const { floorMs, isSynchronised } = this.#options;
-    const problem: ClockProblem = now < floorMs ? "floor" : isSynchronised && !this.#synchronisedNow(isSynchronised) ? "unsynchronised" : null;
+    const problem: ClockProblem =
+      now < floorMs ? "floor" : isSynchronised && !this.#synchronisedNow(isSynchronised) ? "unsynchronised" : null;
     if (problem !== this.#problem) this.#change(problem, now);
     return problem;
   }
@@ -94,7 +95,12 @@ export class ClockGuard {
 }
 
 /** The guard the options ask for, telling the log when the time stops and starts being sent. */
-export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: boolean }, log: Log, clock: Clock, read: KernelClockReader = readKernelClock): ClockGuard {
+export function buildClockGuard(
+  options: { clockFloorMs?: number; requireSync?: boolean },
+  log: Log,
+  clock: Clock,
+  read: KernelClockReader = readKernelClock,
+): ClockGuard {
   if (options.requireSync) {
     try {
       read(); // fail at start-up, not by refusing every request later
@@ -106,6 +112,9 @@ export function buildClockGuard(options: { clockFloorMs?: number; requireSync?: 
     clock,
     floorMs: options.clockFloorMs ?? DEFAULTS.hardening.clockFloorMs,
     isSynchronised: options.requireSync ? () => kernelClockSynchronised(read) : null,
-    onChange: (problem) => (problem ? log.warning(`${problem}: sending no time until that changes (refusals are counted)`) : log.notice("the clock is trusted again: serving")),
+    onChange: (problem) =>
+      problem
+        ? log.warning(`${problem}: sending no time until that changes (refusals are counted)`)
+        : log.notice("the clock is trusted again: serving"),
   });
 }

@@ -71,8 +71,10 @@ export function rateCheck(options: RateLimitOptions): SourceCheck | null {
   const now = options.now ?? performance.now.bind(performance);
   const { perSource, globalPerSecond } = options;
   if (!perSource && globalPerSecond === undefined) return null;
-  const sources = perSource && new SourceBuckets(perSource.perSecond, perSource.burst, options.tableSize ?? SOURCE_TABLE_SIZE, now);
-  const global = globalPerSecond !== undefined ? new TokenBucket(globalPerSecond, oneSecondOf(globalPerSecond), now) : null;
+  const sources =
+    perSource && new SourceBuckets(perSource.perSecond, perSource.burst, options.tableSize ?? SOURCE_TABLE_SIZE, now);
+  const global =
+    globalPerSecond !== undefined ? new TokenBucket(globalPerSecond, oneSecondOf(globalPerSecond), now) : null;
   return (sockaddr) => {
     // Per source first: a source over its own limit must not use up everyone's global budget.
     if (sources && !sources.take(sourceKey(sockaddr))) return "rate";

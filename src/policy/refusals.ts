@@ -44,7 +44,9 @@ export class Refusals {
       this.log.refused(transport, peer.decode(), REASONS[reason] ?? reason);
     } else if (!this.#toldSuppressed) {
       this.#toldSuppressed = true;
-      this.log.warning(`more than ${REFUSAL_LINES_PER_SECOND} refusals a second: the rest are counted, not logged (see the counters line, SIGUSR1)`);
+      this.log.warning(
+        `more than ${REFUSAL_LINES_PER_SECOND} refusals a second: the rest are counted, not logged (see the counters line, SIGUSR1)`,
+      );
     }
   }
 }

@@ -11,7 +11,8 @@ export function oneSecondOf(perSecond: number): number {
 
 /** Throws unless `perSecond` > 0 and `burst` >= 1: checked when a limit is configured, not at its first request. */
 export function checkBucket(perSecond: number, burst: number): void {
-  if (!(perSecond > 0) || !(burst >= 1)) throw new ConfigError(`a token bucket needs a rate > 0 and a burst >= 1, got ${perSecond}/s and ${burst}`);
+  if (!(perSecond > 0) || !(burst >= 1))
+    throw new ConfigError(`a token bucket needs a rate > 0 and a burst >= 1, got ${perSecond}/s and ${burst}`);
 }
 
 export class TokenBucket {

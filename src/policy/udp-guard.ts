@@ -26,7 +26,8 @@ const PORT_COUNT = 65536;
 /** Throws for anything that is not a port number: a typed array ignores a write out of range, so a bad port would silently guard nothing. */
 export function checkGuardPorts(ports: readonly number[]): void {
   for (const port of ports) {
-    if (!Number.isInteger(port) || port < 0 || port >= PORT_COUNT) throw new ConfigError(`UDP guard port ${port} is not a port number (0-${PORT_COUNT - 1})`);
+    if (!Number.isInteger(port) || port < 0 || port >= PORT_COUNT)
+      throw new ConfigError(`UDP guard port ${port} is not a port number (0-${PORT_COUNT - 1})`);
   }
 }
 

@@ -67,7 +67,10 @@ function disabledLines(source: ts.SourceFile): Map<number, Map<string, string>> 
   // Comments are trivia: each is leading or trailing trivia of some token, which getChildren() reaches.
   const seen = new Set<number>();
   const collect = (node: ts.Node): void => {
-    const ranges = [...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(text, node.end) ?? [])];
+    const ranges = [
+      ...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []),
+      ...(ts.getTrailingCommentRanges(text, node.end) ?? []),
+    ];
     for (const range of ranges) {
       if (seen.has(range.pos)) continue;
       seen.add(range.pos);
@@ -160,8 +163,13 @@ export function ownMutants(fileName: string, text: string): OwnMutant[] {
       }
     }
     // A literal type (`port: 0`) or a property name is not arithmetic.
-    if (ts.isNumericLiteral(node) && !ts.isLiteralTypeNode(node.parent) && !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)) {
-      for (const replacement of literalReplacements(node, source)) add("NumericLiteral", node.getStart(source), node.end, replacement);
+    if (
+      ts.isNumericLiteral(node) &&
+      !ts.isLiteralTypeNode(node.parent) &&
+      !(ts.isPropertyAssignment(node.parent) && node.parent.name === node)
+    ) {
+      for (const replacement of literalReplacements(node, source))
+        add("NumericLiteral", node.getStart(source), node.end, replacement);
     }
     ts.forEachChild(node, visit);
   };

@@ -22,16 +22,27 @@ interface Job {
 type Outcome = "passed" | "failed" | "timeout";
 
 /** Each run of `specs` in turn in `dir`, stopping at the first failure; `timeoutMs` is for them all. */
-async function runTests(dir: string, specs: readonly TestSpec[], timeoutMs: number): Promise<{ outcome: Outcome; ms: number; output: string }> {
+async function runTests(
+  dir: string,
+  specs: readonly TestSpec[],
+  timeoutMs: number,
+): Promise<{ outcome: Outcome; ms: number; output: string }> {
   const started = performance.now();
   for (const run of testRuns(specs)) {
     const child = Bun.spawn(run, { cwd: dir, stdout: "pipe", stderr: "pipe" });
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, Math.max(0, started + timeoutMs - performance.now()));
-    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      },
+      Math.max(0, started + timeoutMs - performance.now()),
+    );
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
     clearTimeout(timer);
     if (timedOut) return { outcome: "timeout", ms: performance.now() - started, output: stdout + stderr };
     if (code !== 0) return { outcome: "failed", ms: performance.now() - started, output: stdout + stderr };
@@ -40,14 +51,26 @@ async function runTests(dir: string, specs: readonly TestSpec[], timeoutMs: numb
 }
 
 /** Our mutants of `modules` (module -> test files), run in `workers` sandboxes under `root`. */
-export async function runOwnMutants(root: string, modules: ReadonlyMap<string, readonly TestSpec[]>, workers: number, progress: (line: string) => void): Promise<MutantResult[]> {
+export async function runOwnMutants(
+  root: string,
+  modules: ReadonlyMap<string, readonly TestSpec[]>,
+  workers: number,
+  progress: (line: string) => void,
+): Promise<MutantResult[]> {
   const results: MutantResult[] = [];
   const jobs: Job[] = [];
   for (const [file, testFiles] of modules) {
     const original = readFileSync(join(root, file), "utf8");
     for (const mutant of ownMutants(file, original)) {
-      const entry = { file, mutatorName: mutant.mutatorName, line: mutant.line, column: mutant.column, replacement: `${mutant.original} -> ${mutant.replacement}` };
-      if (mutant.disabledBecause !== null) results.push({ ...entry, status: "Ignored", statusReason: mutant.disabledBecause });
+      const entry = {
+        file,
+        mutatorName: mutant.mutatorName,
+        line: mutant.line,
+        column: mutant.column,
+        replacement: `${mutant.original} -> ${mutant.replacement}`,
+      };
+      if (mutant.disabledBecause !== null)
+        results.push({ ...entry, status: "Ignored", statusReason: mutant.disabledBecause });
       else jobs.push({ file, testFiles, original, mutant, entry });
     }
   }
@@ -59,7 +82,8 @@ export async function runOwnMutants(root: string, modules: ReadonlyMap<string, r
     const key = JSON.stringify(testFiles);
     if (cleanMs.has(key)) continue;
     const clean = await runTests(sandboxes[0]!, testFiles, 120_000);
-    if (clean.outcome !== "passed") throw new Error(`the unit tests of ${file} fail without any mutant:\n${clean.output}`);
+    if (clean.outcome !== "passed")
+      throw new Error(`the unit tests of ${file} fail without any mutant:\n${clean.output}`);
     cleanMs.set(key, clean.ms);
   }
   let next = 0;
@@ -70,8 +94,15 @@ export async function runOwnMutants(root: string, modules: ReadonlyMap<string, r
       const target = join(dir, job.file);
       writeFileSync(target, applyMutant(job.original, job.mutant));
       try {
-        const { outcome } = await runTests(dir, job.testFiles, cleanMs.get(JSON.stringify(job.testFiles))! * TIMEOUT_FACTOR + TIMEOUT_MS);
-        results.push({ ...job.entry, status: outcome === "passed" ? "Survived" : outcome === "failed" ? "Killed" : "Timeout" });
+        const { outcome } = await runTests(
+          dir,
+          job.testFiles,
+          cleanMs.get(JSON.stringify(job.testFiles))! * TIMEOUT_FACTOR + TIMEOUT_MS,
+        );
+        results.push({
+          ...job.entry,
+          status: outcome === "passed" ? "Survived" : outcome === "failed" ? "Killed" : "Timeout",
+        });
       } finally {
         writeFileSync(target, job.original);
       }

@@ -26,13 +26,17 @@ function fail(message: string): never {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const wanted = process.argv.slice(2).map((arg) => arg.replace(/^\.\//, ""));
-for (const file of wanted) if (!(file in MUTATION_MODULES)) fail(`${file} is not in test/mutation/modules.ts (one of: ${Object.keys(MUTATION_MODULES).join(", ")})`);
+for (const file of wanted)
+  if (!(file in MUTATION_MODULES))
+    fail(`${file} is not in test/mutation/modules.ts (one of: ${Object.keys(MUTATION_MODULES).join(", ")})`);
 const files = wanted.length > 0 ? wanted : Object.keys(MUTATION_MODULES);
 
 // Stryker runs one command for all mutants of a run, so modules sharing the same test files share a run.
 const groups = new Map<string, string[]>();
 for (const file of files) {
-  const key = JSON.stringify([...MUTATION_MODULES[file]!].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+  const key = JSON.stringify(
+    [...MUTATION_MODULES[file]!].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  );
   groups.set(key, [...(groups.get(key) ?? []), file]);
 }
 
@@ -45,12 +49,16 @@ try {
     const testFiles = JSON.parse(key) as TestSpec[];
     const found = await runStryker(ROOT, String(index++), modules, testFiles);
     results.push(...found);
-    log(`stryker: ${modules.join(", ")}: ${found.length} mutants in ${((performance.now() - groupStarted) / 1000).toFixed(1)} s (tests: ${describeSpecs(testFiles)})`);
+    log(
+      `stryker: ${modules.join(", ")}: ${found.length} mutants in ${((performance.now() - groupStarted) / 1000).toFixed(1)} s (tests: ${describeSpecs(testFiles)})`,
+    );
   }
   const ownStarted = performance.now();
   const own = await runOwnMutants(ROOT, new Map(files.map((file) => [file, MUTATION_MODULES[file]!])), WORKERS, log);
   results.push(...own);
-  log(`own mutants (${OWN_MUTATORS.join(", ")}): ${own.length} in ${((performance.now() - ownStarted) / 1000).toFixed(1)} s`);
+  log(
+    `own mutants (${OWN_MUTATORS.join(", ")}): ${own.length} in ${((performance.now() - ownStarted) / 1000).toFixed(1)} s`,
+  );
 } catch (error) {
   fail((error as Error).message);
 } finally {
@@ -58,10 +66,14 @@ try {
 }
 
 const survivors = results.filter((r) => r.status === "Survived" || r.status === "NoCoverage");
-writeFileSync(join(ROOT, REPORT_DIR, "results.json"), JSON.stringify({ scores: fileScores(files, results), mutants: results }, null, 2));
+writeFileSync(
+  join(ROOT, REPORT_DIR, "results.json"),
+  JSON.stringify({ scores: fileScores(files, results), mutants: results }, null, 2),
+);
 log("");
 log("surviving mutants:");
-for (const r of survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)) log(`  ${r.file}:${r.line}:${r.column} ${r.mutatorName} ${JSON.stringify(r.replacement)}`);
+for (const r of survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line))
+  log(`  ${r.file}:${r.line}:${r.column} ${r.mutatorName} ${JSON.stringify(r.replacement)}`);
 log("");
 log(scoreTable(files, results));
 const below = fileScores(files, results).filter((s) => s.score !== null && s.score < BREAK_THRESHOLD);
@@ -69,6 +81,8 @@ const seconds = ((performance.now() - started) / 1000).toFixed(0);
 if (below.length === 0) {
   log(`mutation: every file at or above ${BREAK_THRESHOLD}%, in ${seconds} s`);
 } else {
-  log(`mutation: below ${BREAK_THRESHOLD}%: ${below.map((s) => `${s.file} (${s.score!.toFixed(1)}%)`).join(", ")}; in ${seconds} s`);
+  log(
+    `mutation: below ${BREAK_THRESHOLD}%: ${below.map((s) => `${s.file} (${s.score!.toFixed(1)}%)`).join(", ")}; in ${seconds} s`,
+  );
   process.exit(1);
 }

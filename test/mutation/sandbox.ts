@@ -6,7 +6,16 @@ import { join, relative } from "node:path";
 export const TEMP_DIR = ".stryker-tmp";
 
 /** Build output and caches no unit test reads: not copied into a sandbox (Stryker's ignorePatterns say the same). */
-export const NOT_COPIED = ["/node_modules", "/.git", `/${TEMP_DIR}`, "/reports", "/dist", "/bench/.build", "/bench/.run", "/.ci/.cache"];
+export const NOT_COPIED = [
+  "/node_modules",
+  "/.git",
+  `/${TEMP_DIR}`,
+  "/reports",
+  "/dist",
+  "/bench/.build",
+  "/bench/.run",
+  "/.ci/.cache",
+];
 
 /** A fresh copy of `root` at `root/.stryker-tmp/<name>`; returns its path. */
 export function makeSandbox(root: string, name: string): string {
@@ -16,7 +25,10 @@ export function makeSandbox(root: string, name: string): string {
   // Entry by entry: cpSync refuses to copy a directory into itself, which the sandbox is.
   for (const entry of readdirSync(root)) {
     if (NOT_COPIED.includes(`/${entry}`)) continue;
-    cpSync(join(root, entry), join(dir, entry), { recursive: true, filter: (source) => !NOT_COPIED.includes(`/${relative(root, source)}`) });
+    cpSync(join(root, entry), join(dir, entry), {
+      recursive: true,
+      filter: (source) => !NOT_COPIED.includes(`/${relative(root, source)}`),
+    });
   }
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   return dir;

@@ -1,7 +1,8 @@
 // Per-file mutation scores from Stryker's JSON report and our own mutants' results, and the table CI prints.
 
 /** The statuses of mutation-testing-report-schema (Stryker's JSON report), the ones our runner gives included. */
-export type MutantStatus = "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
+export type MutantStatus =
+  "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
 
 export interface MutantResult {
   file: string;
@@ -16,7 +17,19 @@ export interface MutantResult {
 
 /** The part of Stryker's JSON report read here. */
 interface StrykerReport {
-  files: Record<string, { source: string; mutants: { mutatorName: string; replacement?: string; status: MutantStatus; statusReason?: string; location: { start: { line: number; column: number } } }[] }>;
+  files: Record<
+    string,
+    {
+      source: string;
+      mutants: {
+        mutatorName: string;
+        replacement?: string;
+        status: MutantStatus;
+        statusReason?: string;
+        location: { start: { line: number; column: number } };
+      }[];
+    }
+  >;
 }
 
 export function strykerResults(report: StrykerReport): MutantResult[] {
@@ -68,13 +81,21 @@ function scoreOf(file: string, results: readonly MutantResult[]): FileScore {
 }
 
 export function fileScores(files: readonly string[], results: readonly MutantResult[]): FileScore[] {
-  return files.map((file) => scoreOf(file, results.filter((r) => r.file === file)));
+  return files.map((file) =>
+    scoreOf(
+      file,
+      results.filter((r) => r.file === file),
+    ),
+  );
 }
 
 /** The per-file table and a total row over every mutant of `files`. */
 export function scoreTable(files: readonly string[], results: readonly MutantResult[]): string {
   const header = ["file", "killed", "survived", "timeout", "no-cov", "disabled", "errors", "score"];
-  const total = scoreOf("total", results.filter((r) => files.includes(r.file)));
+  const total = scoreOf(
+    "total",
+    results.filter((r) => files.includes(r.file)),
+  );
   const rows = [...fileScores(files, results), total].map((s) => [
     s.file,
     String(s.killed),
@@ -86,6 +107,7 @@ export function scoreTable(files: readonly string[], results: readonly MutantRes
     s.score === null ? "n/a" : `${s.score.toFixed(1)}%`,
   ]);
   const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.map((row) => row[i]!.length)));
-  const format = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  const format = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
   return [format(header), ...rows.map(format)].join("\n");
 }

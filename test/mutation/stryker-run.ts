@@ -32,18 +32,34 @@ const BASE_OPTIONS = {
 };
 
 /** Run Stryker over `modules`, judged by `testFiles`; `tag` names this group's config and report. */
-export async function runStryker(root: string, tag: string, modules: readonly string[], testFiles: readonly TestSpec[]): Promise<MutantResult[]> {
+export async function runStryker(
+  root: string,
+  tag: string,
+  modules: readonly string[],
+  testFiles: readonly TestSpec[],
+): Promise<MutantResult[]> {
   mkdirSync(join(root, REPORT_DIR), { recursive: true });
   const report = join(REPORT_DIR, `stryker-${tag}.json`);
   const config = join(REPORT_DIR, `stryker-${tag}.config.json`);
-  const options = { ...BASE_OPTIONS, mutate: modules, commandRunner: { command: testShellCommand(testFiles) }, jsonReporter: { fileName: report } };
+  const options = {
+    ...BASE_OPTIONS,
+    mutate: modules,
+    commandRunner: { command: testShellCommand(testFiles) },
+    jsonReporter: { fileName: report },
+  };
   writeFileSync(join(root, config), JSON.stringify(options, null, 2));
   const child = Bun.spawn(["node_modules/.bin/stryker", "run", config], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   // Our own mutator names in disable comments are unknown to Stryker, which warns about each: not shown.
-  const ownDirective = (line: string) => OWN_MUTATORS.some((name) => line.includes(`directive. Mutator with name '${name}' not found`));
+  const ownDirective = (line: string) =>
+    OWN_MUTATORS.some((name) => line.includes(`directive. Mutator with name '${name}' not found`));
   const shown = (stdout + stderr).split("\n").filter((line) => line.trim() !== "" && !ownDirective(line));
   if (code !== 0) throw new Error(`stryker failed (exit ${code}) for ${modules.join(", ")}:\n${shown.join("\n")}`);
-  if (shown.some((line) => /WARN|ERROR/.test(line))) process.stderr.write(shown.filter((line) => /WARN|ERROR/.test(line)).join("\n") + "\n");
+  if (shown.some((line) => /WARN|ERROR/.test(line)))
+    process.stderr.write(shown.filter((line) => /WARN|ERROR/.test(line)).join("\n") + "\n");
   return strykerResults(JSON.parse(readFileSync(join(root, report), "utf8")));
 }

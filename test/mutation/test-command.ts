@@ -16,7 +16,10 @@ export const BUN = "node_modules/.bin/bun";
 export function testRuns(specs: readonly TestSpec[]): string[][] {
   const whole = specs.filter((spec) => typeof spec === "string");
   const narrowed = specs.filter((spec) => typeof spec !== "string");
-  return [...(whole.length > 0 ? [[BUN, "test", ...whole]] : []), ...narrowed.map(({ file, only }) => [BUN, "test", file, "-t", only])];
+  return [
+    ...(whole.length > 0 ? [[BUN, "test", ...whole]] : []),
+    ...narrowed.map(({ file, only }) => [BUN, "test", file, "-t", only]),
+  ];
 }
 
 /** The same runs as one shell command, for Stryker's command runner; `true` with none, so every mutant survives and the score says so. */
@@ -28,5 +31,8 @@ export function testShellCommand(specs: readonly TestSpec[]): string {
 
 /** For the progress lines. */
 export function describeSpecs(specs: readonly TestSpec[]): string {
-  return specs.map((spec) => (typeof spec === "string" ? spec : `${spec.file} -t ${JSON.stringify(spec.only)}`)).join(" ") || "none";
+  return (
+    specs.map((spec) => (typeof spec === "string" ? spec : `${spec.file} -t ${JSON.stringify(spec.only)}`)).join(" ") ||
+    "none"
+  );
 }

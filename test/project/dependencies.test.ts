@@ -7,11 +7,31 @@ useSuiteTimeout();
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const graph = importGraph(ROOT, ["src", "native"]);
-const ABOVE_POLICY = ["src/core/", "src/cli/", "src/ops/", "src/client/", "src/embedding/", "src/time-server.ts", "src/server.ts", "src/client.ts"];
+const ABOVE_POLICY = [
+  "src/core/",
+  "src/cli/",
+  "src/ops/",
+  "src/client/",
+  "src/embedding/",
+  "src/time-server.ts",
+  "src/server.ts",
+  "src/client.ts",
+];
 
 describe("the import graph of src/ and native/", () => {
   test("is read: every folder of the layout is in it, with its imports", () => {
-    for (const folder of ["native/", "src/base/", "src/core/", "src/policy/", "src/logging/", "src/ops/", "src/cli/", "src/client/", "src/metrics/", "src/embedding/"]) {
+    for (const folder of [
+      "native/",
+      "src/base/",
+      "src/core/",
+      "src/policy/",
+      "src/logging/",
+      "src/ops/",
+      "src/cli/",
+      "src/client/",
+      "src/metrics/",
+      "src/embedding/",
+    ]) {
       expect([...graph.keys()].some((file) => file.startsWith(folder))).toBe(true);
     }
     expect(graph.get("src/core/tcp-service.ts")).toContain("native/index.ts");
@@ -32,17 +52,37 @@ describe("the import graph of src/ and native/", () => {
 
   test("base/ imports nothing else of src/; the hot path never imports the CLI, operations or the client", () => {
     expect(forbiddenImports(graph, "src/base/", [...ABOVE_POLICY, "src/policy/", "src/logging/"])).toEqual([]);
-    expect(forbiddenImports(graph, "src/core/", ["src/cli/", "src/ops/", "src/client/", "src/embedding/", "src/time-server.ts"])).toEqual([]);
+    expect(
+      forbiddenImports(graph, "src/core/", [
+        "src/cli/",
+        "src/ops/",
+        "src/client/",
+        "src/embedding/",
+        "src/time-server.ts",
+      ]),
+    ).toEqual([]);
   });
 
   test("metrics/ sits above the hot path: core/ never imports it, and it never imports the CLI, operations, the client or the entries", () => {
     expect(forbiddenImports(graph, "src/core/", ["src/metrics/"])).toEqual([]);
-    expect(forbiddenImports(graph, "src/metrics/", ["src/cli/", "src/ops/", "src/client/", "src/embedding/", "src/time-server.ts", "src/server.ts", "src/client.ts"])).toEqual([]);
+    expect(
+      forbiddenImports(graph, "src/metrics/", [
+        "src/cli/",
+        "src/ops/",
+        "src/client/",
+        "src/embedding/",
+        "src/time-server.ts",
+        "src/server.ts",
+        "src/client.ts",
+      ]),
+    ).toEqual([]);
   });
 
   test("operations and the library API never import the command line", () => {
     expect(forbiddenImports(graph, "src/ops/", ["src/cli/", "src/server.ts"])).toEqual([]);
-    expect(forbiddenImports(graph, "src/time-server.ts", ["src/cli/", "src/ops/", "src/server.ts", "src/embedding/"])).toEqual([]);
+    expect(
+      forbiddenImports(graph, "src/time-server.ts", ["src/cli/", "src/ops/", "src/server.ts", "src/embedding/"]),
+    ).toEqual([]);
     expect(forbiddenImports(graph, "src/embedding/", ["src/cli/", "src/ops/", "src/server.ts"])).toEqual([]);
   });
 
@@ -79,6 +119,8 @@ describe("the checks themselves", () => {
 
   test("forbiddenImports reports a policy file that imports the hot path", () => {
     const graph: ImportGraph = new Map([["src/policy/admission.ts", ["src/core/listeners.ts", "src/logging/log.ts"]]]);
-    expect(forbiddenImports(graph, "src/policy/", ["src/core/"])).toEqual(["src/policy/admission.ts -> src/core/listeners.ts"]);
+    expect(forbiddenImports(graph, "src/policy/", ["src/core/"])).toEqual([
+      "src/policy/admission.ts -> src/core/listeners.ts",
+    ]);
   });
 });

@@ -15,10 +15,19 @@ const SCANNED = ["src", "native"];
 /** What is forbidden, each with a pattern; a mention in a comment counts too (the README promises none). */
 const FORBIDDEN: { what: string; pattern: RegExp }[] = [
   { what: "node:net / node:dgram / node:http(s/2) / node:tls", pattern: /\bnode:(?:net|dgram|http|https|http2|tls)\b/ },
-  { what: "Bun.listen / Bun.connect / Bun.udpSocket / Bun.serve", pattern: /\bBun\s*\.\s*(?:listen|connect|udpSocket|serve)\b/ },
+  {
+    what: "Bun.listen / Bun.connect / Bun.udpSocket / Bun.serve",
+    pattern: /\bBun\s*\.\s*(?:listen|connect|udpSocket|serve)\b/,
+  },
   { what: 'Bun["listen"] and the like', pattern: /\bBun\s*\[\s*["'`](?:listen|connect|udpSocket|serve)["'`]\s*\]/ },
-  { what: "a bare net / dgram / http / https / http2 / tls module import or require", pattern: /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)["'`](?:net|dgram|http|https|http2|tls)["'`]/ },
-  { what: 'listen / connect / udpSocket / serve imported from "bun"', pattern: /\bimport\s*(?:type\s+)?\{[^}]*\b(?:listen|connect|udpSocket|serve)\b[^}]*\}\s*from\s*["'`]bun["'`]/ },
+  {
+    what: "a bare net / dgram / http / https / http2 / tls module import or require",
+    pattern: /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)["'`](?:net|dgram|http|https|http2|tls)["'`]/,
+  },
+  {
+    what: 'listen / connect / udpSocket / serve imported from "bun"',
+    pattern: /\bimport\s*(?:type\s+)?\{[^}]*\b(?:listen|connect|udpSocket|serve)\b[^}]*\}\s*from\s*["'`]bun["'`]/,
+  },
 ];
 
 /** Every file under `dir`, recursively (all kinds: .ts, .c, anything a colleague adds). */

@@ -6,7 +6,9 @@ import { useSuiteTimeout } from "../support/suite-timeout.ts";
 useSuiteTimeout();
 
 const TEST_DIR = new URL("..", import.meta.url).pathname;
-const testFiles = (readdirSync(TEST_DIR, { recursive: true }) as string[]).filter((name) => name.endsWith(".test.ts")).sort();
+const testFiles = (readdirSync(TEST_DIR, { recursive: true }) as string[])
+  .filter((name) => name.endsWith(".test.ts"))
+  .sort();
 
 /** The index of the first top-level line that matches, or -1. */
 const firstLine = (lines: string[], pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
@@ -17,7 +19,12 @@ test("the suite has test files to check", () => {
 });
 
 test("every test file sits in the folder of its kind, unit tests in the folder of the code they test", () => {
-  const misplaced = testFiles.filter((name) => !/^(unit\/(base|native|core|policy|logging|metrics|cli|ops|client)|integration\/[a-z]+|system|project)\/[^/]+$/.test(name));
+  const misplaced = testFiles.filter(
+    (name) =>
+      !/^(unit\/(base|native|core|policy|logging|metrics|cli|ops|client)|integration\/[a-z]+|system|project)\/[^/]+$/.test(
+        name,
+      ),
+  );
   expect(misplaced).toEqual([]);
 });
 

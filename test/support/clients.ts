@@ -13,7 +13,12 @@ export interface TcpReply {
 }
 
 /** `localAddress`: the source address to connect from (any 127.0.0.0/8 address works on loopback). */
-export function tcpTime(port: number, host = "127.0.0.1", timeoutMs = 10_000, localAddress?: string): Promise<TcpReply> {
+export function tcpTime(
+  port: number,
+  host = "127.0.0.1",
+  timeoutMs = 10_000,
+  localAddress?: string,
+): Promise<TcpReply> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect({ port, host, localAddress });
@@ -27,7 +32,12 @@ export function tcpTime(port: number, host = "127.0.0.1", timeoutMs = 10_000, lo
 }
 
 /** Send one datagram of `payload` and wait for one reply datagram (rejects on timeout). */
-export function udpTime(port: number, host = "127.0.0.1", payload = Buffer.alloc(0), timeoutMs = 5_000): Promise<Buffer> {
+export function udpTime(
+  port: number,
+  host = "127.0.0.1",
+  payload = Buffer.alloc(0),
+  timeoutMs = 5_000,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket(host.includes(":") ? "udp6" : "udp4");
     const timer = setTimeout(() => {

@@ -39,6 +39,9 @@ export async function runCommand(
     proc.exited,
   ]);
   clearTimeout(guard);
-  if (hung) throw new Error(`${argv.join(" ")} did not exit within ${hangGuardMs} ms (killed); stdout: ${stdout} stderr: ${stderr}`);
+  if (hung)
+    throw new Error(
+      `${argv.join(" ")} did not exit within ${hangGuardMs} ms (killed); stdout: ${stdout} stderr: ${stderr}`,
+    );
   return { code: proc.signalCode ? null : code, stdout, stderr };
 }

@@ -26,14 +26,22 @@ export async function readCounters(server: ServerProcess): Promise<Record<string
 }
 
 export function parseCounters(line: string): Record<string, number> {
-  const pairs = line.replace(/^rfc868: counters: /, "").split(" ").filter((pair) => pair.includes("="));
+  const pairs = line
+    .replace(/^rfc868: counters: /, "")
+    .split(" ")
+    .filter((pair) => pair.includes("="));
   return Object.fromEntries(pairs.map((pair) => [pair.split("=")[0]!, Number(pair.split("=")[1])]));
 }
 
 /** This process's RLIMIT_NOFILE (soft and hard), from /proc/self/limits. */
 export function fdLimits(): { soft: number; hard: number } {
-  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"))!;
-  const [soft, hard] = line.split(/\s+/).slice(3, 5).map((v) => (v === "unlimited" ? Infinity : Number(v)));
+  const line = readFileSync("/proc/self/limits", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("Max open files"))!;
+  const [soft, hard] = line
+    .split(/\s+/)
+    .slice(3, 5)
+    .map((v) => (v === "unlimited" ? Infinity : Number(v)));
   return { soft: soft!, hard: hard! };
 }
 
@@ -75,9 +83,24 @@ export interface LoadSummary {
  * With `hold`, the never-read connections stay open until release() is called. `wrapper`: a command that
  * execs the rest (nsenter into another network namespace).
  */
-export function startLoad(port: number, mix: Record<string, number>, options: { concurrency?: number; hold?: boolean; wrapper?: string[] } = {}) {
-  const spec = Object.entries(mix).map(([kind, count]) => `${kind}=${count}`).join(",");
-  const args = [...(options.wrapper ?? []), "python3", LOAD, String(port), spec, "--concurrency", String(options.concurrency ?? 64), ...(options.hold ? ["--hold"] : [])];
+export function startLoad(
+  port: number,
+  mix: Record<string, number>,
+  options: { concurrency?: number; hold?: boolean; wrapper?: string[] } = {},
+) {
+  const spec = Object.entries(mix)
+    .map(([kind, count]) => `${kind}=${count}`)
+    .join(",");
+  const args = [
+    ...(options.wrapper ?? []),
+    "python3",
+    LOAD,
+    String(port),
+    spec,
+    "--concurrency",
+    String(options.concurrency ?? 64),
+    ...(options.hold ? ["--hold"] : []),
+  ];
   const proc = Bun.spawn(args, { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   const lines = (async function* () {
     let partial = "";
@@ -90,10 +113,12 @@ export function startLoad(port: number, mix: Record<string, number>, options: { 
   const opened = lines.next().then((line) => {
     if (line.value !== "opened") throw new Error(`load.py: expected "opened", got ${JSON.stringify(line.value)}`);
   });
-  const summary = opened.then(() => lines.next()).then((line): LoadSummary => {
-    if (typeof line.value !== "string") throw new Error("load.py ended without a summary");
-    return JSON.parse(line.value);
-  });
+  const summary = opened
+    .then(() => lines.next())
+    .then((line): LoadSummary => {
+      if (typeof line.value !== "string") throw new Error("load.py ended without a summary");
+      return JSON.parse(line.value);
+    });
   const release = async () => {
     proc.stdin.end();
     return proc.exited;
@@ -102,7 +127,11 @@ export function startLoad(port: number, mix: Record<string, number>, options: { 
 }
 
 /** Run a whole load and return its summary. */
-export async function runLoad(port: number, mix: Record<string, number>, options: { concurrency?: number; wrapper?: string[] } = {}): Promise<LoadSummary> {
+export async function runLoad(
+  port: number,
+  mix: Record<string, number>,
+  options: { concurrency?: number; wrapper?: string[] } = {},
+): Promise<LoadSummary> {
   const load = startLoad(port, mix, options);
   const summary = await load.summary;
   await load.release();
@@ -113,7 +142,12 @@ export async function runLoad(port: number, mix: Record<string, number>, options
  * For each source (`127.0.0.1:7`, `[::1]:9`; port 0 for any), whether a datagram sent from it to `host`:`port`
  * was answered: decided by a probe from `probe` sent after it (see udp_probe.py), never by a timeout.
  */
-export async function udpAnswered(port: number, sources: string[], host = "127.0.0.1", probe = host === "::1" ? "::1" : "127.0.1.1"): Promise<boolean[]> {
+export async function udpAnswered(
+  port: number,
+  sources: string[],
+  host = "127.0.0.1",
+  probe = host === "::1" ? "::1" : "127.0.1.1",
+): Promise<boolean[]> {
   const run = await runCommand(["python3", UDP_PROBE, host, String(port), probe, ...sources]);
   if (run.code !== 0) throw new Error(`udp_probe.py failed: ${run.stderr}`);
   return JSON.parse(run.stdout);

@@ -50,12 +50,18 @@ export function findCycles(graph: ImportGraph): string[][] {
 }
 
 /** The imports that break `rule`: `from` files (by prefix) must not import `to` files (by prefix). */
-export function forbiddenImports(graph: ImportGraph, from: string, to: readonly string[], except: readonly string[] = []): string[] {
+export function forbiddenImports(
+  graph: ImportGraph,
+  from: string,
+  to: readonly string[],
+  except: readonly string[] = [],
+): string[] {
   const broken: string[] = [];
   for (const [file, imports] of graph) {
     if (!file.startsWith(from)) continue;
     for (const target of imports) {
-      if (to.some((prefix) => target.startsWith(prefix)) && !except.includes(target)) broken.push(`${file} -> ${target}`);
+      if (to.some((prefix) => target.startsWith(prefix)) && !except.includes(target))
+        broken.push(`${file} -> ${target}`);
     }
   }
   return broken;

@@ -28,8 +28,15 @@ export async function llhttpAccepts(heads: readonly Uint8Array[]): Promise<boole
   const proc = Bun.spawn([NODE, "-e", JUDGE], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
   proc.stdin.write(heads.map((head) => Buffer.from(head).toString("base64")).join("\n") + "\n");
   proc.stdin.end();
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   const verdicts = out.trimEnd().split("\n");
-  if (code !== 0 || verdicts.length !== heads.length) throw new Error(`the llhttp judge failed (exit ${code}, ${verdicts.length} verdicts for ${heads.length} heads): ${err}`);
+  if (code !== 0 || verdicts.length !== heads.length)
+    throw new Error(
+      `the llhttp judge failed (exit ${code}, ${verdicts.length} verdicts for ${heads.length} heads): ${err}`,
+    );
   return verdicts.map((verdict) => verdict === "1");
 }

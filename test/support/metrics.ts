@@ -24,20 +24,33 @@ export async function metricsUrl(server: ServerProcess): Promise<string> {
 
 export const portOf = (url: string) => Number(new URL(url).port);
 
-export async function scrape(url: string, accept?: string): Promise<{ status: number; contentType: string; body: string }> {
+export async function scrape(
+  url: string,
+  accept?: string,
+): Promise<{ status: number; contentType: string; body: string }> {
   const response = await fetch(url, { headers: accept ? { accept } : {} });
-  return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type") ?? "",
+    body: await response.text(),
+  };
 }
 
 /** Send `request` as is on a fresh connection and read everything until the server closes. */
-export function rawExchange(port: number, request: string | Buffer, timeoutMs = 10_000): Promise<{ reply: string; close: string }> {
+export function rawExchange(
+  port: number,
+  request: string | Buffer,
+  timeoutMs = 10_000,
+): Promise<{ reply: string; close: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect({ port, host: "127.0.0.1" }, () => socket.write(request));
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no close from the metrics port in ${timeoutMs} ms`)));
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("end", () => resolve({ reply: Buffer.concat(chunks).toString("latin1"), close: "end" }));
-    socket.on("error", (error: NodeJS.ErrnoException) => (error.code ? resolve({ reply: Buffer.concat(chunks).toString("latin1"), close: error.code }) : reject(error)));
+    socket.on("error", (error: NodeJS.ErrnoException) =>
+      error.code ? resolve({ reply: Buffer.concat(chunks).toString("latin1"), close: error.code }) : reject(error),
+    );
   });
 }
 

@@ -33,7 +33,14 @@ export interface Netns {
 
 /** A fresh namespace with loopback up; its holder is a tracked child, so killAll() ends it. */
 export async function privateNetns(): Promise<Netns> {
-  const holder = spawnTracked([findCommand("unshare")!, "--net", "--", "sh", "-c", "ip link set lo up && echo up && exec sleep 600"]);
+  const holder = spawnTracked([
+    findCommand("unshare")!,
+    "--net",
+    "--",
+    "sh",
+    "-c",
+    "ip link set lo up && echo up && exec sleep 600",
+  ]);
   const up = await Promise.race([holder.stdout.waitFor(/^up$/), holder.proc.exited.then(() => "")]);
   if (!up) {
     await holder.stderr.ended();
@@ -42,8 +49,13 @@ export async function privateNetns(): Promise<Netns> {
   const enter = [findCommand("nsenter")!, `--net=/proc/${holder.proc.pid}/ns/net`, "--"];
   const run = async (argv: string[]) => {
     const result = await runCommand([...enter, ...argv]);
-    if (result.code !== 0) throw new Error(`${argv.join(" ")} (in the namespace) failed, exit ${result.code}: ${result.stderr.trim()}`);
+    if (result.code !== 0)
+      throw new Error(`${argv.join(" ")} (in the namespace) failed, exit ${result.code}: ${result.stderr.trim()}`);
     return result.stdout;
   };
-  return { enter, run, sysctl: async (name, value) => void (await run([findCommand("sysctl")!, "-qw", `${name}=${value}`])) };
+  return {
+    enter,
+    run,
+    sysctl: async (name, value) => void (await run([findCommand("sysctl")!, "-qw", `${name}=${value}`])),
+  };
 }

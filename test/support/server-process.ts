@@ -90,8 +90,16 @@ export function spawnTracked(argv: string[], env: Record<string, string> = {}) {
  * Spawn the server on loopback port 0 (unless args say otherwise) and wait for its ready line.
  * `wrapper` is a command that sets something up and execs the rest (socket activation, supplementary groups).
  */
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, wrapper: string[] = []): Promise<ServerProcess> {
-  const withDefaults = [...(args.includes("--host") ? [] : ["--host", "127.0.0.1"]), ...(args.includes("--port") ? [] : ["--port", "0"]), ...args];
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  wrapper: string[] = [],
+): Promise<ServerProcess> {
+  const withDefaults = [
+    ...(args.includes("--host") ? [] : ["--host", "127.0.0.1"]),
+    ...(args.includes("--port") ? [] : ["--port", "0"]),
+    ...args,
+  ];
   const { proc, stdout, stderr } = spawnTracked([...wrapper, ...serverCommand(withDefaults)], env);
   const ready = await Promise.race([stdout.waitFor(/^listening on port \d+$/), proc.exited.then(() => "")]);
   if (!ready) {

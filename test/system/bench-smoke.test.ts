@@ -54,7 +54,16 @@ withCompiler("the load generator", () => {
   let server: ServerProcess;
   const udp = serverHasUdp();
   const load = (port: number, overrides: Partial<LoadRequest> = {}): Promise<LoadResult> =>
-    runLoadgen(loadgen, { transport: "tcp", host: "127.0.0.1", port, concurrency: 8, requests: 200, durationSeconds: 20, timeoutMs: 2000, ...overrides });
+    runLoadgen(loadgen, {
+      transport: "tcp",
+      host: "127.0.0.1",
+      port,
+      concurrency: 8,
+      requests: 200,
+      durationSeconds: 20,
+      timeoutMs: 2000,
+      ...overrides,
+    });
 
   beforeAll(async () => {
     loadgen = await buildProgram(cc!, "loadgen");
@@ -71,11 +80,14 @@ withCompiler("the load generator", () => {
     }
   });
 
-  test.skipIf(!udp)("counts every UDP reply of the real server as ok (empty and 1-byte requests alternate)", async () => {
-    const result = await load(server.port, { transport: "udp", concurrency: 16, requests: 300, timeoutMs: 1000 });
-    expect(result.ok).toBe(300);
-    expect(result.wrong + result.lost + result.reset).toBe(0);
-  });
+  test.skipIf(!udp)(
+    "counts every UDP reply of the real server as ok (empty and 1-byte requests alternate)",
+    async () => {
+      const result = await load(server.port, { transport: "udp", concurrency: 16, requests: 300, timeoutMs: 1000 });
+      expect(result.ok).toBe(300);
+      expect(result.wrong + result.lost + result.reset).toBe(0);
+    },
+  );
 
   test("reports a 3-byte reply as wrong (short)", async () => {
     const result = await load(await scripted("tcp", { send: () => rfc868Now().subarray(0, 3), close: true }));
@@ -85,7 +97,9 @@ withCompiler("the load generator", () => {
   });
 
   test("reports 5 bytes, an empty reply and a time 1 hour off as wrong, each by kind", async () => {
-    const long = await load(await scripted("tcp", { send: () => Buffer.concat([rfc868Now(), Buffer.from([0])]), close: true }));
+    const long = await load(
+      await scripted("tcp", { send: () => Buffer.concat([rfc868Now(), Buffer.from([0])]), close: true }),
+    );
     expect(long.wrong_detail.long).toBe(long.requested);
     const empty = await load(await scripted("tcp", { send: Buffer.alloc(0), close: true }));
     expect(empty.wrong_detail.empty).toBe(empty.requested);
@@ -95,7 +109,10 @@ withCompiler("the load generator", () => {
   });
 
   test("reports 4 good bytes without the server closing as wrong (no EOF), not ok", async () => {
-    const result = await load(await scripted("tcp", { send: rfc868Now, close: false }), { timeoutMs: 300, requests: 16 });
+    const result = await load(await scripted("tcp", { send: rfc868Now, close: false }), {
+      timeoutMs: 300,
+      requests: 16,
+    });
     expect(result.ok).toBe(0);
     expect(result.wrong_detail.no_eof).toBe(16);
   });
@@ -116,14 +133,22 @@ withCompiler("the load generator", () => {
   test("UDP: no reply is lost, a short reply is wrong", async () => {
     const silent = await load(await scripted("udp", "silent"), { transport: "udp", requests: 8, timeoutMs: 300 });
     expect(silent.lost).toBe(8);
-    const short = await load(await scripted("udp", { send: () => rfc868Now().subarray(0, 3), close: false }), { transport: "udp", requests: 50 });
+    const short = await load(await scripted("udp", { send: () => rfc868Now().subarray(0, 3), close: false }), {
+      transport: "udp",
+      requests: 50,
+    });
     expect(short.wrong_detail.short).toBe(50);
   });
 
   test("UDP: a doubled reply is an extra, even one that lands after the next request", async () => {
     // A second datagram still on its way takes the next request's place (it carries the right time), so
     // during the run the extras are anywhere from 0 to 50; lingering after the run sees every one of them.
-    const doubled = await load(await scripted("udp", { send: rfc868Now, close: false, times: 2 }), { transport: "udp", requests: 50, concurrency: 1, lingerMs: 1000 * TIME_SCALE });
+    const doubled = await load(await scripted("udp", { send: rfc868Now, close: false, times: 2 }), {
+      transport: "udp",
+      requests: 50,
+      concurrency: 1,
+      lingerMs: 1000 * TIME_SCALE,
+    });
     expect({ ok: doubled.ok, extra: doubled.wrong_detail.extra }).toEqual({ ok: 50, extra: 50 });
   });
 });
@@ -131,9 +156,26 @@ withCompiler("the load generator", () => {
 /** A row as summarize() makes it, with only what the verdicts read set to something meaningful. */
 function row(peer: string, scenario: string, rps: number, cpuPerRequestUs: number, neverAnswered = 0): LoadSummary {
   return {
-    peer, scenario, rounds: 1, rps, rpsByRound: [rps], rpsSpread: 0, cpuPerRequestUs, cpuSpread: 0,
-    requested: 1000, ok: 1000 - neverAnswered, wrong: 0, reset: 0, timedOut: 0, neverAnswered, lost: 0, clientErrors: 0,
-    p50Us: 1, p99Us: 1, maxUs: 1, loadgenBusy: 1,
+    peer,
+    scenario,
+    rounds: 1,
+    rps,
+    rpsByRound: [rps],
+    rpsSpread: 0,
+    cpuPerRequestUs,
+    cpuSpread: 0,
+    requested: 1000,
+    ok: 1000 - neverAnswered,
+    wrong: 0,
+    reset: 0,
+    timedOut: 0,
+    neverAnswered,
+    lost: 0,
+    clientErrors: 0,
+    p50Us: 1,
+    p99Us: 1,
+    maxUs: 1,
+    loadgenBusy: 1,
   };
 }
 
@@ -148,15 +190,32 @@ describe("the target verdicts", () => {
       evaluateTargets({
         peers,
         load,
-        idle: [{ peer: "server", window: "settled", seconds: 10, wakeupsPerSecond: wakeups, cpuTicks: 0, cpuUsPerSecond: 1 }],
-        memory: [{ peer: "server", peakRssKiB: memoryMiB * 1024, rssKiB: 0, rssAnonKiB: 0, rssFileKiB: 0, rssAnonMaxSeenKiB: 0 }],
+        idle: [
+          { peer: "server", window: "settled", seconds: 10, wakeupsPerSecond: wakeups, cpuTicks: 0, cpuUsPerSecond: 1 },
+        ],
+        memory: [
+          {
+            peer: "server",
+            peakRssKiB: memoryMiB * 1024,
+            rssKiB: 0,
+            rssAnonKiB: 0,
+            rssFileKiB: 0,
+            rssAnonMaxSeenKiB: 0,
+          },
+        ],
         pythonOriginal: "python2.7",
       }).map((t) => [t.target, t.verdict]),
     );
 
   test("are met when this server is at least as fast and as cheap as the peers", () => {
     const v = verdicts(
-      [row("server", "tcp-64", 60_000, 6), row("server", "tcp-256", 60_000, 6), row("python2.7", "tcp-64", 20_000, 20), row("c-select", "tcp-64", 60_000, 6), row("c-select", "tcp-256", 59_000, 6)],
+      [
+        row("server", "tcp-64", 60_000, 6),
+        row("server", "tcp-256", 60_000, 6),
+        row("python2.7", "tcp-64", 20_000, 20),
+        row("c-select", "tcp-64", 60_000, 6),
+        row("c-select", "tcp-256", 59_000, 6),
+      ],
       40,
       1,
     );
@@ -171,7 +230,13 @@ describe("the target verdicts", () => {
 
   test("are missed when this server is slower, costlier, drops a connection, wakes up or grows", () => {
     const v = verdicts(
-      [row("server", "tcp-64", 50_000, 7, 1), row("server", "tcp-256", 50_000, 6.7), row("python2.7", "tcp-64", 30_000, 20), row("c-select", "tcp-64", 60_000, 6), row("c-select", "tcp-256", 60_000, 6)],
+      [
+        row("server", "tcp-64", 50_000, 7, 1),
+        row("server", "tcp-256", 50_000, 6.7),
+        row("python2.7", "tcp-64", 30_000, 20),
+        row("c-select", "tcp-64", 60_000, 6),
+        row("c-select", "tcp-256", 60_000, 6),
+      ],
       45,
       2,
     );
@@ -190,16 +255,34 @@ withCompiler("bun run bench --smallest", () => {
     scratch = mkdtempSync(join(tmpdir(), "bench-smoke-"));
     const out = join(scratch, "RESULTS.md");
     const json = join(scratch, "results.json");
-    const proc = Bun.spawn([process.execPath, new URL("../../bench/run.ts", import.meta.url).pathname, "--smallest", "--out", out, "--json", json], {
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const proc = Bun.spawn(
+      [
+        process.execPath,
+        new URL("../../bench/run.ts", import.meta.url).pathname,
+        "--smallest",
+        "--out",
+        out,
+        "--json",
+        json,
+      ],
+      {
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     benchRuns.add(proc);
-    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     benchRuns.delete(proc);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    const results = JSON.parse(readFileSync(json, "utf8")) as { peers: { name: string }[]; samples: { peer: string; result: LoadResult }[] };
+    const results = JSON.parse(readFileSync(json, "utf8")) as {
+      peers: { name: string }[];
+      samples: { peer: string; result: LoadResult }[];
+    };
     expect(results.peers.map((p) => p.name)).toEqual(["server"]);
     expect(results.samples.length).toBeGreaterThanOrEqual(3);
     for (const { peer, result } of results.samples) {

@@ -26,41 +26,64 @@ function artefacts(dist: string): string[] {
   return [join(dist, "b.deb"), join(dist, "a.cdx.json")];
 }
 
-test("SHA256SUMS lists every artefact in name order and sha256sum -c verifies it, and fails on a changed one", withDist(async (dist) => {
-  const sums = writeChecksums(dist, artefacts(dist));
-  expect(Bun.file(sums).size).toBeGreaterThan(0);
-  expect((await Bun.file(sums).text()).split("\n").map((line) => line.split("  ")[1])).toEqual(["a.cdx.json", "b.deb", undefined]);
-  expect((await runCommand(["sha256sum", "-c", "SHA256SUMS"], { cwd: dist })).code).toBe(0);
-  writeFileSync(join(dist, "b.deb"), "tampered");
-  expect((await runCommand(["sha256sum", "-c", "SHA256SUMS"], { cwd: dist })).code).not.toBe(0);
-}));
-
-test("without a key there is no signature, and a stale one is removed", withDist(async (dist) => {
-  const sums = writeChecksums(dist, artefacts(dist));
-  writeFileSync(`${sums}.asc`, "old signature");
-  expect(signChecksums(sums, undefined)).toBeUndefined();
-  expect(existsSync(`${sums}.asc`)).toBe(false);
-}));
-
-test("with RFC868_SIGNING_KEY's key, SHA256SUMS.asc is a detached signature that gpg --verify accepts, and refuses for changed sums", withDist(async (dist) => {
-  const home = join(dist, "gnupg");
-  const saved = process.env.GNUPGHOME;
-  process.env.GNUPGHOME = home;
-  try {
-    await runCommand(["mkdir", "-m", "700", home]);
-    const made = await runCommand(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "rfc868 release test <release@example.com>", "ed25519", "sign", "1d"]);
-    expect(made.code, made.stderr).toBe(0);
+test(
+  "SHA256SUMS lists every artefact in name order and sha256sum -c verifies it, and fails on a changed one",
+  withDist(async (dist) => {
     const sums = writeChecksums(dist, artefacts(dist));
-    const signature = signChecksums(sums, "release@example.com")!;
-    expect(await Bun.file(signature).text()).toStartWith("-----BEGIN PGP SIGNATURE-----");
-    const verified = await runCommand(["gpg", "--batch", "--verify", signature, sums]);
-    expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.stderr).toContain("Good signature");
-    writeFileSync(sums, "0000  b.deb\n");
-    expect((await runCommand(["gpg", "--batch", "--verify", signature, sums])).code).not.toBe(0);
-  } finally {
-    await runCommand(["gpgconf", "--kill", "all"]);
-    if (saved === undefined) delete process.env.GNUPGHOME;
-    else process.env.GNUPGHOME = saved;
-  }
-}));
+    expect(Bun.file(sums).size).toBeGreaterThan(0);
+    expect((await Bun.file(sums).text()).split("\n").map((line) => line.split("  ")[1])).toEqual([
+      "a.cdx.json",
+      "b.deb",
+      undefined,
+    ]);
+    expect((await runCommand(["sha256sum", "-c", "SHA256SUMS"], { cwd: dist })).code).toBe(0);
+    writeFileSync(join(dist, "b.deb"), "tampered");
+    expect((await runCommand(["sha256sum", "-c", "SHA256SUMS"], { cwd: dist })).code).not.toBe(0);
+  }),
+);
+
+test(
+  "without a key there is no signature, and a stale one is removed",
+  withDist(async (dist) => {
+    const sums = writeChecksums(dist, artefacts(dist));
+    writeFileSync(`${sums}.asc`, "old signature");
+    expect(signChecksums(sums, undefined)).toBeUndefined();
+    expect(existsSync(`${sums}.asc`)).toBe(false);
+  }),
+);
+
+test(
+  "with RFC868_SIGNING_KEY's key, SHA256SUMS.asc is a detached signature that gpg --verify accepts, and refuses for changed sums",
+  withDist(async (dist) => {
+    const home = join(dist, "gnupg");
+    const saved = process.env.GNUPGHOME;
+    process.env.GNUPGHOME = home;
+    try {
+      await runCommand(["mkdir", "-m", "700", home]);
+      const made = await runCommand([
+        "gpg",
+        "--batch",
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "rfc868 release test <release@example.com>",
+        "ed25519",
+        "sign",
+        "1d",
+      ]);
+      expect(made.code, made.stderr).toBe(0);
+      const sums = writeChecksums(dist, artefacts(dist));
+      const signature = signChecksums(sums, "release@example.com")!;
+      expect(await Bun.file(signature).text()).toStartWith("-----BEGIN PGP SIGNATURE-----");
+      const verified = await runCommand(["gpg", "--batch", "--verify", signature, sums]);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stderr).toContain("Good signature");
+      writeFileSync(sums, "0000  b.deb\n");
+      expect((await runCommand(["gpg", "--batch", "--verify", signature, sums])).code).not.toBe(0);
+    } finally {
+      await runCommand(["gpgconf", "--kill", "all"]);
+      if (saved === undefined) delete process.env.GNUPGHOME;
+      else process.env.GNUPGHOME = saved;
+    }
+  }),
+);

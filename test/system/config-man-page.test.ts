@@ -29,7 +29,9 @@ test("each key says its type, its default and what a reload does with it", () =>
   expect(byName.get("udp")!.text).toContain("Type: boolean. Flags: --udp, --no-udp.");
   for (const [name, key] of byName) {
     expect(key.text).toMatch(/Type: (string|integer|boolean|array of (strings|integers)|date)/);
-    expect(key.text).toContain(KEY_VALUES[name]!.reload === "restart" ? "needs a restart" : "A reload (SIGHUP) applies it");
+    expect(key.text).toContain(
+      KEY_VALUES[name]!.reload === "restart" ? "needs a restart" : "A reload (SIGHUP) applies it",
+    );
   }
 });
 

@@ -20,7 +20,10 @@ const KUBERNETES = readFileSync(new URL("../../deploy/kubernetes/deployment.yaml
 
 describe("the Containerfile", () => {
   test("sets the CLI's runtime tuning, so the server does not re-execute itself in the container", () => {
-    const env = /^ENV (.*)$/m.exec(CONTAINERFILE)?.[1]?.split(" ").map((pair) => pair.split("="));
+    const env = /^ENV (.*)$/m
+      .exec(CONTAINERFILE)?.[1]
+      ?.split(" ")
+      .map((pair) => pair.split("="));
     expect(Object.fromEntries(env ?? [])).toEqual(RUNTIME_TUNING);
   });
 
@@ -37,7 +40,8 @@ const ULIMITS = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"
 async function podmanProblem(): Promise<string | null> {
   // .ci/arm64.sh: podman needs a real root, and the host's ldd cannot read the aarch64 executable.
   if (USERNS_ROOT) return `${NOT_REAL_ROOT} (podman), and ldd of the host's architecture`;
-  for (const tool of ["podman", "runc", "skopeo", "oci-image-tool", "ldd"]) if (!findCommand(tool)) return `needs ${tool} (apt-get install podman runc skopeo oci-image-tool)`;
+  for (const tool of ["podman", "runc", "skopeo", "oci-image-tool", "ldd"])
+    if (!findCommand(tool)) return `needs ${tool} (apt-get install podman runc skopeo oci-image-tool)`;
   const info = await runCommand([...PODMAN, "info", "--format", "{{.Host.OCIRuntime.Name}}"]);
   return info.code === 0 ? null : `podman cannot run here: ${info.stderr.trim().split("\n").pop()}`;
 }
@@ -77,12 +81,23 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
   test("holds the executable, the glibc files ldd lists, a user, the config; nothing else", async () => {
     const libraries = sharedLibraries(join(WORK, "rfc868"));
     expect(libraries.some((path) => path.endsWith("/libc.so.6"))).toBe(true);
-    const files = (await must(["find", join(WORK, "context/rootfs"), "-type", "f", "-printf", "/%P\n"])).trim().split("\n").sort();
-    expect(files).toEqual(["/etc/group", "/etc/passwd", "/etc/rfc868/rfc868.toml", "/usr/bin/rfc868", ...libraries].sort());
+    const files = (await must(["find", join(WORK, "context/rootfs"), "-type", "f", "-printf", "/%P\n"]))
+      .trim()
+      .split("\n")
+      .sort();
+    expect(files).toEqual(
+      ["/etc/group", "/etc/passwd", "/etc/rfc868/rfc868.toml", "/usr/bin/rfc868", ...libraries].sort(),
+    );
     const inspect = JSON.parse(await must([...PODMAN, "image", "inspect", IMAGE]))[0];
     const size = inspect.Size as number;
-    console.log(`image ${IMAGE}: ${(size / 2 ** 20).toFixed(1)} MiB (${size} bytes), ${libraries.length} glibc files: ${libraries.join(" ")}`);
-    expect(inspect.Config).toMatchObject({ User: `${IMAGE_UID}:${IMAGE_UID}`, ExposedPorts: { "8037/tcp": {}, "8037/udp": {} }, Entrypoint: ["/usr/bin/rfc868"] });
+    console.log(
+      `image ${IMAGE}: ${(size / 2 ** 20).toFixed(1)} MiB (${size} bytes), ${libraries.length} glibc files: ${libraries.join(" ")}`,
+    );
+    expect(inspect.Config).toMatchObject({
+      User: `${IMAGE_UID}:${IMAGE_UID}`,
+      ExposedPorts: { "8037/tcp": {}, "8037/udp": {} },
+      Entrypoint: ["/usr/bin/rfc868"],
+    });
   });
 
   test("runs read-only, with no capability, as user 10001, with the Kubernetes config: TCP, UDP and metrics on published loopback ports; SIGTERM exits 0", async () => {
@@ -91,11 +106,30 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
     const config = new URL("../../deploy/kubernetes/rfc868.toml", import.meta.url).pathname;
     // No --rm: its cleanup can remove the container under `podman stop`, which then fails (containers/podman#7384); afterAll removes it.
     const run = spawnTracked([
-      ...PODMAN, "run", "--name", CONTAINER, ...ULIMITS, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-      "--publish", `127.0.0.1:${port}:8037/tcp`, "--publish", `127.0.0.1:${port}:8037/udp`, "--publish", `127.0.0.1:${metricsPort}:9975/tcp`,
-      "--volume", `${config}:/etc/rfc868/rfc868.toml:ro`, IMAGE,
+      ...PODMAN,
+      "run",
+      "--name",
+      CONTAINER,
+      ...ULIMITS,
+      "--read-only",
+      "--cap-drop",
+      "ALL",
+      "--security-opt",
+      "no-new-privileges",
+      "--publish",
+      `127.0.0.1:${port}:8037/tcp`,
+      "--publish",
+      `127.0.0.1:${port}:8037/udp`,
+      "--publish",
+      `127.0.0.1:${metricsPort}:9975/tcp`,
+      "--volume",
+      `${config}:/etc/rfc868/rfc868.toml:ro`,
+      IMAGE,
     ]);
-    const ready = await Promise.race([run.stdout.waitFor(/"event":"listening","port":8037\b/), run.proc.exited.then(() => "")]);
+    const ready = await Promise.race([
+      run.stdout.waitFor(/"event":"listening","port":8037\b/),
+      run.proc.exited.then(() => ""),
+    ]);
     if (!ready) {
       await run.stderr.ended();
       throw new Error(`the container did not start: ${run.stderr.all.join(" | ")}`);
@@ -116,16 +150,25 @@ describe.skipIf(skipReason !== null)("the image, built with podman", () => {
   test("is a valid OCI image layout (skopeo copy, then oci-image-tool validate), and a broken copy is not", async () => {
     const layout = join(WORK, "oci");
     await must([findCommand("skopeo")!, "copy", "--quiet", `containers-storage:${IMAGE}`, `oci:${layout}:${TAG}`]);
-    const validate = (dir: string) => runCommand([findCommand("oci-image-tool")!, "validate", "--type", "image", "--ref", `name=${TAG}`, dir]);
+    const validate = (dir: string) =>
+      runCommand([findCommand("oci-image-tool")!, "validate", "--type", "image", "--ref", `name=${TAG}`, dir]);
     const valid = await validate(layout);
-    console.log(`oci-image-tool validate: ${(valid.stdout + valid.stderr).trim().replaceAll("\n", " | ")}; layout ${(await must(["du", "-sm", layout])).split("\t")[0]} MiB compressed`);
+    console.log(
+      `oci-image-tool validate: ${(valid.stdout + valid.stderr).trim().replaceAll("\n", " | ")}; layout ${(await must(["du", "-sm", layout])).split("\t")[0]} MiB compressed`,
+    );
     expect(valid.code).toBe(0);
     expect(valid.stdout).toContain("Validation succeeded");
     // A copy whose image config blob is gone (hard links: the layers are not copied).
     const broken = join(WORK, "oci-broken");
     await must(["cp", "-al", layout, broken]);
-    const manifest = JSON.parse(readFileSync(join(broken, "index.json"), "utf8")).manifests[0].digest.replace("sha256:", "");
-    const configDigest = JSON.parse(readFileSync(join(broken, "blobs/sha256", manifest), "utf8")).config.digest.replace("sha256:", "");
+    const manifest = JSON.parse(readFileSync(join(broken, "index.json"), "utf8")).manifests[0].digest.replace(
+      "sha256:",
+      "",
+    );
+    const configDigest = JSON.parse(readFileSync(join(broken, "blobs/sha256", manifest), "utf8")).config.digest.replace(
+      "sha256:",
+      "",
+    );
     rmSync(join(broken, "blobs/sha256", configDigest));
     expect((await validate(broken)).code).not.toBe(0);
   });

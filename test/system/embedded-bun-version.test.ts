@@ -20,10 +20,13 @@ test("the running Bun's file names its own version and revision; a file without 
 });
 
 // After `npm run build`: both architectures' executables, the arm64 one read without emulation.
-test.skipIf(!existsSync(join(ROOT, "dist/linux-arm64/rfc868")))("the built executables of both architectures embed the pinned Bun", async () => {
-  const pinned = (await Bun.file(join(ROOT, "package.json")).json()).devDependencies.bun;
-  for (const arch of ["x64", "arm64"]) {
-    const found = await runCommand([process.execPath, SCRIPT, join(ROOT, `dist/linux-${arch}/rfc868`)]);
-    expect(found.stdout).toContain(`: Bun ${pinned}+`);
-  }
-});
+test.skipIf(!existsSync(join(ROOT, "dist/linux-arm64/rfc868")))(
+  "the built executables of both architectures embed the pinned Bun",
+  async () => {
+    const pinned = (await Bun.file(join(ROOT, "package.json")).json()).devDependencies.bun;
+    for (const arch of ["x64", "arm64"]) {
+      const found = await runCommand([process.execPath, SCRIPT, join(ROOT, `dist/linux-${arch}/rfc868`)]);
+      expect(found.stdout).toContain(`: Bun ${pinned}+`);
+    }
+  },
+);

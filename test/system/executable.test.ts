@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 const strace = findCommand("strace");
-if (!strace) console.log("executable.test.ts: the execve count is skipped, strace is not installed (CI installs it; locally: apt-get install -y strace)");
+if (!strace)
+  console.log(
+    "executable.test.ts: the execve count is skipped, strace is not installed (CI installs it; locally: apt-get install -y strace)",
+  );
 
 function procStrings(pid: number, file: "environ" | "cmdline"): string[] {
   return readFileSync(`/proc/${pid}/${file}`, "utf8").split("\0").filter(Boolean);
@@ -50,7 +53,11 @@ describe("the single executable", () => {
   test("runs tuned after one re-execution that keeps its arguments, and serves", async () => {
     const argv = [executable, "--host", "127.0.0.1", "--port", "0", "--quiet"];
     const { pid, port } = await startExecutable(argv);
-    expect(Object.fromEntries(procStrings(pid, "environ").map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]))).toMatchObject(RUNTIME_TUNING);
+    expect(
+      Object.fromEntries(
+        procStrings(pid, "environ").map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+      ),
+    ).toMatchObject(RUNTIME_TUNING);
     // Not /$bunfs/root/rfc868 as a first argument: that is what the re-execution passed before. The
     // last ones: under qemu through binfmt_misc (.ci/arm64.sh) the kernel puts qemu's path first.
     expect(procStrings(pid, "cmdline").slice(-argv.length)).toEqual(argv);
@@ -59,12 +66,31 @@ describe("the single executable", () => {
 
   test.skipIf(!strace)("execve: the start and exactly one re-execution, with the same argv", async () => {
     const log = join(dir, "execve.log");
-    const run = await runCommand([strace!, "-f", "-qq", "-s", "4096", "-e", "trace=execve", "-e", "signal=none", "-o", log, executable, "--version"]);
+    const run = await runCommand([
+      strace!,
+      "-f",
+      "-qq",
+      "-s",
+      "4096",
+      "-e",
+      "trace=execve",
+      "-e",
+      "signal=none",
+      "-o",
+      log,
+      executable,
+      "--version",
+    ]);
     expect(run.code).toBe(0);
     // A call that another thread interrupts in the log is split: "execve(...) <unfinished ...>", its
     // result later on a "<... execve resumed>" line. So every call is counted, minus those that failed.
-    const execs = readFileSync(log, "utf8").split("\n").filter((line) => /execve\(/.test(line) && !/= -1 /.test(line));
-    expect(execs.map((line) => /execve\("[^"]*", (\[[^\]]*\])/.exec(line)?.[1])).toEqual([`["${executable}", "--version"]`, `["${executable}", "--version"]`]);
+    const execs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((line) => /execve\(/.test(line) && !/= -1 /.test(line));
+    expect(execs.map((line) => /execve\("[^"]*", (\[[^\]]*\])/.exec(line)?.[1])).toEqual([
+      `["${executable}", "--version"]`,
+      `["${executable}", "--version"]`,
+    ]);
   });
 
   test("a .env in the working directory changes nothing (built without dotenv autoload)", async () => {
@@ -78,7 +104,9 @@ describe("the single executable", () => {
     const firstLine = async (argv: string[]) => (await runCommand(argv, { cwd: ROOT })).stdout.split("\n")[0];
     expect(await firstLine([executable, "--help"])).toBe("usage: rfc868 [options]");
     expect(await firstLine([client, "--help"])).toBe("usage: rfc868-client HOST [options]");
-    expect(await firstLine([process.execPath, "run", "src/server.ts", "--help"])).toBe("usage: bun run src/server.ts [options]");
+    expect(await firstLine([process.execPath, "run", "src/server.ts", "--help"])).toBe(
+      "usage: bun run src/server.ts [options]",
+    );
   });
 
   test("--version, server and client: the commit embedded at build time, run far from any checkout", async () => {
@@ -88,7 +116,11 @@ describe("the single executable", () => {
     // PATH without git and a working directory outside the checkout: the commit can only come from the build.
     for (const program of [executable, client]) {
       const run = await runCommand([program, "--version"], { cwd: dir, env: { PATH: "/nonexistent" } });
-      expect({ program, code: run.code, stdout: run.stdout }).toEqual({ program, code: 0, stdout: `${version}\ncommit ${head}\nbun ${Bun.version}\n` });
+      expect({ program, code: run.code, stdout: run.stdout }).toEqual({
+        program,
+        code: 0,
+        stdout: `${version}\ncommit ${head}\nbun ${Bun.version}\n`,
+      });
     }
   });
 

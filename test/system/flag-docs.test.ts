@@ -13,7 +13,11 @@ const ROOT = join(import.meta.dir, "../..");
 
 /** The `  --name VALUE   help` rows of a usage text, read back as table rows. */
 function optionRows(text: string): FlagDoc[] {
-  return [...text.matchAll(/^ {2}--([a-z-]+)(?: (\S+))? {2,}(.+)$/gm)].map(([, name, value, help]) => ({ name: name!, ...(value ? { value } : {}), help: help! }));
+  return [...text.matchAll(/^ {2}--([a-z-]+)(?: (\S+))? {2,}(.+)$/gm)].map(([, name, value, help]) => ({
+    name: name!,
+    ...(value ? { value } : {}),
+    help: help!,
+  }));
 }
 
 async function helpRows(entry: string): Promise<FlagDoc[]> {

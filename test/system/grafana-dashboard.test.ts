@@ -37,7 +37,10 @@ const dashboard = JSON.parse(readFileSync(new URL("../../deploy/grafana/rfc868.j
 };
 const targets = dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ panel: panel.title, ...target })));
 const prometheus = prometheusTool("prometheus");
-if (!prometheus) console.log("grafana-dashboard.test.ts: the Prometheus test skipped: run .ci/prometheus.sh (Debian's prometheus package, unpacked into .ci/.cache)");
+if (!prometheus)
+  console.log(
+    "grafana-dashboard.test.ts: the Prometheus test skipped: run .ci/prometheus.sh (Debian's prometheus package, unpacked into .ci/.cache)",
+  );
 
 /** What Grafana's label_values(SELECTOR, LABEL) variable query names. */
 function labelValuesQuery(variable: Variable): { selector: string; label: string } {
@@ -51,7 +54,10 @@ describe("the dashboard's shape", () => {
   test("has job and instance variables, the instance one narrowed by the job", () => {
     const variables = Object.fromEntries(dashboard.templating.list.map((v) => [v.name, v]));
     expect(labelValuesQuery(variables.job!)).toEqual({ selector: "rfc868_build_info", label: "job" });
-    expect(labelValuesQuery(variables.instance!)).toEqual({ selector: 'rfc868_build_info{job=~"$job"}', label: "instance" });
+    expect(labelValuesQuery(variables.instance!)).toEqual({
+      selector: 'rfc868_build_info{job=~"$job"}',
+      label: "instance",
+    });
   });
 
   test("has the panels issue 19 lists", () => {
@@ -71,7 +77,15 @@ describe("the dashboard's shape", () => {
 
   test("every selector in every query is narrowed by both variables, and names a family the page has", () => {
     const page = renderMetrics(
-      { counters: new ServerMetrics(), clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, build: { version: "0", commit: "0", bun: "0" }, more: processFamilies() },
+      {
+        counters: new ServerMetrics(),
+        clockFloorMs: 0,
+        clockProblem: null,
+        startedAtMs: 0,
+        uptimeSeconds: 0,
+        build: { version: "0", commit: "0", bun: "0" },
+        more: processFamilies(),
+      },
       "prometheus",
     );
     for (const { panel, expr } of targets) {
@@ -79,7 +93,8 @@ describe("the dashboard's shape", () => {
       expect({ panel, selectors: selectors.length > 0 }).toEqual({ panel, selectors: true });
       for (const [, name, matchers] of selectors) {
         expect({ panel, matchers }).toEqual({ panel, matchers: 'job=~"$job",instance=~"$instance"' });
-        if (name !== "up") expect({ panel, name, onPage: page.includes(`# TYPE ${name} `) }).toEqual({ panel, name, onPage: true });
+        if (name !== "up")
+          expect({ panel, name, onPage: page.includes(`# TYPE ${name} `) }).toEqual({ panel, name, onPage: true });
       }
     }
   });
@@ -124,7 +139,10 @@ describe.skipIf(!prometheus)("every panel's query against a Prometheus scraping 
         try {
           const waiting = tcpTime(server.port);
           // The guard turns a back-off that never comes into a failure here, not a test timeout.
-          const backoff = await Promise.race([server.stderr.waitFor(/accept4: Too many open files \(EMFILE\)/), Bun.sleep(10_000).then(() => "")]);
+          const backoff = await Promise.race([
+            server.stderr.waitFor(/accept4: Too many open files \(EMFILE\)/),
+            Bun.sleep(10_000).then(() => ""),
+          ]);
           expect(backoff).not.toBe("");
           await setSoftFdLimit(server.proc.pid, "restore", oldLimit);
           expect((await waiting).bytes.length).toBe(4);
@@ -133,17 +151,29 @@ describe.skipIf(!prometheus)("every panel's query against a Prometheus scraping 
         }
 
         const config = join(dir, "prometheus.yml");
-        writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: rfc868\n    static_configs:\n      - targets: ["127.0.0.1:${portOf(url)}"]\n`);
+        writeFileSync(
+          config,
+          `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: rfc868\n    static_configs:\n      - targets: ["127.0.0.1:${portOf(url)}"]\n`,
+        );
         const webPort = await closedTcpPort();
         const api = `http://127.0.0.1:${webPort}/api/v1`;
-        const prometheusProcess = spawnTracked([prometheus!, `--config.file=${config}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${webPort}`]);
+        const prometheusProcess = spawnTracked([
+          prometheus!,
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${join(dir, "data")}`,
+          `--web.listen-address=127.0.0.1:${webPort}`,
+        ]);
         stopPrometheus = async () => {
           prometheusProcess.proc.kill("SIGTERM");
           await prometheusProcess.proc.exited;
         };
 
         const instance = `127.0.0.1:${portOf(url)}`;
-        const substitute = (expr: string) => expr.replaceAll("$job", "rfc868").replaceAll("$instance", regexOf(instance)).replaceAll("$__rate_interval", "15s");
+        const substitute = (expr: string) =>
+          expr
+            .replaceAll("$job", "rfc868")
+            .replaceAll("$instance", regexOf(instance))
+            .replaceAll("$__rate_interval", "15s");
         const until = Date.now() + TEST_BUDGET_MS * 1.2;
         /** Poll until the answer has data; `until` only turns a hang into a failure showing the last answer. */
         const evaluate = async (path: string) => {
@@ -172,7 +202,13 @@ describe.skipIf(!prometheus)("every panel's query against a Prometheus scraping 
         for (const { panel, refId, expr } of targets) {
           const answer = await evaluate(`/query?query=${encodeURIComponent(substitute(expr))}`);
           const result = (answer?.data as { result?: unknown[] } | undefined)?.result ?? [];
-          expect({ panel, refId, status: answer?.status, error: answer?.error, hasData: result.length > 0 }).toEqual({ panel, refId, status: "success", error: undefined, hasData: true });
+          expect({ panel, refId, status: answer?.status, error: answer?.error, hasData: result.length > 0 }).toEqual({
+            panel,
+            refId,
+            status: "success",
+            error: undefined,
+            hasData: true,
+          });
         }
       } finally {
         await stopPrometheus();

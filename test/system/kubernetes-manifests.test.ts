@@ -59,8 +59,17 @@ const portNamed = (name: string) => container.ports.find((p: Manifest) => p.name
 describe("the manifests against the Kubernetes API schemas", () => {
   test("every object validates, and the set is the one asked for", () => {
     for (const object of objects) validate(object);
-    console.log(`kubernetes-models validated: ${objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`).join(", ")}`);
-    expect(objects.map((o) => o.kind).sort()).toEqual(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service"]);
+    console.log(
+      `kubernetes-models validated: ${objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`).join(", ")}`,
+    );
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      "ConfigMap",
+      "Deployment",
+      "HorizontalPodAutoscaler",
+      "NetworkPolicy",
+      "PodDisruptionBudget",
+      "Service",
+    ]);
   });
 
   test("a broken manifest does not validate (so the test above can fail)", () => {
@@ -79,7 +88,8 @@ describe("the manifests against the Kubernetes API schemas", () => {
 
 describe("the objects agree with each other", () => {
   const labels: Record<string, string> = pod.metadata.labels;
-  const selects = (selector: Record<string, string>) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const selects = (selector: Record<string, string>) =>
+    Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
   test("the Deployment's, Service's and PodDisruptionBudget's selectors pick the pods", () => {
     expect(selects(deployment.spec.selector.matchLabels)).toBe(true);
@@ -100,9 +110,12 @@ describe("the objects agree with each other", () => {
   test("the probes ask the metrics listener's health endpoints over TCP: readiness /readyz, liveness /livez", () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "metrics" });
     expect(container.livenessProbe.httpGet).toEqual({ path: "/livez", port: "metrics" });
-    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(portNamed(probe.httpGet.port)?.protocol).toBe("TCP");
+    for (const probe of [container.readinessProbe, container.livenessProbe])
+      expect(portNamed(probe.httpGet.port)?.protocol).toBe("TCP");
     // The kubelet connects to the pod's address, so the metrics listener must not be bound to loopback.
-    expect(String((Bun.TOML.parse(read(configFile)) as Record<string, unknown>).metrics)).toMatch(/^(0\.0\.0\.0|\[::\]):/);
+    expect(String((Bun.TOML.parse(read(configFile)) as Record<string, unknown>).metrics)).toMatch(
+      /^(0\.0\.0\.0|\[::\]):/,
+    );
   });
 
   test("the NetworkPolicy picks the pods, admits the time ports from anywhere and the metrics port only from the monitoring namespace", () => {
@@ -110,12 +123,17 @@ describe("the objects agree with each other", () => {
     expect(selects(policy.spec.podSelector.matchLabels)).toBe(true);
     expect(policy.spec.policyTypes).toEqual(["Ingress"]);
     const rules: Manifest[] = policy.spec.ingress;
-    const portsOf = (rule: Manifest) => rule.ports.map((p: Manifest) => `${p.protocol} ${portNamed(p.port)?.protocol} ${portNamed(p.port)?.containerPort}`);
+    const portsOf = (rule: Manifest) =>
+      rule.ports.map(
+        (p: Manifest) => `${p.protocol} ${portNamed(p.port)?.protocol} ${portNamed(p.port)?.containerPort}`,
+      );
     const open = rules.filter((rule) => rule.from === undefined);
     expect(open.flatMap(portsOf)).toEqual(["TCP TCP 8037", "UDP UDP 8037"]);
     const guarded = rules.filter((rule) => rule.from !== undefined);
     expect(guarded.flatMap(portsOf)).toEqual(["TCP TCP 9975"]);
-    expect(guarded.flatMap((rule) => rule.from)).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
+    expect(guarded.flatMap((rule) => rule.from)).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+    ]);
     // Every port the pod opens is named in some rule: a port left out would be closed by the policy.
     const named = rules.flatMap((rule) => rule.ports.map((p: Manifest) => p.port)).sort();
     expect(named).toEqual(container.ports.map((p: Manifest) => p.name).sort());
@@ -137,12 +155,19 @@ describe("the objects agree with each other", () => {
     expect({ port: options.port, udp: options.udp }).toEqual({ port: portNamed("time-tcp").containerPort, udp: true });
     const metricsPort = Number(String(config.metrics).split(":").pop());
     expect(metricsPort).toBe(portNamed("metrics").containerPort);
-    expect(pod.metadata.annotations).toMatchObject({ "prometheus.io/scrape": "true", "prometheus.io/port": String(metricsPort) });
+    expect(pod.metadata.annotations).toMatchObject({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(metricsPort),
+    });
   });
 
   test("the autoscaler scales this Deployment on CPU, which has a request to be a percentage of", () => {
     const hpa = one("HorizontalPodAutoscaler");
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name });
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      name: deployment.metadata.name,
+    });
     expect(hpa.spec.metrics.map((m: Manifest) => m.resource.name)).toEqual(["cpu"]);
     expect(container.resources.requests.cpu).toBeDefined();
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
@@ -152,11 +177,20 @@ describe("the objects agree with each other", () => {
 
   test("the pods run non-root, read-only, with no capability, no privilege escalation and the runtime's seccomp profile", () => {
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    });
   });
 
   test("the memory request covers the benchmark's peak RSS (bench/RESULTS.md) and the limit leaves twice that", () => {
-    const peaks = [...readFileSync(new URL("../../bench/RESULTS.md", import.meta.url), "utf8").matchAll(/VmHWM (\d+(?:\.\d+)?) MiB/g)].map((m) => Number(m[1]));
+    const peaks = [
+      ...readFileSync(new URL("../../bench/RESULTS.md", import.meta.url), "utf8").matchAll(
+        /VmHWM (\d+(?:\.\d+)?) MiB/g,
+      ),
+    ].map((m) => Number(m[1]));
     expect(peaks.length).toBeGreaterThan(0);
     const mebibytes = (quantity: string) => Number(/^(\d+)Mi$/.exec(quantity)?.[1]);
     expect(mebibytes(container.resources.requests.memory)).toBeGreaterThanOrEqual(Math.max(...peaks) * 1.25);
@@ -165,7 +199,10 @@ describe("the objects agree with each other", () => {
 });
 
 const kubectl = findCommand("kubectl");
-if (!kubectl) console.log("kubernetes-manifests.test.ts: skipping the kustomize build: no kubectl (its kustomize is what `kubectl apply -k` runs)");
+if (!kubectl)
+  console.log(
+    "kubernetes-manifests.test.ts: skipping the kustomize build: no kubectl (its kustomize is what `kubectl apply -k` runs)",
+  );
 
 describe.skipIf(!kubectl)("kubectl kustomize deploy/kubernetes", () => {
   test("builds objects that validate, and the pods name the hashed ConfigMap, so a config change rolls them", async () => {

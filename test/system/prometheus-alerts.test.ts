@@ -15,7 +15,10 @@ const DIR = new URL("../../deploy/prometheus/", import.meta.url).pathname;
 const RULES = "rfc868-alerts.yml";
 const UNIT_TESTS = "rfc868-alerts.test.yml";
 const promtool = prometheusTool("promtool");
-if (!promtool) console.log("prometheus-alerts.test.ts: promtool skipped: run .ci/prometheus.sh (Debian's prometheus package, unpacked into .ci/.cache)");
+if (!promtool)
+  console.log(
+    "prometheus-alerts.test.ts: promtool skipped: run .ci/prometheus.sh (Debian's prometheus package, unpacked into .ci/.cache)",
+  );
 
 interface Rule {
   alert: string;
@@ -77,23 +80,42 @@ describe("the alert rules", () => {
   });
 
   test("use only families the metrics page has", () => {
-    const page = renderMetrics({ counters: new ServerMetrics(), clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, build: { version: "0", commit: "0", bun: "0" } }, "prometheus");
+    const page = renderMetrics(
+      {
+        counters: new ServerMetrics(),
+        clockFloorMs: 0,
+        clockProblem: null,
+        startedAtMs: 0,
+        uptimeSeconds: 0,
+        build: { version: "0", commit: "0", bun: "0" },
+      },
+      "prometheus",
+    );
     const used = new Set(rules.flatMap((rule) => rule.expr.match(/\brfc868_[a-z_]+/g) ?? []));
     expect(used.size).toBeGreaterThan(5);
     for (const name of used) expect({ name, onPage: page.includes(`# TYPE ${name} `) }).toEqual({ name, onPage: true });
   });
 
   test("never alert on the metrics endpoint's own client errors", () => {
-    for (const rule of rules) if (rule.expr.includes("rfc868_client_errors_total")) expect(rule.expr).toContain('transport=~"tcp|udp"');
+    for (const rule of rules)
+      if (rule.expr.includes("rfc868_client_errors_total")) expect(rule.expr).toContain('transport=~"tcp|udp"');
   });
 
   test("each alert has a unit test with a firing instance and a silent one", () => {
     for (const { alert } of rules) {
       const units = unitTests.filter((unit) => unit.alert_rule_test.some((t) => t.alertname === alert));
-      const firing = units.flatMap((unit) => unit.alert_rule_test.flatMap((t) => t.exp_alerts.map((a) => a.exp_labels.instance)));
+      const firing = units.flatMap((unit) =>
+        unit.alert_rule_test.flatMap((t) => t.exp_alerts.map((a) => a.exp_labels.instance)),
+      );
       const fed = units.flatMap(instancesOf);
-      expect({ alert, firing: firing.length > 0 && firing.every((i) => i!.startsWith("bad")) }).toEqual({ alert, firing: true });
-      expect({ alert, silent: fed.some((i) => i!.startsWith("good") && !firing.includes(i)) }).toEqual({ alert, silent: true });
+      expect({ alert, firing: firing.length > 0 && firing.every((i) => i!.startsWith("bad")) }).toEqual({
+        alert,
+        firing: true,
+      });
+      expect({ alert, silent: fed.some((i) => i!.startsWith("good") && !firing.includes(i)) }).toEqual({
+        alert,
+        silent: true,
+      });
     }
   });
 });
@@ -107,7 +129,11 @@ describe.skipIf(!promtool)("promtool", () => {
   });
 
   test("check rules rejects a broken expression", async () => {
-    const run = await runCommand(["sh", "-c", `printf 'groups:\\n  - name: x\\n    rules:\\n      - alert: X\\n        expr: rate(x[5m]\\n' > "${scratch}/bad.yml"; "${promtool}" check rules "${scratch}/bad.yml"`]);
+    const run = await runCommand([
+      "sh",
+      "-c",
+      `printf 'groups:\\n  - name: x\\n    rules:\\n      - alert: X\\n        expr: rate(x[5m]\\n' > "${scratch}/bad.yml"; "${promtool}" check rules "${scratch}/bad.yml"`,
+    ]);
     expect(run.code).not.toBe(0);
   });
 
@@ -118,14 +144,18 @@ describe.skipIf(!promtool)("promtool", () => {
   });
 
   /** Every series of a silent instance, kept apart by its metric name (an alert drops __name__; the rules' own ALERTS series left out). */
-  const EVERY_GOOD_SERIES = 'label_replace({__name__=~"rfc868_.+|up",instance=~"good.*"}, "metric", "$1", "__name__", "(.+)")';
+  const EVERY_GOOD_SERIES =
+    'label_replace({__name__=~"rfc868_.+|up",instance=~"good.*"}, "metric", "$1", "__name__", "(.+)")';
   // The unit tests prove something only if they fail on a wrong rule: one that never fires, or one that fires on everything.
-  test.each(rules.map((rule) => rule.alert))("test rules fails when %s never fires, or fires on the silent instances", async (alert) => {
-    const never = await unitTestWith(withExpr(alert, "vector(1) == 0"));
-    expect(never.code).not.toBe(0);
-    expect(never.stdout + never.stderr).toContain(`alertname: ${alert}`);
-    const everywhere = await unitTestWith(withExpr(alert, EVERY_GOOD_SERIES));
-    expect(everywhere.code).not.toBe(0);
-    expect(everywhere.stdout + everywhere.stderr).toContain(`alertname: ${alert}`);
-  });
+  test.each(rules.map((rule) => rule.alert))(
+    "test rules fails when %s never fires, or fires on the silent instances",
+    async (alert) => {
+      const never = await unitTestWith(withExpr(alert, "vector(1) == 0"));
+      expect(never.code).not.toBe(0);
+      expect(never.stdout + never.stderr).toContain(`alertname: ${alert}`);
+      const everywhere = await unitTestWith(withExpr(alert, EVERY_GOOD_SERIES));
+      expect(everywhere.code).not.toBe(0);
+      expect(everywhere.stdout + everywhere.stderr).toContain(`alertname: ${alert}`);
+    },
+  );
 });

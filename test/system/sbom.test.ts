@@ -16,18 +16,29 @@ useSuiteTimeout();
 
 const ROOT = join(import.meta.dir, "../..");
 const SCHEMAS = join(import.meta.dir, "cyclonedx");
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
 
 /** ajv with the schema's formats (date-time, uri; idn-email and iri-reference are draft 2019's) and its two referenced schemas. */
 function cycloneDxValidator() {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   addDraft2019Formats(ajv);
-  for (const name of ["spdx.schema.json", "jsf-0.82.schema.json"]) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, name), "utf8")));
+  for (const name of ["spdx.schema.json", "jsf-0.82.schema.json"])
+    ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, name), "utf8")));
   return ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, "bom-1.5.schema.json"), "utf8")));
 }
 
-type Component = { name: string; version?: string; purl?: string; "bom-ref": string; hashes?: { content: string }[]; components?: Component[] };
+type Component = {
+  name: string;
+  version?: string;
+  purl?: string;
+  "bom-ref": string;
+  hashes?: { content: string }[];
+  components?: Component[];
+};
 
 /** An SBOM of small stand-in files: the generator's output, without a build. */
 function sampleSbom() {
@@ -43,7 +54,9 @@ function sampleSbom() {
         arch,
         executable: file(`rfc868-${arch}`),
         runtime: file(`bun-${arch}`),
-        packages: [{ path: file(`rfc868-${arch}.deb`), purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${arch}`, depends }],
+        packages: [
+          { path: file(`rfc868-${arch}.deb`), purl: `pkg:deb/rfc868/rfc868@${pkg.version}?arch=${arch}`, depends },
+        ],
       })),
     });
   } finally {
@@ -82,13 +95,16 @@ describe("the SBOM generator", () => {
 });
 
 // After `npm run build` (CI runs this file again then): the real SBOM, with the real hashes.
-test.skipIf(!existsSync(join(ROOT, "dist/rfc868.cdx.json")))("dist/rfc868.cdx.json is valid and hashes the executables as built", () => {
-  const bom = JSON.parse(readFileSync(join(ROOT, "dist/rfc868.cdx.json"), "utf8"));
-  const validate = cycloneDxValidator();
-  expect(validate(bom), JSON.stringify(validate.errors, null, 1)).toBe(true);
-  const sums = readFileSync(join(ROOT, "dist/SHA256SUMS"), "utf8");
-  const executables = (bom.components as Component[]).filter((c) => c["bom-ref"].startsWith("executable-"));
-  expect(executables.length).toBeGreaterThan(0);
-  for (const exe of executables) expect(sums).toContain(`${exe.hashes![0]!.content}  ${exe.name}\n`);
-  expect((bom.components as Component[]).find((c) => c.name === "bun")!.version).toBe(pkg.devDependencies.bun!);
-});
+test.skipIf(!existsSync(join(ROOT, "dist/rfc868.cdx.json")))(
+  "dist/rfc868.cdx.json is valid and hashes the executables as built",
+  () => {
+    const bom = JSON.parse(readFileSync(join(ROOT, "dist/rfc868.cdx.json"), "utf8"));
+    const validate = cycloneDxValidator();
+    expect(validate(bom), JSON.stringify(validate.errors, null, 1)).toBe(true);
+    const sums = readFileSync(join(ROOT, "dist/SHA256SUMS"), "utf8");
+    const executables = (bom.components as Component[]).filter((c) => c["bom-ref"].startsWith("executable-"));
+    expect(executables.length).toBeGreaterThan(0);
+    for (const exe of executables) expect(sums).toContain(`${exe.hashes![0]!.content}  ${exe.name}\n`);
+    expect((bom.components as Component[]).find((c) => c.name === "bun")!.version).toBe(pkg.devDependencies.bun!);
+  },
+);

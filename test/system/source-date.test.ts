@@ -34,6 +34,10 @@ test("outside git, the date of the changelog's top entry", () => {
 });
 
 test("a changelog trailer's date in seconds", () => {
-  expect(changelogEpoch("rfc868 (0.1.0) unstable; urgency=medium\n\n  * x\n\n -- A <a@example.com>  Sat, 28 Nov 2026 23:30:00 +0000\n")).toBe(Date.UTC(2026, 10, 28, 23, 30) / 1000);
+  expect(
+    changelogEpoch(
+      "rfc868 (0.1.0) unstable; urgency=medium\n\n  * x\n\n -- A <a@example.com>  Sat, 28 Nov 2026 23:30:00 +0000\n",
+    ),
+  ).toBe(Date.UTC(2026, 10, 28, 23, 30) / 1000);
   expect(() => changelogEpoch("no trailer\n")).toThrow("no dated trailer");
 });

@@ -31,7 +31,8 @@ async function verifyInstance(text: string): Promise<string> {
 }
 
 const systemdAnalyze = findCommand("systemd-analyze");
-if (!systemdAnalyze) console.log("systemd-instances.test.ts: skipping systemd-analyze verify: not installed (apt-get install systemd)");
+if (!systemdAnalyze)
+  console.log("systemd-instances.test.ts: skipping systemd-analyze verify: not installed (apt-get install systemd)");
 
 describe.skipIf(!systemdAnalyze)("the template unit", () => {
   test("an instance verifies with no complaint", async () => {
@@ -53,26 +54,58 @@ describe.skipIf(!systemdAnalyze)("the template unit", () => {
 function checkoutUnreadable(): string | null {
   const setpriv = findCommand("setpriv");
   if (!setpriv) return "needs setpriv(1)";
-  const argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", 'test -r "$1" && test -x "$2" && cd "$3"', "sh", serverCommand()[1]!, process.execPath, process.cwd()];
-  return Bun.spawnSync(argv).exitCode === 0 ? null : `uid 65534 cannot read this checkout (${process.cwd()}) or Bun: a parent folder is private`;
+  const argv = [
+    setpriv,
+    "--reuid=65534",
+    "--regid=65534",
+    "--clear-groups",
+    "sh",
+    "-c",
+    'test -r "$1" && test -x "$2" && cd "$3"',
+    "sh",
+    serverCommand()[1]!,
+    process.execPath,
+    process.cwd(),
+  ];
+  return Bun.spawnSync(argv).exitCode === 0
+    ? null
+    : `uid 65534 cannot read this checkout (${process.cwd()}) or Bun: a parent folder is private`;
 }
 
-const skipReason = (USERNS_ROOT ? `switching to another uid ${NOT_REAL_ROOT}` : null) ?? netnsProblem() ?? checkoutUnreadable();
+const skipReason =
+  (USERNS_ROOT ? `switching to another uid ${NOT_REAL_ROOT}` : null) ?? netnsProblem() ?? checkoutUnreadable();
 if (skipReason) console.log(`systemd-instances.test.ts: skipping the identity test: ${skipReason}`);
 
-describe.skipIf(skipReason !== null)("the unit's identity, in a private network namespace (port 37 is free there)", () => {
-  /** What the unit gives each instance: one non-root user and CAP_NET_BIND_SERVICE, nothing else. */
-  const as = (uid: number) => [findCommand("setpriv")!, `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all,+net_bind_service", "--ambient-caps=+net_bind_service", "--bounding-set=-all,+net_bind_service"];
-  const flags = ["--host", "::", "--port", "37", "--reuse-port", "--quiet"];
+describe.skipIf(skipReason !== null)(
+  "the unit's identity, in a private network namespace (port 37 is free there)",
+  () => {
+    /** What the unit gives each instance: one non-root user and CAP_NET_BIND_SERVICE, nothing else. */
+    const as = (uid: number) => [
+      findCommand("setpriv")!,
+      `--reuid=${uid}`,
+      `--regid=${uid}`,
+      "--clear-groups",
+      "--inh-caps=-all,+net_bind_service",
+      "--ambient-caps=+net_bind_service",
+      "--bounding-set=-all,+net_bind_service",
+    ];
+    const flags = ["--host", "::", "--port", "37", "--reuse-port", "--quiet"];
 
-  test("two instances as one user share port 37 and both serve; one under another user is refused with EADDRINUSE", async () => {
-    const ns = await privateNetns();
-    const instances = [await startServer(flags, {}, [...ns.enter, ...as(65534)]), await startServer(flags, {}, [...ns.enter, ...as(65534)])];
-    const load = startLoad(37, { tcp: 400 }, { wrapper: ns.enter });
-    expect((await load.summary).kinds).toEqual({ tcp: { ok: 400 } });
-    await load.release();
-    for (const counters of await Promise.all(instances.map(readCounters))) expect(counters.served_tcp).toBeGreaterThan(0);
-    const other = startServer(flags, {}, [...ns.enter, ...as(65533)]);
-    await expect(other).rejects.toThrow("rfc868: cannot listen on tcp [::] port 37: bind: Address already in use (EADDRINUSE)");
-  });
-});
+    test("two instances as one user share port 37 and both serve; one under another user is refused with EADDRINUSE", async () => {
+      const ns = await privateNetns();
+      const instances = [
+        await startServer(flags, {}, [...ns.enter, ...as(65534)]),
+        await startServer(flags, {}, [...ns.enter, ...as(65534)]),
+      ];
+      const load = startLoad(37, { tcp: 400 }, { wrapper: ns.enter });
+      expect((await load.summary).kinds).toEqual({ tcp: { ok: 400 } });
+      await load.release();
+      for (const counters of await Promise.all(instances.map(readCounters)))
+        expect(counters.served_tcp).toBeGreaterThan(0);
+      const other = startServer(flags, {}, [...ns.enter, ...as(65533)]);
+      await expect(other).rejects.toThrow(
+        "rfc868: cannot listen on tcp [::] port 37: bind: Address already in use (EADDRINUSE)",
+      );
+    });
+  },
+);

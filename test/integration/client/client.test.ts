@@ -89,14 +89,19 @@ describe("the client's command line", () => {
 
   test("--version prints the version, the source tree's commit and the Bun version, and exits 0", async () => {
     const run = await runClient(["--version"]);
-    const head = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+    const head = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
+      .stdout.toString()
+      .trim();
     expect(head).toMatch(/^[0-9a-f]{12}$/);
     expect(run).toEqual({ code: 0, stdout: [version, `commit ${head}`, `bun ${Bun.version}`], stderr: [] });
   });
 
   test.each([
     [[], "HOST is missing (see --help)"],
-    [["time.example.org"], 'HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got "time.example.org"'],
+    [
+      ["time.example.org"],
+      'HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got "time.example.org"',
+    ],
     [["127.0.0.1", "::1"], 'one HOST only, got "127.0.0.1" and "::1"'],
     [["127.0.0.1", "--timeout", "0"], '--timeout: expected seconds, more than 0 and at most 3600, got "0"'],
     [["127.0.0.1", "--port", "0"], '--port: expected an integer from 1 to 65535, got "0"'],

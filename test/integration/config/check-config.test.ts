@@ -24,7 +24,15 @@ describe("--check-config", () => {
   test("the shipped example, every key uncommented, is ok: exit 0, one line, and nothing bound even on a port in use", async () => {
     const taken = await takenPort();
     try {
-      const run = await runServer(["--check-config", "--config", files.write(uncommentedExample()), "--host", "127.0.0.1", "--port", String(taken.port)]);
+      const run = await runServer([
+        "--check-config",
+        "--config",
+        files.write(uncommentedExample()),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(taken.port),
+      ]);
       expect([run.code, run.stdout, run.stderr]).toEqual([0, ["ok"], []]);
     } finally {
       taken.close();

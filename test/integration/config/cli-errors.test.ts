@@ -29,7 +29,11 @@ describe("start-up failures", () => {
     const run = await runServer(["--host", "127.0.0.1", "--port", String(first.port)]);
     expect(run.code).toBe(1);
     expect(nonEmpty(run.stderr)).toEqual([
-      expect.stringMatching(new RegExp(`^rfc868: cannot listen on .*127\\.0\\.0\\.1.* port ${first.port}: bind: Address already in use \\(EADDRINUSE\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^rfc868: cannot listen on .*127\\.0\\.0\\.1.* port ${first.port}: bind: Address already in use \\(EADDRINUSE\\)$`,
+        ),
+      ),
     ]);
     expect(nonEmpty(run.stdout)).toEqual([]);
     expectNoStackTrace(run);
@@ -52,7 +56,9 @@ describe("start-up failures with --log json: every line the server writes is JSO
     const first = await startServer();
     const run = await runServer(["--host", "127.0.0.1", "--port", String(first.port), "--log", "json"]);
     expect(run.code).toBe(1);
-    expect(onlyJsonLine(run).message).toMatch(new RegExp(`^cannot listen on .* port ${first.port}: bind: Address already in use \\(EADDRINUSE\\)$`));
+    expect(onlyJsonLine(run).message).toMatch(
+      new RegExp(`^cannot listen on .* port ${first.port}: bind: Address already in use \\(EADDRINUSE\\)$`),
+    );
     expect(nonEmpty(run.stdout)).toEqual([]);
   });
 
@@ -62,9 +68,12 @@ describe("start-up failures with --log json: every line the server writes is JSO
     expect(onlyJsonLine(run).message).toMatch(/^\/nonexistent\/rfc868\.toml: .*ENOENT/);
   });
 
-  test("log = \"json\" in the config file: a port in use is a JSON line too", async () => {
+  test('log = "json" in the config file: a port in use is a JSON line too', async () => {
     const first = await startServer();
-    const run = await runServer(["--config", files.write(`host = ["127.0.0.1"]\nport = ${first.port}\nlog = "json"\n`)]);
+    const run = await runServer([
+      "--config",
+      files.write(`host = ["127.0.0.1"]\nport = ${first.port}\nlog = "json"\n`),
+    ]);
     expect(run.code).toBe(1);
     expect(onlyJsonLine(run).message).toContain("EADDRINUSE");
   });
@@ -103,7 +112,10 @@ describe("usage errors", () => {
 });
 
 /** The checkout's HEAD as --version names it, read here with git itself. */
-const gitHead = () => Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+const gitHead = () =>
+  Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
+    .stdout.toString()
+    .trim();
 
 describe("--help and --version", () => {
   test("--help exits 0 and prints the usage, listing the flags, on stdout", async () => {
@@ -146,11 +158,14 @@ describe("--quiet and signals", () => {
 
   // The ready line means "serving": a signal any time after it must take the clean path (exit 0),
   // not the default action (128 + signal number), so the signal is sent as soon as the line is seen.
-  test.each(["SIGINT", "SIGTERM"] as const)("%s right after the ready line closes the listener and exits 0", async (signal) => {
-    const server = await startServer();
-    expect(await server.stop(signal)).toBe(0);
-    await server.stderr.ended();
-    expect(server.stderr.all.filter((line) => /^\s+at /.test(line))).toEqual([]);
-    expect((await tcpTime(server.port)).close).toBe("ECONNREFUSED");
-  });
+  test.each(["SIGINT", "SIGTERM"] as const)(
+    "%s right after the ready line closes the listener and exits 0",
+    async (signal) => {
+      const server = await startServer();
+      expect(await server.stop(signal)).toBe(0);
+      await server.stderr.ended();
+      expect(server.stderr.all.filter((line) => /^\s+at /.test(line))).toEqual([]);
+      expect((await tcpTime(server.port)).close).toBe("ECONNREFUSED");
+    },
+  );
 });

@@ -50,11 +50,51 @@ describe("the keys", () => {
 
   test("a file reads as the same flags: switches, lists, integers, rates, dates", () => {
     const path = files.write(
-      ['host = ["127.0.0.1", "::1"]', "port = 9037", "tcp = false", "udp = true", "quiet = true", 'log = "json"', 'allow = ["10.0.0.0/8"]',
-        'deny = ["10.1.0.0/16"]', "udp-guard-ports = [7, 9]", 'rate = "10/m"', "burst = 3", 'global-rate = "1000/s"', "clock-floor = 2020-01-02", "require-sync = true"].join("\n"),
+      [
+        'host = ["127.0.0.1", "::1"]',
+        "port = 9037",
+        "tcp = false",
+        "udp = true",
+        "quiet = true",
+        'log = "json"',
+        'allow = ["10.0.0.0/8"]',
+        'deny = ["10.1.0.0/16"]',
+        "udp-guard-ports = [7, 9]",
+        'rate = "10/m"',
+        "burst = 3",
+        'global-rate = "1000/s"',
+        "clock-floor = 2020-01-02",
+        "require-sync = true",
+      ].join("\n"),
     );
-    const argv = ["--host", "127.0.0.1", "--host", "::1", "--port", "9037", "--no-tcp", "--udp", "--quiet", "--log", "json", "--allow", "10.0.0.0/8",
-      "--deny", "10.1.0.0/16", "--udp-guard-ports", "7,9", "--rate", "10/m", "--burst", "3", "--global-rate", "1000/s", "--clock-floor", "2020-01-02", "--require-sync"];
+    const argv = [
+      "--host",
+      "127.0.0.1",
+      "--host",
+      "::1",
+      "--port",
+      "9037",
+      "--no-tcp",
+      "--udp",
+      "--quiet",
+      "--log",
+      "json",
+      "--allow",
+      "10.0.0.0/8",
+      "--deny",
+      "10.1.0.0/16",
+      "--udp-guard-ports",
+      "7,9",
+      "--rate",
+      "10/m",
+      "--burst",
+      "3",
+      "--global-rate",
+      "1000/s",
+      "--clock-floor",
+      "2020-01-02",
+      "--require-sync",
+    ];
     const { config, ...fromFile } = parseArgs(["--config", path]);
     expect(config).toBe(path);
     expect(fromFile).toEqual(parseArgs(argv));
@@ -76,11 +116,31 @@ describe("a bad file", () => {
     ["an unknown key", 'host = ["127.0.0.1"]\nport = 0\nbogus = 1', /: unknown key "bogus" /],
     ["a string for an integer", 'host = ["127.0.0.1"]\nport = "0"', /: key "port": expected an integer, got "0"$/],
     ["a number for a rate", 'host = ["127.0.0.1"]\nport = 0\nrate = 20', /: key "rate": expected a string, got 20$/],
-    ["a bad rate", 'host = ["127.0.0.1"]\nport = 0\nrate = "20/x"', /: key "rate": expected a rate such as 20\/s, 600\/m or 10\/h \(above 0\), got "20\/x"$/],
-    ["a string for a list", 'host = "127.0.0.1"\nport = 0', /: key "host": expected an array of strings, got "127.0.0.1"$/],
-    ["a bad address in a list", 'host = ["127.0.0.1"]\nport = 0\ndeny = ["10.0.0.0/33"]', /: key "deny": .*"10.0.0.0\/33"$/],
-    ["a string for a switch", 'host = ["127.0.0.1"]\nport = 0\nudp = "yes"', /: key "udp": expected true or false, got "yes"$/],
-    ["a port out of range in a list", 'host = ["127.0.0.1"]\nport = 0\nudp-guard-ports = [7, 70000]', /: key "udp-guard-ports": expected an integer from 0 to 65535, got "70000"$/],
+    [
+      "a bad rate",
+      'host = ["127.0.0.1"]\nport = 0\nrate = "20/x"',
+      /: key "rate": expected a rate such as 20\/s, 600\/m or 10\/h \(above 0\), got "20\/x"$/,
+    ],
+    [
+      "a string for a list",
+      'host = "127.0.0.1"\nport = 0',
+      /: key "host": expected an array of strings, got "127.0.0.1"$/,
+    ],
+    [
+      "a bad address in a list",
+      'host = ["127.0.0.1"]\nport = 0\ndeny = ["10.0.0.0/33"]',
+      /: key "deny": .*"10.0.0.0\/33"$/,
+    ],
+    [
+      "a string for a switch",
+      'host = ["127.0.0.1"]\nport = 0\nudp = "yes"',
+      /: key "udp": expected true or false, got "yes"$/,
+    ],
+    [
+      "a port out of range in a list",
+      'host = ["127.0.0.1"]\nport = 0\nudp-guard-ports = [7, 70000]',
+      /: key "udp-guard-ports": expected an integer from 0 to 65535, got "70000"$/,
+    ],
     ["a table", 'host = ["127.0.0.1"]\nport = 0\n[server]\nport = 1', /: unknown key "server" /],
     ["a rule across keys", 'host = ["127.0.0.1"]\nport = 0\nburst = 5', /: --burst needs --rate$/],
     ["not TOML", "port = = 0", /: TOML Parse error: /],
@@ -88,7 +148,9 @@ describe("a bad file", () => {
     const path = files.write(text);
     const run = await runServer(["--config", path]);
     expect(run.code).toBe(2);
-    expect(nonEmpty(run.stderr)).toEqual([expect.stringMatching(new RegExp(`^rfc868: ${path.replace(/[.]/g, "\\.")}${pattern.source}`))]);
+    expect(nonEmpty(run.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^rfc868: ${path.replace(/[.]/g, "\\.")}${pattern.source}`)),
+    ]);
     expect(nonEmpty(run.stdout)).toEqual([]);
   });
 

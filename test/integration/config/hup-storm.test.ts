@@ -22,7 +22,10 @@ const SIGNALS = 100;
 
 /** `ENTRIES` distinct /24 blocks in 10.0.0.0/8 and up, then 127.0.0.1 (the client); `extra` lines after the list. */
 function bigList(extra = ""): string {
-  const blocks = Array.from({ length: ENTRIES - 1 }, (_, i) => `  "${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24",`);
+  const blocks = Array.from(
+    { length: ENTRIES - 1 },
+    (_, i) => `  "${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24",`,
+  );
   return `allow = [\n${blocks.join("\n")}\n  "127.0.0.1",\n]\n${extra}`;
 }
 
@@ -89,7 +92,15 @@ const listening = (port: number) =>
 test("a SIGHUP between binding and the ready line is applied once the server is up", async () => {
   const path = files.write(bigList());
   const port = await freePort();
-  const { proc, stdout, stderr } = spawnServer(["--config", path, "--host", "127.0.0.1", "--port", String(port), "--quiet"]);
+  const { proc, stdout, stderr } = spawnServer([
+    "--config",
+    path,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--quiet",
+  ]);
   // The signal handlers are installed before the sockets are bound; building the big list's policy comes after.
   while (!(await listening(port))) await Bun.sleep(1);
   proc.kill("SIGHUP");
@@ -98,5 +109,7 @@ test("a SIGHUP between binding and the ready line is applied once the server is 
   // src/server.ts creates the reloader in the same task as the server (runTimeServer never awaits), so the
   // signal's callback, a later task, finds it: this pins that, should start-up ever await before it.
   expect(await stderr.waitFor(RELOAD_LINE)).toBe(`rfc868: reloaded ${path}: no change`);
-  console.log(`hup at start-up: sent ${earlyEnough ? "before" : "after (the start-up was too quick to test this run)"} the ready line`);
+  console.log(
+    `hup at start-up: sent ${earlyEnough ? "before" : "after (the start-up was too quick to test this run)"} the ready line`,
+  );
 });

@@ -26,16 +26,27 @@ mkdirSync(directory);
 const oversized = files.write(`# ${"x".repeat(CONFIG_MAX_BYTES)}\n`);
 
 /** Peak resident memory of `pid` in MiB (VmHWM): a read of /dev/zero would grow it without bound. */
-const peakMiB = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+const peakMiB = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 /** A generous ceiling: the server idles at ~40 MiB; the unbounded read of /dev/zero reached 3 GiB in 3 s. */
 const MEMORY_GUARD_MIB = 400;
 
 const REFUSED = [
   { what: "a FIFO", path: fifo, reason: /: not a regular file \(a FIFO\): a config file must be one$/ },
-  { what: "/dev/zero", path: "/dev/zero", reason: /: not a regular file \(a character device\): a config file must be one$/ },
+  {
+    what: "/dev/zero",
+    path: "/dev/zero",
+    reason: /: not a regular file \(a character device\): a config file must be one$/,
+  },
   { what: "a directory", path: directory, reason: /: not a regular file \(a directory\): a config file must be one$/ },
-  { what: "a file over 4 MiB", path: oversized, reason: new RegExp(`: ${CONFIG_MAX_BYTES + 3} bytes, over the limit of ${CONFIG_MAX_BYTES} bytes \\(4 MiB\\): refused unread$`) },
+  {
+    what: "a file over 4 MiB",
+    path: oversized,
+    reason: new RegExp(
+      `: ${CONFIG_MAX_BYTES + 3} bytes, over the limit of ${CONFIG_MAX_BYTES} bytes \\(4 MiB\\): refused unread$`,
+    ),
+  },
 ];
 
 describe("at start-up", () => {
@@ -63,7 +74,11 @@ describe("at start-up", () => {
   test("an empty file: refused, since a file being rewritten in place reads empty", async () => {
     const run = await runServer(["--config", files.write("")], 10_000);
     expect(run.code).toBe(2);
-    expect(run.stderr).toEqual([expect.stringMatching(/: empty: refused \(a file being rewritten reads so; replace it with a rename, see README; no settings is a comment\)$/)]);
+    expect(run.stderr).toEqual([
+      expect.stringMatching(
+        /: empty: refused \(a file being rewritten reads so; replace it with a rename, see README; no settings is a comment\)$/,
+      ),
+    ]);
   });
 });
 
@@ -92,7 +107,9 @@ describe("on SIGHUP, with a client querying all along", () => {
       const tally = await clients.stop();
       expect(tally.answered).toBe(tally.sent);
       const peak = peakMiB(server.proc.pid);
-      console.log(`config-paths: ${what} on reload: refused, ${tally.answered} of ${tally.sent} answered, peak RSS ${peak.toFixed(0)} MiB`);
+      console.log(
+        `config-paths: ${what} on reload: refused, ${tally.answered} of ${tally.sent} answered, peak RSS ${peak.toFixed(0)} MiB`,
+      );
       expect(peak).toBeLessThan(MEMORY_GUARD_MIB);
       expect(await server.stop()).toBe(0);
     });
@@ -103,7 +120,9 @@ describe("on SIGHUP, with a client querying all along", () => {
     const server = await startServer(["--config", path]);
     expect((await tcpTime(server.port)).bytes.length).toBe(0);
     writeFileSync(path, "");
-    expect(await reload(server)).toMatch(/^rfc868: reload refused, still serving the previous configuration: .*: empty: refused/);
+    expect(await reload(server)).toMatch(
+      /^rfc868: reload refused, still serving the previous configuration: .*: empty: refused/,
+    );
     expect((await tcpTime(server.port)).bytes.length).toBe(0);
   });
 });
@@ -115,7 +134,9 @@ test("a refused reload quoting a 400 KB value writes one short line, and the tim
   await clients.reached(20);
   files.write(`${BASE}rate = "${"9".repeat(400_000)}"\n`, path);
   const line = await reload(server);
-  expect(line).toBe(`rfc868: reload refused, still serving the previous configuration: ${path}: key "rate": expected a rate such as 20/s, 600/m or 10/h (above 0), got "${"9".repeat(80)}"... (400000 bytes)`);
+  expect(line).toBe(
+    `rfc868: reload refused, still serving the previous configuration: ${path}: key "rate": expected a rate such as 20/s, 600/m or 10/h (above 0), got "${"9".repeat(80)}"... (400000 bytes)`,
+  );
   await clients.reached(clients.tally.answered + 20);
   const tally = await clients.stop();
   expect(tally.answered).toBe(tally.sent);

@@ -56,7 +56,9 @@ describe("SIGHUP with --config", () => {
     }
     const tally = await clients.stop();
     const counters = await readCounters(server);
-    console.log(`reload test: ${tally.sent} requests, ${tally.answered} answered, 100 reloads, ${lines.filter((l) => l.includes("refused")).length} refused`);
+    console.log(
+      `reload test: ${tally.sent} requests, ${tally.answered} answered, 100 reloads, ${lines.filter((l) => l.includes("refused")).length} refused`,
+    );
     expect(tally.answered).toBe(tally.sent);
     expect(tally.other).toEqual({});
     expect(lines.filter((line) => line.startsWith("rfc868: reload refused")).length).toBe(20);
@@ -76,13 +78,20 @@ describe("SIGHUP with --config", () => {
     expect((await tcpTime(server.port)).bytes.length).toBe(0);
 
     files.write(`${BASE}deny = ["127.0.0.1", "not-an-address"]\n`, path);
-    expect(await reload(server)).toMatch(new RegExp(`^rfc868: reload refused, still serving the previous configuration: ${path}: key "deny": `));
+    expect(await reload(server)).toMatch(
+      new RegExp(`^rfc868: reload refused, still serving the previous configuration: ${path}: key "deny": `),
+    );
     expect((await tcpTime(server.port)).bytes.length).toBe(0);
 
     files.write(BASE, path);
     expect(await reload(server)).toBe(`rfc868: reloaded ${path}: changed deny`);
     expect((await tcpTime(server.port)).bytes.length).toBe(4);
-    expect(await readCounters(server)).toEqual({ served_tcp: 2, refused_tcp_denied: 2, reload_ok: 2, reload_failed: 1 });
+    expect(await readCounters(server)).toEqual({
+      served_tcp: 2,
+      refused_tcp_denied: 2,
+      reload_ok: 2,
+      reload_failed: 1,
+    });
   });
 
   test("host, port and the rest that need a rebind are named as needing a restart and left as they are", async () => {
@@ -94,7 +103,9 @@ describe("SIGHUP with --config", () => {
     files.write('host = ["::1"]\nport = 1\nbacklog = 7\nudp = true\nquiet = true\n', path);
     const from = server.stderr.all.length;
     expect(await reload(server)).toBe(`rfc868: reloaded ${path}: changed quiet`);
-    expect(await server.stderr.waitFor(/needs a restart/, from)).toBe(`rfc868: ${path}: host, port, backlog, udp changed: needs a restart (left as they are until then)`);
+    expect(await server.stderr.waitFor(/needs a restart/, from)).toBe(
+      `rfc868: ${path}: host, port, backlog, udp changed: needs a restart (left as they are until then)`,
+    );
     expect((await tcpTime(server.port)).bytes.length).toBe(4);
     expect(server.stdout.count(/^connection from /)).toBe(0); // quiet took effect; the old port still serves
   });
@@ -109,7 +120,10 @@ describe("SIGHUP with --config", () => {
     await server.stop();
     await server.stdout.ended();
     const connections = server.stdout.all.filter((line) => line.includes("connection"));
-    expect(connections).toEqual([expect.stringMatching(/^connection from \('127\.0\.0\.1', \d+\)$/), expect.stringMatching(/^\{.*"event":"connection"/)]);
+    expect(connections).toEqual([
+      expect.stringMatching(/^connection from \('127\.0\.0\.1', \d+\)$/),
+      expect.stringMatching(/^\{.*"event":"connection"/),
+    ]);
   });
 
   test("a command-line flag still wins after a reload", async () => {
@@ -123,7 +137,9 @@ describe("SIGHUP with --config", () => {
 
 test("SIGHUP without --config says there is no file and keeps serving", async () => {
   const server = await startServer([]);
-  expect(await reload(server)).toBe("rfc868: SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged");
+  expect(await reload(server)).toBe(
+    "rfc868: SIGHUP: no configuration file to reload (start with --config PATH); serving unchanged",
+  );
   expect((await tcpTime(server.port)).bytes.length).toBe(4);
 });
 
@@ -132,7 +148,9 @@ describe("a reload that fails inside the server, not in the file", () => {
    * An in-process server whose reconfigure throws `fault` (the reloader's TimeServer is its constructor's
    * argument: no real input makes a correct server throw here), reloaded once with a changed file; its stderr lines and counters.
    */
-  async function reloadThrowing(fault: Error): Promise<{ lines: string[]; failed: number; ok: number; served: boolean }> {
+  async function reloadThrowing(
+    fault: Error,
+  ): Promise<{ lines: string[]; failed: number; ok: number; served: boolean }> {
     const path = files.write(`${BASE}deny = ["192.0.2.1"]\n`);
     const logPath = join(files.dir, `reload-${fault.name}.log`);
     const fd = openSync(logPath, "w");
@@ -151,7 +169,9 @@ describe("a reload that fails inside the server, not in the file", () => {
       await reloader.reload();
       const served = (await tcpTime(server.port)).bytes.length === 4;
       log.flush();
-      const lines = readFileSync(logPath, "utf8").split("\n").filter((line) => line.includes("reload"));
+      const lines = readFileSync(logPath, "utf8")
+        .split("\n")
+        .filter((line) => line.includes("reload"));
       return { lines, failed: server.counters.get("reload_failed"), ok: server.counters.get("reload_ok"), served };
     } finally {
       await server.stop();
@@ -161,7 +181,9 @@ describe("a reload that fails inside the server, not in the file", () => {
 
   test("a bug (any error but a ConfigError) is an internal error at error level, counted as a failed reload, never a refused file; serving goes on", async () => {
     const { lines, failed, ok, served } = await reloadThrowing(new TypeError("undefined is not an object"));
-    expect(lines).toEqual(["rfc868: reload failed on an internal error, still serving the previous configuration: TypeError: undefined is not an object"]);
+    expect(lines).toEqual([
+      "rfc868: reload failed on an internal error, still serving the previous configuration: TypeError: undefined is not an object",
+    ]);
     expect([failed, ok]).toEqual([1, 0]);
     expect(served).toBe(true);
   });
@@ -171,7 +193,9 @@ describe("a reload that fails inside the server, not in the file", () => {
       "rfc868: reload failed on an internal error, still serving the previous configuration: RangeError: offset is out of bounds",
     ]);
     const refused = await reloadThrowing(new ConfigError("a token bucket needs a rate > 0"));
-    expect(refused.lines).toEqual(["rfc868: reload refused, still serving the previous configuration: a token bucket needs a rate > 0"]);
+    expect(refused.lines).toEqual([
+      "rfc868: reload refused, still serving the previous configuration: a token bucket needs a rate > 0",
+    ]);
     expect([refused.failed, refused.ok, refused.served]).toEqual([1, 0, true]);
   });
 });

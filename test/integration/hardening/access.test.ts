@@ -21,7 +21,9 @@ describe("--deny", () => {
     const server = await startServer(["--deny", "127.0.0.2/32"]);
     expect(await tcpServed(server.port, "127.0.0.2", "127.0.0.1")).toBe(false);
     expect(await tcpServed(server.port, "127.0.0.3", "127.0.0.1")).toBe(true);
-    expect(await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.2', \d+\): source matches a deny rule$/)).not.toBe("");
+    expect(
+      await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.2', \d+\): source matches a deny rule$/),
+    ).not.toBe("");
     expect(server.stdout.count(/^connection from \('127\.0\.0\.2'/)).toBe(0);
     expect((await readCounters(server)).refused_tcp_denied).toBe(1);
   });
@@ -42,7 +44,9 @@ describe("--allow", () => {
     expect(await tcpServed(server.port, "127.0.0.3", "127.0.0.1")).toBe(true);
     expect(await tcpServed(server.port, "127.0.0.4", "127.0.0.1")).toBe(false);
     expect(await udpAnswered(server.port, ["127.0.0.2:0", "127.0.0.9:0"])).toEqual([true, false]);
-    expect(await server.stdout.waitFor(/^refused udp from \('127\.0\.0\.9', \d+\): source outside every allow rule$/)).not.toBe("");
+    expect(
+      await server.stdout.waitFor(/^refused udp from \('127\.0\.0\.9', \d+\): source outside every allow rule$/),
+    ).not.toBe("");
     const counters = await readCounters(server);
     expect([counters.refused_tcp_not_allowed, counters.refused_udp_not_allowed]).toEqual([1, 1]);
   });
@@ -70,10 +74,24 @@ describe("a 100,000-entry --allow list (issue 16: an operator's country or abuse
 
 describe("IPv6 and IPv4-mapped sources", () => {
   test("on a dual-stack socket an IPv4 client (::ffff:127.0.0.1) is matched by IPv4 blocks, ::1 by IPv6 ones", async () => {
-    const server = await startServer(["--host", "::", "--udp", "--deny", "127.0.0.0/8", "--allow", "::1/128", "--allow", "0.0.0.0/0"]);
+    const server = await startServer([
+      "--host",
+      "::",
+      "--udp",
+      "--deny",
+      "127.0.0.0/8",
+      "--allow",
+      "::1/128",
+      "--allow",
+      "0.0.0.0/0",
+    ]);
     expect(await tcpServed(server.port, "127.0.0.1", "127.0.0.1")).toBe(false);
     expect(await tcpServed(server.port, "::1", "::1")).toBe(true);
-    expect(await server.stdout.waitFor(/^refused tcp from \('::ffff:127\.0\.0\.1', \d+, 0, 0\): source matches a deny rule$/)).not.toBe("");
+    expect(
+      await server.stdout.waitFor(
+        /^refused tcp from \('::ffff:127\.0\.0\.1', \d+, 0, 0\): source matches a deny rule$/,
+      ),
+    ).not.toBe("");
     expect(await udpAnswered(server.port, ["[::1]:0"], "::1")).toEqual([true]);
   });
 

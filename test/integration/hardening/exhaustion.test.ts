@@ -11,7 +11,14 @@ import { RUNTIME_TUNING } from "../../../src/ops/runtime-tuning.ts";
 import { killAll, startServer } from "../../support/server-process.ts";
 import { tcpTime, unixSecondsOf } from "../../support/clients.ts";
 import { runCommand } from "../../support/commands.ts";
-import { fdLimits, openFdCount, readCounters, setSoftFdLimit, startLoad, waitForFdCount } from "../../support/hardening.ts";
+import {
+  fdLimits,
+  openFdCount,
+  readCounters,
+  setSoftFdLimit,
+  startLoad,
+  waitForFdCount,
+} from "../../support/hardening.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -22,8 +29,14 @@ const SERVER = new URL("../../../src/server.ts", import.meta.url).pathname;
 /** Filling every fd below FD_SETSIZE needs a limit above it, in this process (soft) and for a child (hard). */
 const ROOM_ABOVE_FD_SETSIZE = FD_SETSIZE + 64;
 const limits = fdLimits();
-if (limits.hard < ROOM_ABOVE_FD_SETSIZE) console.log(`hardening-exhaustion.test.ts: skipping the FD_SETSIZE start-up test: the hard fd limit ${limits.hard} is below ${ROOM_ABOVE_FD_SETSIZE}`);
-if (limits.soft < ROOM_ABOVE_FD_SETSIZE) console.log(`hardening-exhaustion.test.ts: skipping the accepted-fd test: the fd limit ${limits.soft} is below ${ROOM_ABOVE_FD_SETSIZE}`);
+if (limits.hard < ROOM_ABOVE_FD_SETSIZE)
+  console.log(
+    `hardening-exhaustion.test.ts: skipping the FD_SETSIZE start-up test: the hard fd limit ${limits.hard} is below ${ROOM_ABOVE_FD_SETSIZE}`,
+  );
+if (limits.soft < ROOM_ABOVE_FD_SETSIZE)
+  console.log(
+    `hardening-exhaustion.test.ts: skipping the accepted-fd test: the fd limit ${limits.soft} is below ${ROOM_ABOVE_FD_SETSIZE}`,
+  );
 
 describe("fd exhaustion", () => {
   test("at the fd limit, accept's EMFILE pauses the listener (no busy loop), and every waiting client is served once fds are free", async () => {
@@ -39,7 +52,9 @@ describe("fd exhaustion", () => {
     const oldLimit = await setSoftFdLimit(pid, lowestFree);
     try {
       const load = startLoad(server.port, { tcp: 300 }, { concurrency: 300 });
-      expect(await server.stderr.waitFor(/accept4: Too many open files \(EMFILE\); pausing accepts for 100 ms/)).not.toBe("");
+      expect(
+        await server.stderr.waitFor(/accept4: Too many open files \(EMFILE\); pausing accepts for 100 ms/),
+      ).not.toBe("");
       let backoffs = 0;
       while (backoffs < 5) backoffs = (await readCounters(server)).accept_backoff_EMFILE ?? 0;
       // A spinning loop would count thousands by now; pausing allows one back-off per ACCEPT_BACKOFF_MS.
@@ -71,45 +86,59 @@ for fd in range(3,1024):
   if fd!=n: os.dup2(n,fd)
 os.execv(sys.argv[1],sys.argv[1:])`;
 
-  test.skipIf(limits.hard < ROOM_ABOVE_FD_SETSIZE)("started by a parent that left fds 3-1023 open, the server exits 1 with one line naming FD_SETSIZE", async () => {
-    // With the runtime tuning already in the environment the CLI does not re-execute, so the fds stay open.
-    const run = await runCommand(["python3", "-c", FILLING_PARENT, process.execPath, SERVER, "--host", "127.0.0.1", "--port", "0"], { env: { ...RUNTIME_TUNING } });
-    expect(run.code).toBe(1);
-    expect(run.stderr.trimEnd().split("\n")).toEqual([
-      expect.stringMatching(/^rfc868: cannot listen on tcp 127\.0\.0\.1 port 0: socket: fd \d{4,} is at or above FD_SETSIZE \(1024\), which select\(\) cannot watch/),
-    ]);
-    expect(run.stdout).toBe("");
-  });
+  test.skipIf(limits.hard < ROOM_ABOVE_FD_SETSIZE)(
+    "started by a parent that left fds 3-1023 open, the server exits 1 with one line naming FD_SETSIZE",
+    async () => {
+      // With the runtime tuning already in the environment the CLI does not re-execute, so the fds stay open.
+      const run = await runCommand(
+        ["python3", "-c", FILLING_PARENT, process.execPath, SERVER, "--host", "127.0.0.1", "--port", "0"],
+        { env: { ...RUNTIME_TUNING } },
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr.trimEnd().split("\n")).toEqual([
+        expect.stringMatching(
+          /^rfc868: cannot listen on tcp 127\.0\.0\.1 port 0: socket: fd \d{4,} is at or above FD_SETSIZE \(1024\), which select\(\) cannot watch/,
+        ),
+      ]);
+      expect(run.stdout).toBe("");
+    },
+  );
 
-  test.skipIf(limits.hard < ROOM_ABOVE_FD_SETSIZE)("started by that parent untuned, the re-execution closes the leftover fds and the server serves", async () => {
-    const server = await startServer([], {}, ["python3", "-c", FILLING_PARENT]);
-    expect((await tcpTime(server.port)).bytes.length).toBe(4);
-    // fds 0-3 survive (Bun leaves fd 3 alone), the ~1,020 others were close-on-exec.
-    expect(openFdCount(server.proc.pid)).toBeLessThan(64);
-  });
+  test.skipIf(limits.hard < ROOM_ABOVE_FD_SETSIZE)(
+    "started by that parent untuned, the re-execution closes the leftover fds and the server serves",
+    async () => {
+      const server = await startServer([], {}, ["python3", "-c", FILLING_PARENT]);
+      expect((await tcpTime(server.port)).bytes.length).toBe(4);
+      // fds 0-3 survive (Bun leaves fd 3 alone), the ~1,020 others were close-on-exec.
+      expect(openFdCount(server.proc.pid)).toBeLessThan(64);
+    },
+  );
 
-  test.skipIf(limits.soft < ROOM_ABOVE_FD_SETSIZE)("accepted connections never enter an fd_set: with every fd below 1024 taken, a client is still served", async () => {
-    const devNull = openSync("/dev/null", "w");
-    const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
-    const server = await runTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
-    const fillers: number[] = [];
-    try {
-      while (fillers.length === 0 || fillers.at(-1)! < FD_SETSIZE) fillers.push(openSync("/dev/null", "r"));
-      const before = Date.now();
-      const reply = await tcpTime(server.port);
-      expect(reply.close).toBe("end");
-      // In-process, the select loop shares this thread, so the reply may be read a tick (up to 1 s) late.
-      expect(unixSecondsOf(reply.bytes)).toBeGreaterThanOrEqual(Math.floor(before / 1000));
-      expect(unixSecondsOf(reply.bytes)).toBeLessThanOrEqual(Date.now() / 1000);
-      // Still no free fd below FD_SETSIZE: the accepted socket must have been one above it.
-      const probe = openSync("/dev/null", "r");
-      fillers.push(probe);
-      expect(probe).toBeGreaterThanOrEqual(FD_SETSIZE);
-      expect(server.counters.get("served_tcp")).toBe(1);
-    } finally {
-      for (const fd of fillers) closeSync(fd);
-      await server.stop();
-      closeSync(devNull);
-    }
-  });
+  test.skipIf(limits.soft < ROOM_ABOVE_FD_SETSIZE)(
+    "accepted connections never enter an fd_set: with every fd below 1024 taken, a client is still served",
+    async () => {
+      const devNull = openSync("/dev/null", "w");
+      const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
+      const server = await runTimeServer({ hosts: ["127.0.0.1"], port: 0, log });
+      const fillers: number[] = [];
+      try {
+        while (fillers.length === 0 || fillers.at(-1)! < FD_SETSIZE) fillers.push(openSync("/dev/null", "r"));
+        const before = Date.now();
+        const reply = await tcpTime(server.port);
+        expect(reply.close).toBe("end");
+        // In-process, the select loop shares this thread, so the reply may be read a tick (up to 1 s) late.
+        expect(unixSecondsOf(reply.bytes)).toBeGreaterThanOrEqual(Math.floor(before / 1000));
+        expect(unixSecondsOf(reply.bytes)).toBeLessThanOrEqual(Date.now() / 1000);
+        // Still no free fd below FD_SETSIZE: the accepted socket must have been one above it.
+        const probe = openSync("/dev/null", "r");
+        fillers.push(probe);
+        expect(probe).toBeGreaterThanOrEqual(FD_SETSIZE);
+        expect(server.counters.get("served_tcp")).toBe(1);
+      } finally {
+        for (const fd of fillers) closeSync(fd);
+        await server.stop();
+        closeSync(devNull);
+      }
+    },
+  );
 });

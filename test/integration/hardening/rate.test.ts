@@ -21,14 +21,21 @@ describe("--rate and --burst (per source)", () => {
     const server = await startServer(["--rate", "1/h", "--burst", "3"]);
     expect(await tcpServedInTurn(server.port, 5, "127.0.0.3")).toEqual([true, true, true, false, false]);
     expect(await tcpServedInTurn(server.port, 2, "127.0.0.4")).toEqual([true, true]);
-    expect(await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.3', \d+\): source over its rate limit$/)).not.toBe("");
+    expect(
+      await server.stdout.waitFor(/^refused tcp from \('127\.0\.0\.3', \d+\): source over its rate limit$/),
+    ).not.toBe("");
     expect((await readCounters(server)).refused_tcp_rate).toBe(2);
   });
 
   test("excess datagrams from one source are dropped, and TCP and UDP share the source's bucket", async () => {
     const server = await startServer(["--udp", "--rate", "1/h", "--burst", "3"]);
     expect(await tcpServed(server.port, "127.0.0.5")).toBe(true);
-    expect(await udpAnswered(server.port, ["127.0.0.5:0", "127.0.0.5:0", "127.0.0.5:0", "127.0.0.6:0"])).toEqual([true, true, false, true]);
+    expect(await udpAnswered(server.port, ["127.0.0.5:0", "127.0.0.5:0", "127.0.0.5:0", "127.0.0.6:0"])).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     expect((await readCounters(server)).refused_udp_rate).toBe(1);
   });
 

@@ -59,7 +59,9 @@ describe("misbehaving TCP clients", () => {
     const after = await readCounters(server);
     // Each reset connection was either still served (its RST came later) or failed in send with an errno: every one is accounted for.
     const delta = (kind: string) => (after[kind] ?? 0) - (before[kind] ?? 0);
-    const failures = Object.keys(after).filter((kind) => /^tcp_E/.test(kind)).reduce((sum, kind) => sum + delta(kind), 0);
+    const failures = Object.keys(after)
+      .filter((kind) => /^tcp_E/.test(kind))
+      .reduce((sum, kind) => sum + delta(kind), 0);
     expect(delta("served_tcp") + failures).toBe(201);
     expect(failures).toBeGreaterThan(0);
     expect(await waitForFdCount(server.proc.pid, baselineFds)).toBe(baselineFds);

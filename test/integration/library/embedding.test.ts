@@ -18,7 +18,9 @@ const ROUND_TRIP_MS = 500;
 async function probe(what: string): Promise<{ late: number; roundTrip: number }> {
   const [late, trips] = await Promise.all([timerLateness(30), tcpRoundTrips(server.port, 20)]);
   const result = { late: Math.max(...late), roundTrip: Math.max(...trips) };
-  console.log(`${what}: setTimeout(10) at most ${result.late.toFixed(1)} ms late, node:net round trip at most ${result.roundTrip.toFixed(1)} ms`);
+  console.log(
+    `${what}: setTimeout(10) at most ${result.late.toFixed(1)} ms late, node:net round trip at most ${result.roundTrip.toFixed(1)} ms`,
+  );
   return result;
 }
 
@@ -55,6 +57,8 @@ describe("a host with an embedded server", () => {
     // select() sleeps up to 1 s: a call that waited for it would take half of that on average.
     expect(reconfigured).toBeLessThan(ROUND_TRIP_MS);
     expect(stopped).toBeLessThan(ROUND_TRIP_MS);
-    expect(await idle.reconfigure({ quiet: true }).catch((error: Error) => error.message)).toBe("the server has stopped");
+    expect(await idle.reconfigure({ quiet: true }).catch((error: Error) => error.message)).toBe(
+      "the server has stopped",
+    );
   });
 });

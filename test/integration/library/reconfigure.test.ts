@@ -30,7 +30,9 @@ describe("reconfigure() on a running server", () => {
 
   test("a bad policy rejects with a RangeError and leaves the running one in place, log settings included", async () => {
     await server.reconfigure({ hardening: { deny: ["127.0.0.1"] } });
-    expect(await rejection(server.reconfigure({ hardening: { rate: 0 }, quiet: false, logFormat: "json" }))).toThrow(RangeError);
+    expect(await rejection(server.reconfigure({ hardening: { rate: 0 }, quiet: false, logFormat: "json" }))).toThrow(
+      RangeError,
+    );
     expect((await log()).eventLines).toBe(false);
     expect((await log()).format.listening(1)).toBe("listening on port 1");
     return served().then((ok) => expect(ok).toBe(false));

@@ -49,7 +49,9 @@ describe("startTimeServer with a bad hardening option", () => {
 describe("startTimeServer with a bad metrics option", () => {
   test("rejects an address that is not ADDR:PORT with a RangeError and opens no socket", async () => {
     const before = openSockets();
-    expect(await rejection(startTimeServer({ hosts: ["127.0.0.1"], port: 0, quiet: true, metrics: "localhost:9975" }))).toThrow(RangeError);
+    expect(
+      await rejection(startTimeServer({ hosts: ["127.0.0.1"], port: 0, quiet: true, metrics: "localhost:9975" })),
+    ).toThrow(RangeError);
     expect(socketsOpenedSince(before)).toEqual([]);
   });
 
@@ -58,7 +60,9 @@ describe("startTimeServer with a bad metrics option", () => {
     // A port another server listens on: bind fails after the second server has bound its own time socket.
     const first = await startTimeServer({ hosts: ["127.0.0.1"], port: 0, quiet: true });
     const taken = `127.0.0.1:${first.port}`;
-    expect(await rejection(startTimeServer({ hosts: ["127.0.0.1"], port: 0, quiet: true, metrics: taken }))).toThrow("bind: Address already in use (EADDRINUSE)");
+    expect(await rejection(startTimeServer({ hosts: ["127.0.0.1"], port: 0, quiet: true, metrics: taken }))).toThrow(
+      "bind: Address already in use (EADDRINUSE)",
+    );
     await first.stop();
     expect(socketsOpenedSince(before)).toEqual([]);
   });

@@ -33,7 +33,9 @@ describe("a backtracking request head", () => {
     let batches = 0;
     do {
       const startedAt = performance.now();
-      const replies = await Promise.all(Array.from({ length: AT_ONCE }, () => rawExchange(metricsPort, HOSTILE, HOSTILE_GUARD_MS)));
+      const replies = await Promise.all(
+        Array.from({ length: AT_ONCE }, () => rawExchange(metricsPort, HOSTILE, HOSTILE_GUARD_MS)),
+      );
       slowestMs = Math.max(slowestMs, performance.now() - startedAt);
       batches++;
       for (const { reply } of replies) statuses.set(reply.slice(0, 12), (statuses.get(reply.slice(0, 12)) ?? 0) + 1);
@@ -43,6 +45,8 @@ describe("a backtracking request head", () => {
     expect([...statuses]).toEqual([["HTTP/1.1 400", batches * AT_ONCE]]);
     expect(tally.other).toEqual({});
     expect(tally.answered).toBeGreaterThanOrEqual(target);
-    console.log(`metrics-backtracking: ${batches * AT_ONCE} hostile heads (${AT_ONCE} at a time) all 400, slowest batch ${slowestMs.toFixed(1)} ms; time service answered ${tally.answered} of ${tally.sent}`);
+    console.log(
+      `metrics-backtracking: ${batches * AT_ONCE} hostile heads (${AT_ONCE} at a time) all 400, slowest batch ${slowestMs.toFixed(1)} ms; time service answered ${tally.answered} of ${tally.sent}`,
+    );
   });
 });

@@ -17,11 +17,16 @@ afterAll(killAll);
 const OPENMETRICS = "application/openmetrics-text; version=1.0.0";
 const promtool = prometheusTool("promtool");
 const prometheus = prometheusTool("prometheus");
-const hasParser = (await runCommand([DEBIAN_PYTHON, "-c", "import prometheus_client.openmetrics.parser"]).catch(() => ({ code: 1 }))).code === 0;
+const hasParser =
+  (await runCommand([DEBIAN_PYTHON, "-c", "import prometheus_client.openmetrics.parser"]).catch(() => ({ code: 1 })))
+    .code === 0;
 const SKIPPED = "skipped: run .ci/prometheus.sh (Debian's prometheus package, unpacked into .ci/.cache)";
 if (!promtool) console.log(`metrics-consumers.test.ts: promtool ${SKIPPED}`);
 if (!prometheus) console.log(`metrics-consumers.test.ts: the Prometheus server test ${SKIPPED}`);
-if (!hasParser) console.log("metrics-consumers.test.ts: the OpenMetrics parser test skipped: apt-get install python3-prometheus-client");
+if (!hasParser)
+  console.log(
+    "metrics-consumers.test.ts: the OpenMetrics parser test skipped: apt-get install python3-prometheus-client",
+  );
 
 let server: ServerProcess;
 let url = "";
@@ -47,7 +52,11 @@ describe.skipIf(!promtool)("promtool check metrics", () => {
   });
 
   test("fails a page with a broken line, so a pass above means something", async () => {
-    const run = await runCommand(["sh", "-c", `printf '# TYPE x_total counter\\nx_total{a="b} 1\\n' | "${promtool}" check metrics`]);
+    const run = await runCommand([
+      "sh",
+      "-c",
+      `printf '# TYPE x_total counter\\nx_total{a="b} 1\\n' | "${promtool}" check metrics`,
+    ]);
     expect(run.code).not.toBe(0);
   });
 });
@@ -61,14 +70,26 @@ print(json.dumps(families))`;
 
   test("parses the OpenMetrics page, with the right types and the counts sent", async () => {
     const page = await scrape(url, OPENMETRICS);
-    const proc = Bun.spawn([DEBIAN_PYTHON, "-c", parse], { stdin: new Blob([page.body]), stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const proc = Bun.spawn([DEBIAN_PYTHON, "-c", parse], {
+      stdin: new Blob([page.body]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     expect(err).toBe("");
     expect(code).toBe(0);
     const families = JSON.parse(out) as Record<string, [string, [string, Record<string, string>, number][]]>;
     expect(families.rfc868_requests![0]).toBe("counter");
     expect(families.rfc868_requests![1]).toContainEqual(["rfc868_requests_total", { transport: "tcp" }, TCP_REQUESTS]);
-    expect(families.rfc868_refusals![1]).toContainEqual(["rfc868_refusals_total", { transport: "tcp", reason: "denied" }, 1]);
+    expect(families.rfc868_refusals![1]).toContainEqual([
+      "rfc868_refusals_total",
+      { transport: "tcp", reason: "denied" },
+      1,
+    ]);
     expect(families.rfc868_build![0]).toBe("info");
     expect(families.rfc868_clock_time_sent![0]).toBe("gauge");
   });
@@ -81,10 +102,17 @@ print(json.dumps(families))`;
 });
 
 /** Poll a Prometheus instant query until `accept` likes its first value; `until` only turns a hang into a failure. */
-async function queryUntil(api: string, query: string, accept: (value: number) => boolean, until: number): Promise<number | null> {
+async function queryUntil(
+  api: string,
+  query: string,
+  accept: (value: number) => boolean,
+  until: number,
+): Promise<number | null> {
   let last: number | null = null;
   while (Date.now() < until) {
-    const reply = (await fetch(`${api}/api/v1/query?query=${encodeURIComponent(query)}`).then((r) => r.json()).catch(() => null)) as { data?: { result?: { value?: [number, string] }[] } } | null;
+    const reply = (await fetch(`${api}/api/v1/query?query=${encodeURIComponent(query)}`)
+      .then((r) => r.json())
+      .catch(() => null)) as { data?: { result?: { value?: [number, string] }[] } } | null;
     const value = reply?.data?.result?.[0]?.value?.[1];
     last = value === undefined ? null : Number(value);
     if (last !== null && accept(last)) return last;
@@ -98,16 +126,26 @@ describe.skipIf(!prometheus)("a Prometheus server scraping the endpoint", () => 
     const dir = mkdtempSync(join(tmpdir(), "rfc868-prometheus-"));
     try {
       const config = join(dir, "prometheus.yml");
-      writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: rfc868\n    static_configs:\n      - targets: ["127.0.0.1:${portOf(url)}"]\n`);
+      writeFileSync(
+        config,
+        `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: rfc868\n    static_configs:\n      - targets: ["127.0.0.1:${portOf(url)}"]\n`,
+      );
       // Prometheus cannot listen on port 0 and say which port it got.
       const webPort = await closedTcpPort();
       const api = `http://127.0.0.1:${webPort}`;
-      const args = [prometheus!, `--config.file=${config}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${webPort}`];
+      const args = [
+        prometheus!,
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${webPort}`,
+      ];
       const { proc, stderr } = spawnTracked(args);
       // One guard for both queries, inside the test's own budget, so a hang fails with the value last seen.
       const until = Date.now() + TEST_BUDGET_MS * 0.6;
       expect(await queryUntil(api, 'up{job="rfc868"}', (v) => v === 1, until)).toBe(1);
-      expect(await queryUntil(api, 'rfc868_requests_total{transport="tcp"}', (v) => v === TCP_REQUESTS, until)).toBe(TCP_REQUESTS);
+      expect(await queryUntil(api, 'rfc868_requests_total{transport="tcp"}', (v) => v === TCP_REQUESTS, until)).toBe(
+        TCP_REQUESTS,
+      );
       proc.kill("SIGTERM");
       await proc.exited;
       expect(stderr.all.filter((line) => /level=error/.test(line))).toEqual([]);

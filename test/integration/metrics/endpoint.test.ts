@@ -34,13 +34,18 @@ describe("the metrics endpoint", () => {
     expect(values.get('rfc868_reloads_total{result="failed"}')).toBe(0);
     expect(values.get("rfc868_log_lines_dropped_total")).toBe(0);
     expect(values.get("rfc868_clock_time_sent")).toBe(1);
-    const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+    const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
+      .stdout.toString()
+      .trim();
     expect(values.get(`rfc868_build_info{version="0.1.0",commit="${commit}",bun="${Bun.version}"}`)).toBe(1);
     expect(values.get("rfc868_uptime_seconds")).toBeGreaterThan(0);
   });
 
   test("answers in OpenMetrics, ending in # EOF, when the Accept header asks for it (as Prometheus does)", async () => {
-    const page = await scrape(url, "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+    const page = await scrape(
+      url,
+      "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+    );
     expect(page.contentType).toBe("application/openmetrics-text; version=1.0.0; charset=utf-8");
     expect(page.body).toContain("# TYPE rfc868_requests counter\n");
     expect(page.body.endsWith("# EOF\n")).toBe(true);
@@ -79,8 +84,12 @@ describe("the metrics endpoint", () => {
   test("closes a connection that sends no whole request within 2 s, counted, and serves on", async () => {
     const before = samples((await scrape(url)).body).get("rfc868_metrics_connections_timed_out_total")!;
     const openedAt = performance.now();
-    const socket = net.connect({ port: portOf(url), host: "127.0.0.1" }, () => socket.write("GET /metrics HTTP/1.1\r\n"));
-    const closedAt = await new Promise<number>((resolve) => socket.on("close", () => resolve(performance.now())).on("error", () => {}));
+    const socket = net.connect({ port: portOf(url), host: "127.0.0.1" }, () =>
+      socket.write("GET /metrics HTTP/1.1\r\n"),
+    );
+    const closedAt = await new Promise<number>((resolve) =>
+      socket.on("close", () => resolve(performance.now())).on("error", () => {}),
+    );
     expect(closedAt - openedAt).toBeGreaterThanOrEqual(1900); // not before its 2 s (less the timer's rounding)
     expect((await tcpTime(server.port)).bytes.length).toBe(4);
     expect(samples((await scrape(url)).body).get("rfc868_metrics_connections_timed_out_total")).toBe(before + 1);
@@ -119,6 +128,8 @@ describe("--metrics mistakes", () => {
     const run = await runServer(["--host", "127.0.0.1", "--port", "0", "--metrics", `127.0.0.1:${port}`]);
     taken.close();
     expect(run.code).toBe(1);
-    expect(run.stderr).toEqual([`rfc868: cannot listen on tcp 127.0.0.1 port ${port}: bind: Address already in use (EADDRINUSE)`]);
+    expect(run.stderr).toEqual([
+      `rfc868: cannot listen on tcp 127.0.0.1 port ${port}: bind: Address already in use (EADDRINUSE)`,
+    ]);
   });
 });

@@ -81,6 +81,8 @@ describe("metrics connections under a low fd limit", () => {
     const page = await scrape(url);
     expect(page.status).toBe(200);
     expect(samples(page.body).get("rfc868_metrics_connections_rejected_total")).toBeGreaterThanOrEqual(closedAtOnce);
-    console.log(`metrics-fd-reserve: ulimit -n ${FD_LIMIT} (fds at start + ${IDLE}), ${IDLE} idle metrics connections: time service answered ${tally.answered} of ${tally.sent}; server fds ${fdsWhileHeld} (limit ${FD_LIMIT}, reserve ${METRICS_FD_RESERVE}); ${closedAtOnce} metrics connections closed at once`);
+    console.log(
+      `metrics-fd-reserve: ulimit -n ${FD_LIMIT} (fds at start + ${IDLE}), ${IDLE} idle metrics connections: time service answered ${tally.answered} of ${tally.sent}; server fds ${fdsWhileHeld} (limit ${FD_LIMIT}, reserve ${METRICS_FD_RESERVE}); ${closedAtOnce} metrics connections closed at once`,
+    );
   });
 });

@@ -86,12 +86,23 @@ function handContext(clock: ClockGuard | null = null) {
   const counters = new ServerMetrics();
   const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
   const loop = new EventLoop();
-  const context = new ServiceContext(loop, log, counters, buildAdmission({}, log, counters.refusals), clock ?? buildClockGuard({}, log, Date.now));
+  const context = new ServiceContext(
+    loop,
+    log,
+    counters,
+    buildAdmission({}, log, counters.refusals),
+    clock ?? buildClockGuard({}, log, Date.now),
+  );
   return { context, loop, close: () => (log.finish(() => {}), closeSync(devNull)) };
 }
 
 const guard = (floorMs: number, synchronised: boolean | null) =>
-  new ClockGuard({ clock: Date.now, floorMs, isSynchronised: synchronised === null ? null : () => synchronised, onChange: () => {} });
+  new ClockGuard({
+    clock: Date.now,
+    floorMs,
+    isSynchronised: synchronised === null ? null : () => synchronised,
+    onChange: () => {},
+  });
 
 describe("Health", () => {
   test("is ready with open listeners and a trusted clock, and names each reason it is not", () => {
@@ -139,11 +150,15 @@ describe("Health", () => {
     now += LIVENESS_BOUND_MS;
     expect(health.notLive()).toBeNull();
     now += 1;
-    expect(health.notLive()).toBe(`no loop turn for ${LIVENESS_BOUND_MS / 1000} s (bound ${LIVENESS_BOUND_MS / 1000} s)`);
+    expect(health.notLive()).toBe(
+      `no loop turn for ${LIVENESS_BOUND_MS / 1000} s (bound ${LIVENESS_BOUND_MS / 1000} s)`,
+    );
     health.turned();
     expect(health.notLive()).toBeNull();
     now += 3 * LIVENESS_BOUND_MS;
-    expect(health.notLive()).toBe(`no loop turn for ${(3 * LIVENESS_BOUND_MS) / 1000} s (bound ${LIVENESS_BOUND_MS / 1000} s)`);
+    expect(health.notLive()).toBe(
+      `no loop turn for ${(3 * LIVENESS_BOUND_MS) / 1000} s (bound ${LIVENESS_BOUND_MS / 1000} s)`,
+    );
     close();
   });
 
@@ -151,7 +166,12 @@ describe("Health", () => {
     let now = 0;
     const { context, loop, close } = handContext(guard(0, null));
     const health = new Health(context, [], () => now);
-    const server = startMetricsServer(openMetricsListener({ host: "127.0.0.1", port: 0 }), context, () => ({ contentType: "text/plain", body: "" }), health.probes());
+    const server = startMetricsServer(
+      openMetricsListener({ host: "127.0.0.1", port: 0 }),
+      context,
+      () => ({ contentType: "text/plain", body: "" }),
+      health.probes(),
+    );
     /** Tick the loop by hand until the request is answered. */
     const request = async (path: string) => {
       let done = false;
@@ -168,7 +188,10 @@ describe("Health", () => {
       health.stopping();
       expect(await request("/readyz")).toEqual({ status: 503, body: "stopping\n" });
       now = LIVENESS_BOUND_MS + 1000;
-      expect(await request("/livez")).toEqual({ status: 503, body: `no loop turn for ${LIVENESS_BOUND_MS / 1000 + 1} s (bound ${LIVENESS_BOUND_MS / 1000} s)\n` });
+      expect(await request("/livez")).toEqual({
+        status: 503,
+        body: `no loop turn for ${LIVENESS_BOUND_MS / 1000 + 1} s (bound ${LIVENESS_BOUND_MS / 1000} s)\n`,
+      });
     } finally {
       server.close();
       close();

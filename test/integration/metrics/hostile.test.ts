@@ -52,7 +52,11 @@ describe("hostile metrics clients", () => {
     const duringGarbage = startLoad(server.port, TIME_REQUESTS, { concurrency: 32 });
     const replies: string[] = [];
     for (let i = 0; i < GARBAGE; i += GARBAGE_AT_ONCE) {
-      replies.push(...(await Promise.all(Array.from({ length: GARBAGE_AT_ONCE }, (_, j) => garbageConnection(metricsPort, i + j)))));
+      replies.push(
+        ...(await Promise.all(
+          Array.from({ length: GARBAGE_AT_ONCE }, (_, j) => garbageConnection(metricsPort, i + j)),
+        )),
+      );
     }
     const first = await duringGarbage.summary;
     await duringGarbage.release();
@@ -77,6 +81,8 @@ describe("hostile metrics clients", () => {
     const timedOut = values.get("rfc868_metrics_connections_timed_out_total")!;
     expect(timedOut).toBeGreaterThan(0);
     expect(rejected + timedOut).toBeGreaterThanOrEqual(SILENT);
-    console.log(`metrics-hostile: ${GARBAGE} garbage + ${SILENT} silent connections; time requests ok 2 x ${TIME_REQUESTS.tcp}+${TIME_REQUESTS.udp} (${first.seconds.toFixed(2)} s, ${second.seconds.toFixed(2)} s); 400s ${badRequests}; rejected ${rejected}, timed out ${timedOut}; fds ${baseline} -> ${openFdCount(server.proc.pid)}`);
+    console.log(
+      `metrics-hostile: ${GARBAGE} garbage + ${SILENT} silent connections; time requests ok 2 x ${TIME_REQUESTS.tcp}+${TIME_REQUESTS.udp} (${first.seconds.toFixed(2)} s, ${second.seconds.toFixed(2)} s); 400s ${badRequests}; rejected ${rejected}, timed out ${timedOut}; fds ${baseline} -> ${openFdCount(server.proc.pid)}`,
+    );
   });
 });

@@ -39,11 +39,23 @@ describe("a metrics answer larger than the socket takes", () => {
     const counters = new ServerMetrics();
     const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
     const loop = new EventLoop();
-    const context = new ServiceContext(loop, log, counters, buildAdmission({}, log, counters.refusals), buildClockGuard({}, log, Date.now));
+    const context = new ServiceContext(
+      loop,
+      log,
+      counters,
+      buildAdmission({}, log, counters.refusals),
+      buildClockGuard({}, log, Date.now),
+    );
     const body = "x".repeat(1024 * 1024);
-    const server = startMetricsServer(openMetricsListener({ host: "127.0.0.1", port: 0 }), context, () => ({ contentType: "text/plain", body }));
+    const server = startMetricsServer(openMetricsListener({ host: "127.0.0.1", port: 0 }), context, () => ({
+      contentType: "text/plain",
+      body,
+    }));
     try {
-      const client = Bun.spawn(["python3", "-c", SLOW_READER, String(server.local.port)], { stdout: "pipe", stderr: "pipe" });
+      const client = Bun.spawn(["python3", "-c", SLOW_READER, String(server.local.port)], {
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       let ticks = 0;
       while (client.exitCode === null) {
         loop.setTimer(20, () => {}); // each tick waits at most 20 ms, so the client's exit is noticed

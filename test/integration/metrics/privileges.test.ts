@@ -23,7 +23,9 @@ describe.skipIf(!IS_ROOT)("a metrics port below 1024 as root", () => {
     const run = await runServer(["--host", "127.0.0.1", "--port", "0", "--metrics", `127.0.0.1:${port}`], 10_000);
     expect(run.code).toBe(1);
     expect(run.stdout.filter(Boolean)).toEqual([]);
-    expect(run.stderr.filter(Boolean)).toEqual([`rfc868: refusing to serve port ${port} as root: give --user NAME to drop privileges once bound, or --allow-root`]);
+    expect(run.stderr.filter(Boolean)).toEqual([
+      `rfc868: refusing to serve port ${port} as root: give --user NAME to drop privileges once bound, or --allow-root`,
+    ]);
   });
 
   test("with --user: bound before the drop, so it serves its page from a process that is no longer root", async () => {

@@ -37,7 +37,7 @@ describe("processFamilies", () => {
     const before = valueOf("process_cpu_seconds");
     const usage = process.cpuUsage();
     let x = 0;
-    for (const end = performance.now() + 300; performance.now() < end; ) x += Math.sqrt(x + 1);
+    for (const end = performance.now() + 300; performance.now() < end;) x += Math.sqrt(x + 1);
     expect(x).toBeGreaterThan(0);
     const spentByProc = valueOf("process_cpu_seconds") - before;
     const used = process.cpuUsage(usage);
@@ -49,7 +49,11 @@ describe("processFamilies", () => {
 
 describe("a spawned server's page", () => {
   test("shows its own process: the fd limit it was given, its memory as /proc says, its fds", async () => {
-    const server = await startServer(["--metrics", "127.0.0.1:0", "--quiet"], {}, ["prlimit", "--nofile=777:777", "--"]);
+    const server = await startServer(["--metrics", "127.0.0.1:0", "--quiet"], {}, [
+      "prlimit",
+      "--nofile=777:777",
+      "--",
+    ]);
     const values = samples((await scrape(await metricsUrl(server))).body);
     expect(values.get("process_max_fds")).toBe(777);
     const rss = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${server.proc.pid}/status`, "utf8"))![1]) * 1024;

@@ -16,7 +16,9 @@ describe("--idle-exit", () => {
     const port = Number((await stdout.waitFor(/^port \d+$/)).split(" ")[1]);
     expectNearNow(unixSecondsOf((await tcpTime(port)).bytes));
     expect(await stdout.waitFor(/^exited /)).toBe("exited 0");
-    expect(await stderr.waitFor(/--idle-exit/)).toBe("rfc868: nothing to do for 1 s (--idle-exit): exiting; the listening sockets stay open with whoever passed them");
+    expect(await stderr.waitFor(/--idle-exit/)).toBe(
+      "rfc868: nothing to do for 1 s (--idle-exit): exiting; the listening sockets stay open with whoever passed them",
+    );
     // Nothing runs now; the next client waits in the held socket's queue until the server is up again.
     expect(stdout.count(/^started /)).toBe(1);
     const started = performance.now();
@@ -30,6 +32,8 @@ describe("--idle-exit", () => {
   test("without socket activation it is refused: nothing would start the server again; one line, exit 2", async () => {
     const run = await runServer(["--host", "127.0.0.1", "--port", "0", "--idle-exit", "5"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toEqual(["rfc868: --idle-exit needs socket activation (LISTEN_FDS): once it exited, nothing would start the server again"]);
+    expect(run.stderr).toEqual([
+      "rfc868: --idle-exit needs socket activation (LISTEN_FDS): once it exited, nothing would start the server again",
+    ]);
   });
 });

@@ -13,14 +13,22 @@ useSuiteTimeout();
 afterAll(killAll);
 
 const isRoot = REAL_ROOT;
-if (!isRoot) console.log(`ops-privileges.test.ts: skipping the privilege drop and root refusal tests: they bind ports below 1024 and switch users, which ${NOT_REAL_ROOT}`);
+if (!isRoot)
+  console.log(
+    `ops-privileges.test.ts: skipping the privilege drop and root refusal tests: they bind ports below 1024 and switch users, which ${NOT_REAL_ROOT}`,
+  );
 
 /** Real, effective, saved and filesystem ids of every thread of `pid`, and its supplementary groups, from /proc. */
 function threadIds(pid: number) {
   return readdirSync(`/proc/${pid}/task`).map((task) => {
     const status = readFileSync(`/proc/${pid}/task/${task}/status`, "utf8");
     const field = (name: string) => (new RegExp(`^${name}:(.*)$`, "m").exec(status)?.[1] ?? "").trim();
-    return { task, uid: field("Uid").split(/\s+/).map(Number), gid: field("Gid").split(/\s+/).map(Number), groups: field("Groups") };
+    return {
+      task,
+      uid: field("Uid").split(/\s+/).map(Number),
+      gid: field("Gid").split(/\s+/).map(Number),
+      groups: field("Groups"),
+    };
   });
 }
 
@@ -59,7 +67,14 @@ describe.skipIf(!isRoot)("--user as root", () => {
 
   test("--group replaces the user's own group on every thread", async () => {
     const gid = await groupId("daemon");
-    const server = await startServer(["--port", String(await freePrivilegedPort()), "--user", "nobody", "--group", "daemon"]);
+    const server = await startServer([
+      "--port",
+      String(await freePrivilegedPort()),
+      "--user",
+      "nobody",
+      "--group",
+      "daemon",
+    ]);
     for (const thread of threadIds(server.proc.pid)) expect(thread.gid).toEqual([gid, gid, gid, gid]);
   });
 
@@ -68,7 +83,9 @@ describe.skipIf(!isRoot)("--user as root", () => {
     const run = await runServer(["--host", "127.0.0.1", "--port", String(port)]);
     expect(run.code).toBe(1);
     expect(run.stdout.filter(Boolean)).toEqual([]);
-    expect(run.stderr.filter(Boolean)).toEqual([`rfc868: refusing to serve port ${port} as root: give --user NAME to drop privileges once bound, or --allow-root`]);
+    expect(run.stderr.filter(Boolean)).toEqual([
+      `rfc868: refusing to serve port ${port} as root: give --user NAME to drop privileges once bound, or --allow-root`,
+    ]);
   });
 
   test("--allow-root serves a port below 1024 as root", async () => {
@@ -81,7 +98,9 @@ describe.skipIf(!isRoot)("--user as root", () => {
   test("--user root is refused: it would drop nothing", async () => {
     const run = await runServer(["--host", "127.0.0.1", "--port", "0", "--user", "root"]);
     expect(run.code).toBe(1);
-    expect(run.stderr.filter(Boolean)).toEqual(["rfc868: --user root is root, which drops nothing (--allow-root runs as root)"]);
+    expect(run.stderr.filter(Boolean)).toEqual([
+      "rfc868: --user root is root, which drops nothing (--allow-root runs as root)",
+    ]);
   });
 });
 

@@ -34,17 +34,20 @@ async function notifySocket(kind: "path" | "abstract"): Promise<{ address: strin
 const received = (messages: Lines) => messages.all.slice(1).map((line) => JSON.parse(line) as string);
 
 describe("Type=notify", () => {
-  test.each(["path", "abstract"] as const)("over a notify socket (%s): READY=1 with a status once serving, STOPPING=1 when the stop begins", async (kind) => {
-    const { address, messages } = await notifySocket(kind);
-    const server = await startServer(["--quiet"], { NOTIFY_SOCKET: address });
-    const ready = await messages.waitFor(/READY=1/);
-    expect(JSON.parse(ready)).toMatch(/^READY=1\nSTATUS=serving; /);
-    expectNearNow(unixSecondsOf((await tcpTime(server.port)).bytes));
-    expect(await server.stop()).toBe(0);
-    expect(JSON.parse(await messages.waitFor(/STOPPING=1/))).toBe("STOPPING=1\nSTATUS=stopping");
-    // Nothing before READY=1: the manager must not think the unit started before its sockets were open.
-    expect(received(messages)[0]).toStartWith("READY=1");
-  });
+  test.each(["path", "abstract"] as const)(
+    "over a notify socket (%s): READY=1 with a status once serving, STOPPING=1 when the stop begins",
+    async (kind) => {
+      const { address, messages } = await notifySocket(kind);
+      const server = await startServer(["--quiet"], { NOTIFY_SOCKET: address });
+      const ready = await messages.waitFor(/READY=1/);
+      expect(JSON.parse(ready)).toMatch(/^READY=1\nSTATUS=serving; /);
+      expectNearNow(unixSecondsOf((await tcpTime(server.port)).bytes));
+      expect(await server.stop()).toBe(0);
+      expect(JSON.parse(await messages.waitFor(/STOPPING=1/))).toBe("STOPPING=1\nSTATUS=stopping");
+      // Nothing before READY=1: the manager must not think the unit started before its sockets were open.
+      expect(received(messages)[0]).toStartWith("READY=1");
+    },
+  );
 
   test("a reload: RELOADING=1 with MONOTONIC_USEC, then READY=1 once it is applied", async () => {
     const { address, messages } = await notifySocket("path");
@@ -81,7 +84,11 @@ describe("Type=notify", () => {
 
   test("WATCHDOG_PID naming another process: no pings (the variables were meant for a parent)", async () => {
     const { address, messages } = await notifySocket("path");
-    const server = await startServer(["--quiet"], { NOTIFY_SOCKET: address, WATCHDOG_USEC: "100000", WATCHDOG_PID: "1" });
+    const server = await startServer(["--quiet"], {
+      NOTIFY_SOCKET: address,
+      WATCHDOG_USEC: "100000",
+      WATCHDOG_PID: "1",
+    });
     await messages.waitFor(/READY=1/);
     // Several ping intervals, ended by a datagram the server sends anyway (the stop).
     await Bun.sleep(500);

@@ -64,23 +64,33 @@ describe("an activated server", () => {
   });
 
   const unshareProblem = unshareNetProblem();
-  if (unshareProblem) console.log(`ops-socket-activation.test.ts: skipping the private network namespace test: ${unshareProblem}`);
-  test.skipIf(unshareProblem !== null)("serves from a private network namespace, as under PrivateNetwork=yes: the passed sockets stay in the host's", async () => {
-    const { server, port } = await activated(["tcp", "udp"], "127.0.0.1", [findCommand("unshare")!, "--net", "--"]);
-    expect(readlinkSync(`/proc/${server.proc.pid}/ns/net`)).not.toBe(readlinkSync("/proc/self/ns/net"));
-    expectCurrent((await tcpTime(port)).bytes);
-    expectCurrent(await udpTime(port));
-  });
+  if (unshareProblem)
+    console.log(`ops-socket-activation.test.ts: skipping the private network namespace test: ${unshareProblem}`);
+  test.skipIf(unshareProblem !== null)(
+    "serves from a private network namespace, as under PrivateNetwork=yes: the passed sockets stay in the host's",
+    async () => {
+      const { server, port } = await activated(["tcp", "udp"], "127.0.0.1", [findCommand("unshare")!, "--net", "--"]);
+      expect(readlinkSync(`/proc/${server.proc.pid}/ns/net`)).not.toBe(readlinkSync("/proc/self/ns/net"));
+      expectCurrent((await tcpTime(port)).bytes);
+      expectCurrent(await udpTime(port));
+    },
+  );
 });
 
 describe("passed fds that cannot be served", () => {
   test("a file at fd 3 is refused with one line, exit 1", async () => {
-    expect(await failedStart(["file"])).toEqual({ code: 1, stderr: ["rfc868: socket activation: fd 3: getsockopt SO_DOMAIN: Socket operation on non-socket (ENOTSOCK)"] });
+    expect(await failedStart(["file"])).toEqual({
+      code: 1,
+      stderr: ["rfc868: socket activation: fd 3: getsockopt SO_DOMAIN: Socket operation on non-socket (ENOTSOCK)"],
+    });
   });
 
   test("a TCP socket that is not listening (Accept=yes would pass one) is refused, naming Accept=no", async () => {
     const result = await failedStart(["tcp", "tcp-unlistened"]);
-    expect(result).toEqual({ code: 1, stderr: ["rfc868: socket activation: fd 4: a TCP socket that is not listening (the socket unit needs Accept=no)"] });
+    expect(result).toEqual({
+      code: 1,
+      stderr: ["rfc868: socket activation: fd 4: a TCP socket that is not listening (the socket unit needs Accept=no)"],
+    });
   });
 });
 
@@ -104,7 +114,9 @@ describe("takeListenFds", () => {
   });
 
   test("rejects a LISTEN_FDS that is not a count", () => {
-    expect(() => takeListenFds(fakeEnvironment({ LISTEN_PID: "42", LISTEN_FDS: "two" }), 42)).toThrow('LISTEN_FDS="two" is not a number of sockets');
+    expect(() => takeListenFds(fakeEnvironment({ LISTEN_PID: "42", LISTEN_FDS: "two" }), 42)).toThrow(
+      'LISTEN_FDS="two" is not a number of sockets',
+    );
   });
 });
 

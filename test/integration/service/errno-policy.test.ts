@@ -21,7 +21,10 @@ function usableStrace(): string | null {
   return Bun.spawnSync([strace, "-qq", "-o", "/dev/null", "-e", "trace=none", "true"]).exitCode === 0 ? strace : null;
 }
 const STRACE = usableStrace();
-if (!STRACE) console.log("errno-policy.test.ts: skipping: no strace that can inject errors here (not installed, ptrace denied, or under qemu-user)");
+if (!STRACE)
+  console.log(
+    "errno-policy.test.ts: skipping: no strace that can inject errors here (not installed, ptrace denied, or under qemu-user)",
+  );
 
 const traces = mkdtempSync(join(tmpdir(), "rfc868-errno-"));
 afterAll(async () => {
@@ -36,10 +39,14 @@ afterAll(async () => {
 async function inject(server: ServerProcess, options: string[]) {
   const file = join(traces, `${server.proc.pid}-${Math.random().toString(36).slice(2)}.txt`);
   const tracer = spawnTracked([STRACE!, "-p", String(server.proc.pid), "-o", file, ...options]);
-  if (!(await tracer.stderr.waitFor(/attached/))) throw new Error(`strace did not attach: ${tracer.stderr.all.join(" | ")}`);
+  if (!(await tracer.stderr.waitFor(/attached/)))
+    throw new Error(`strace did not attach: ${tracer.stderr.all.join(" | ")}`);
   return {
     /** The traced calls, one per line, injected ones marked "(INJECTED)". */
-    calls: () => readFileSync(file, "utf8").split("\n").filter((line) => line !== ""),
+    calls: () =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line !== ""),
     /** Detach: the server goes on untraced. */
     async detach() {
       tracer.proc.kill("SIGTERM");
@@ -51,7 +58,14 @@ async function inject(server: ServerProcess, options: string[]) {
 describe.skipIf(!STRACE)("EINTR never leaves the native wrappers", () => {
   test("accept4 and send interrupted by a signal are retried: the client has its time, and no client error is counted", async () => {
     const server = await startServer(["--quiet"]);
-    const tracer = await inject(server, ["-e", "trace=accept4,sendto", "-e", "inject=accept4:error=EINTR:when=1", "-e", "inject=sendto:error=EINTR:when=1"]);
+    const tracer = await inject(server, [
+      "-e",
+      "trace=accept4,sendto",
+      "-e",
+      "inject=accept4:error=EINTR:when=1",
+      "-e",
+      "inject=sendto:error=EINTR:when=1",
+    ]);
     const reply = await tcpTime(server.port);
     await tracer.detach();
     expect(tracer.calls().filter((call) => call.includes("EINTR") && call.includes("(INJECTED)")).length).toBe(2);
@@ -61,7 +75,14 @@ describe.skipIf(!STRACE)("EINTR never leaves the native wrappers", () => {
 
   test("recvmmsg and sendmmsg interrupted are retried: the datagram is answered, and no client error is counted", async () => {
     const server = await startServer(["--quiet", "--udp"]);
-    const tracer = await inject(server, ["-e", "trace=recvmmsg,sendmmsg", "-e", "inject=recvmmsg:error=EINTR:when=1", "-e", "inject=sendmmsg:error=EINTR:when=1"]);
+    const tracer = await inject(server, [
+      "-e",
+      "trace=recvmmsg,sendmmsg",
+      "-e",
+      "inject=recvmmsg:error=EINTR:when=1",
+      "-e",
+      "inject=sendmmsg:error=EINTR:when=1",
+    ]);
     const reply = await udpTime(server.port);
     await tracer.detach();
     expect(tracer.calls().filter((call) => call.includes("EINTR") && call.includes("(INJECTED)")).length).toBe(2);
@@ -76,7 +97,9 @@ describe.skipIf(!STRACE)("one errno table for every listener", () => {
     const tracer = await inject(server, ["-e", "trace=recvmmsg", "-e", "inject=recvmmsg:error=ENOMEM"]);
     const startedAt = performance.now();
     const answered = udpTime(server.port, "127.0.0.1", Buffer.alloc(0), 20_000);
-    expect(await server.stderr.waitFor(/recvmmsg: Cannot allocate memory \(ENOMEM\); pausing receives for 100 ms/)).not.toBe("");
+    expect(
+      await server.stderr.waitFor(/recvmmsg: Cannot allocate memory \(ENOMEM\); pausing receives for 100 ms/),
+    ).not.toBe("");
     expect((await tcpTime(server.port)).bytes.length).toBe(4);
     let failures = 0;
     while (failures < 5) failures = (await readCounters(server)).udp_backoff_ENOMEM ?? 0;
@@ -90,7 +113,12 @@ describe.skipIf(!STRACE)("one errno table for every listener", () => {
   test("a connection that aborted in the metrics queue costs only itself: the next accept follows at once, with no pause", async () => {
     const server = await startServer(["--quiet", "--metrics", "127.0.0.1:0"]);
     const url = await metricsUrl(server);
-    const tracer = await inject(server, ["-e", "trace=accept4,pselect6", "-e", "inject=accept4:error=ECONNABORTED:when=1"]);
+    const tracer = await inject(server, [
+      "-e",
+      "trace=accept4,pselect6",
+      "-e",
+      "inject=accept4:error=ECONNABORTED:when=1",
+    ]);
     const first = scrape(url);
     const second = scrape(`http://127.0.0.1:${portOf(url)}/metrics`);
     expect((await first).status).toBe(200);

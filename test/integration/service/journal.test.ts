@@ -40,7 +40,10 @@ function spawnInto(journal: "match" | "other", args: string[]) {
     env: { ...process.env, JOURNAL_STREAM: `${dev}:${ino}` },
   });
   children.push(proc);
-  const lines = () => readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
+  const lines = () =>
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
   /** Poll the file until a line matches (the server writes it once per loop iteration). */
   const waitFor = async (pattern: RegExp) => {
     for (;;) {
@@ -91,6 +94,8 @@ describe("the journal as stdout and stderr", () => {
     const port = Number((await taken.waitFor(/^listening on port \d+$/)).split(" ").pop());
     const failing = spawnInto("match", ["--port", String(port)]);
     expect(await failing.proc.exited).toBe(1);
-    expect(failing.lines()).toEqual([`<3>rfc868: cannot listen on tcp 127.0.0.1 port ${port}: bind: Address already in use (EADDRINUSE)`]);
+    expect(failing.lines()).toEqual([
+      `<3>rfc868: cannot listen on tcp 127.0.0.1 port ${port}: bind: Address already in use (EADDRINUSE)`,
+    ]);
   });
 });

@@ -39,14 +39,18 @@ test("stdout on /dev/full: every request answered, every event line counted as d
   expect(await proc.exited).toBe(0);
   await stderr.ended();
   const notices = stderr.all.filter((line) => line !== "").map((line) => JSON.parse(line).message as string);
-  console.log(`/dev/full: ${tally.answered} answered; stderr: ${notices.filter((n) => !n.startsWith("metrics")).join(" | ")}`);
+  console.log(
+    `/dev/full: ${tally.answered} answered; stderr: ${notices.filter((n) => !n.startsWith("metrics")).join(" | ")}`,
+  );
   expect(notices.filter((notice) => /fd 1/.test(notice))).toEqual([
     "the output (fd 1) failed, write: No space left on device (ENOSPC): lines it does not take are dropped and counted as log_lines_dropped",
   ]);
   const counters = parseCounters(`rfc868: ${notices.find((notice) => notice.startsWith("counters: "))!}`);
   expect(counters.served_tcp).toBe(tally.answered + 1 + polled);
   expect(counters.log_lines_dropped).toBe(1 + counters.served_tcp!);
-  expect(notices.at(-1)).toBe(`${counters.log_lines_dropped} log lines lost in all (log_lines_dropped): the output could not take them`);
+  expect(notices.at(-1)).toBe(
+    `${counters.log_lines_dropped} log lines lost in all (log_lines_dropped): the output could not take them`,
+  );
 });
 
 /** Runs the server with stdout on a pipe whose reader closes it after the ready line; passes the server's stderr through. */
@@ -63,7 +67,12 @@ print("exit", server.wait(), flush=True)
 `;
 
 test("stdout's reader gone (EPIPE): every request answered, every line after counted as dropped, one notice on stderr", async () => {
-  const wrapper = spawnTracked(["python3", "-c", READER_THAT_LEAVES, ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"])]);
+  const wrapper = spawnTracked([
+    "python3",
+    "-c",
+    READER_THAT_LEAVES,
+    ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"]),
+  ]);
   const { port } = JSON.parse(await wrapper.stdout.waitFor(/"event":"listening"/));
   const pid = Number(await wrapper.stdout.waitFor(/^\d+$/));
   const clients = startQueryLoop(port, 4);

@@ -47,15 +47,34 @@ describe("--log json", () => {
   test("writes the listening, connection and datagram events as JSON lines with the time and the peer's address and port", async () => {
     const { stdout } = spawnServer(["--host", "127.0.0.1", "--port", "0", "--udp", "--log", "json"]);
     const listening = JSON.parse(await stdout.waitFor(/"event":"listening"/));
-    expect(listening).toEqual({ time: expect.stringMatching(ISO_8601_UTC), level: "notice", event: "listening", port: expect.any(Number) });
+    expect(listening).toEqual({
+      time: expect.stringMatching(ISO_8601_UTC),
+      level: "notice",
+      event: "listening",
+      port: expect.any(Number),
+    });
     expect(Math.abs(Date.parse(listening.time) - Date.now())).toBeLessThanOrEqual(60_000);
 
     const tcpPort = await tcpClientPort(listening.port);
     const udpPort = await udpClientPort(listening.port);
     const connection = JSON.parse(await stdout.waitFor(new RegExp(`"event":"connection".*"peer_port":${tcpPort}\\b`)));
-    expect(connection).toEqual({ time: expect.stringMatching(ISO_8601_UTC), level: "info", event: "connection", transport: "tcp", peer_address: "127.0.0.1", peer_port: tcpPort });
+    expect(connection).toEqual({
+      time: expect.stringMatching(ISO_8601_UTC),
+      level: "info",
+      event: "connection",
+      transport: "tcp",
+      peer_address: "127.0.0.1",
+      peer_port: tcpPort,
+    });
     const datagram = JSON.parse(await stdout.waitFor(new RegExp(`"event":"datagram".*"peer_port":${udpPort}\\b`)));
-    expect(datagram).toEqual({ time: expect.stringMatching(ISO_8601_UTC), level: "info", event: "datagram", transport: "udp", peer_address: "127.0.0.1", peer_port: udpPort });
+    expect(datagram).toEqual({
+      time: expect.stringMatching(ISO_8601_UTC),
+      level: "info",
+      event: "datagram",
+      transport: "udp",
+      peer_address: "127.0.0.1",
+      peer_port: udpPort,
+    });
 
     // Every line so far is one JSON object: nothing in the seed format slipped through.
     for (const line of stdout.all) expect(JSON.parse(line)).toHaveProperty("event");
@@ -75,12 +94,24 @@ describe("jsonFormat", () => {
 
   test("gives refusals and notices their fields, IPv6 peers as plain addresses", () => {
     expect(JSON.parse(format.refused("udp", v6, "rate limit"))).toEqual({
-      time: "2030-01-02T03:04:05.678Z", level: "warning", event: "refused", transport: "udp", peer_address: "::1", peer_port: 5353, reason: "rate limit",
+      time: "2030-01-02T03:04:05.678Z",
+      level: "warning",
+      event: "refused",
+      transport: "udp",
+      peer_address: "::1",
+      peer_port: 5353,
+      reason: "rate limit",
     });
     expect(JSON.parse(format.notice('tcp client: "quoted"\nsecond line', "warning"))).toEqual({
-      time: "2030-01-02T03:04:05.678Z", level: "warning", event: "notice", message: 'tcp client: "quoted"\nsecond line',
+      time: "2030-01-02T03:04:05.678Z",
+      level: "warning",
+      event: "notice",
+      message: 'tcp client: "quoted"\nsecond line',
     });
-    expect(JSON.parse(format.notice("reload failed on an internal error", "error"))).toMatchObject({ level: "error", event: "error" });
+    expect(JSON.parse(format.notice("reload failed on an internal error", "error"))).toMatchObject({
+      level: "error",
+      event: "error",
+    });
     // JSON.stringify escapes the newline: one event stays one line.
     expect(format.notice("a\nb", "notice")).not.toContain("\n");
   });

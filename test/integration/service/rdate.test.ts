@@ -9,7 +9,8 @@ useSuiteTimeout();
 afterAll(killAll);
 
 const rdate = findCommand("rdate");
-if (!rdate) console.log("rdate.test.ts: skipped, rdate is not installed (CI installs it; locally: apt-get install -y rdate)");
+if (!rdate)
+  console.log("rdate.test.ts: skipped, rdate is not installed (CI installs it; locally: apt-get install -y rdate)");
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -18,7 +19,10 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * optionally after an "rdate: [host]" prefix as some versions print. NaN if the line is not that.
  */
 function parseRdateLine(line: string): number {
-  const match = /^(?:rdate: \[[^\]]*\]\s+)?[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) UTC (\d{4})$/.exec(line);
+  const match =
+    /^(?:rdate: \[[^\]]*\]\s+)?[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) UTC (\d{4})$/.exec(
+      line,
+    );
   if (!match) return Number.NaN;
   const [, month, day, hour, minute, second, year] = match;
   const monthIndex = MONTHS.indexOf(month!);
@@ -34,7 +38,9 @@ describe.skipIf(!rdate)("rdate against the server", () => {
 
   test("rdate -p -o PORT 127.0.0.1 prints a date within a few seconds of now", async () => {
     const before = Date.now();
-    const run = await runCommand([rdate!, "-p", "-o", String(server.port), "127.0.0.1"], { env: { TZ: "UTC", LC_ALL: "C" } });
+    const run = await runCommand([rdate!, "-p", "-o", String(server.port), "127.0.0.1"], {
+      env: { TZ: "UTC", LC_ALL: "C" },
+    });
     const after = Date.now();
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     const lines = run.stdout.trimEnd().split("\n");

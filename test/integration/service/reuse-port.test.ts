@@ -46,7 +46,9 @@ describe("--reuse-port on one machine", () => {
 const MIGRATE_REQ = "/proc/sys/net/ipv4/tcp_migrate_req";
 const skipReason =
   // What these measure is the host kernel's, the same under .ci/arm64.sh's emulation, where the load's pacing does not hold.
-  (USERNS_ROOT ? "they measure the host kernel's reuse-port migration, which emulation does not change (run natively)" : null) ??
+  (USERNS_ROOT
+    ? "they measure the host kernel's reuse-port migration, which emulation does not change (run natively)"
+    : null) ??
   netnsProblem() ??
   (existsSync(MIGRATE_REQ) ? null : "the kernel has no net.ipv4.tcp_migrate_req (Linux 5.14+)");
 if (skipReason) console.log(`reuse-port.test.ts: skipping the SIGTERM-under-load tests: ${skipReason}`);
@@ -99,7 +101,9 @@ async function oneLeavesUnderLoad(migrate: 0 | 1, how: Departure) {
   await load.release();
   const outcomes = summary.kinds.tcp ?? {};
   const lost = REQUESTS - (outcomes.ok ?? 0);
-  console.log(`reuse-port ${how}${queued ? ` (${queued} queued)` : ""}, tcp_migrate_req=${migrate}: ${lost} of ${REQUESTS} lost ${JSON.stringify(outcomes)}`);
+  console.log(
+    `reuse-port ${how}${queued ? ` (${queued} queued)` : ""}, tcp_migrate_req=${migrate}: ${lost} of ${REQUESTS} lost ${JSON.stringify(outcomes)}`,
+  );
   const expected = how === "sigkill-busy" ? [...RESETS, CUT_BY_CRASH] : RESETS;
   expect(Object.keys(outcomes).filter((outcome) => outcome !== "ok" && !expected.includes(outcome))).toEqual([]);
   expect(outcomes[CUT_BY_CRASH] ?? 0).toBeLessThanOrEqual(1);

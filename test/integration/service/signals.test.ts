@@ -29,7 +29,9 @@ async function expectAnsweredLogged(signal: string, server: ServerProcess, tally
   await Promise.all([server.stdout.ended(), server.stderr.ended()]);
   const counters = server.stderr.all.filter((line) => line.startsWith("rfc868: counters: "));
   const logged = server.stdout.count(/^connection from /);
-  console.log(`${signal}: ${tally.sent} requests, ${tally.answered} answered, ${logged} logged, exit ${server.proc.exitCode}`);
+  console.log(
+    `${signal}: ${tally.sent} requests, ${tally.answered} answered, ${logged} logged, exit ${server.proc.exitCode}`,
+  );
   expect(counters.length).toBeGreaterThan(0);
   expect(logged).toBe(tally.answered);
   expect(parseCounters(counters.at(-1)!).served_tcp).toBe(tally.answered);
@@ -64,11 +66,27 @@ function ignoredSignals(pid: number): number[] {
 
 /** The real-time signals glibc leaves to applications: 34 (SIGRTMIN) to 64 (SIGRTMAX); none under qemu-user (UNDER_QEMU says why). */
 const REALTIME = UNDER_QEMU ? [] : Array.from({ length: 31 }, (_, i) => 34 + i);
-if (UNDER_QEMU) console.log("signals.test.ts: skipping the real-time range: qemu-user keeps host real-time signals for itself (checked natively)");
+if (UNDER_QEMU)
+  console.log(
+    "signals.test.ts: skipping the real-time range: qemu-user keeps host real-time signals for itself (checked natively)",
+  );
 
 describe("signals whose default would stop or kill the process, sent in turn under load", () => {
   // Listed here, not read from the table under test: SIGTSTP first, the one that froze the server.
-  const named = ["SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGIO", "SIGSYS", "SIGSTKFLT", "SIGUSR2", "SIGPIPE", "SIGALRM"];
+  const named = [
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGIO",
+    "SIGSYS",
+    "SIGSTKFLT",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+  ];
 
   test("the table ignores exactly these, and the real-time range", () => {
     const ignored = SIGNALS.filter(({ handling }) => handling === "ignore").map(({ signal }) => signal);
@@ -86,7 +104,12 @@ describe("signals whose default would stop or kill the process, sent in turn und
       // A stopped (SIGTSTP) or killed server answers nothing more: the count stalls, or the clients end.
       const target = clients.tally.answered + 50;
       await withinGuard(clients.reached(target));
-      const after = { signal, exitCode: server.proc.exitCode, refused: clients.tally.refused, answering: clients.tally.answered >= target };
+      const after = {
+        signal,
+        exitCode: server.proc.exitCode,
+        refused: clients.tally.refused,
+        answering: clients.tally.answered >= target,
+      };
       expect(after).toEqual({ signal, exitCode: null, refused: 0, answering: true });
     }
     const tally = await clients.stop();
@@ -137,7 +160,9 @@ test("the table covers every signal whose default is to end or stop the process 
   const uncatchable = ["SIGKILL", "SIGSTOP"];
   const aliases = ["SIGIOT", "SIGPOLL"]; // SIGABRT, SIGIO
   const listed = new Set(SIGNALS.map(({ signal }) => signal));
-  const missing = Object.keys(constants.signals).filter((name) => ![...defaultIgnored, ...uncatchable, ...aliases].includes(name) && !listed.has(name));
+  const missing = Object.keys(constants.signals).filter(
+    (name) => ![...defaultIgnored, ...uncatchable, ...aliases].includes(name) && !listed.has(name),
+  );
   expect(missing).toEqual([]);
   expect(listed.has("SIGRTMIN..SIGRTMAX")).toBe(true);
 });

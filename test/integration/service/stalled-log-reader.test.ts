@@ -38,7 +38,12 @@ print("exit", server.wait(), flush=True)
 `;
 
 test("with stdout unread, 3,000 logged connections are all served and SIGTERM still exits 0", async () => {
-  const { stdout } = spawnTracked(["python3", "-c", STALLING_READER, ...serverCommand(["--host", "127.0.0.1", "--port", "0"])]);
+  const { stdout } = spawnTracked([
+    "python3",
+    "-c",
+    STALLING_READER,
+    ...serverCommand(["--host", "127.0.0.1", "--port", "0"]),
+  ]);
   const port = Number((await stdout.waitFor(/^listening on port \d+$/)).split(" ").pop());
   const pid = Number(await stdout.waitFor(/^\d+$/));
   serverPids.push(pid);
@@ -68,12 +73,18 @@ print("exit", server.wait(), flush=True)
 `;
 
 test("--log json with a stalled reader: every line parses, and logged plus dropped is every connection", async () => {
-  const wrapper = spawnTracked(["python3", "-c", RESUMING_READER, ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"])]);
+  const wrapper = spawnTracked([
+    "python3",
+    "-c",
+    RESUMING_READER,
+    ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"]),
+  ]);
   const { port } = JSON.parse(await wrapper.stdout.waitFor(/"event":"listening"/));
   const pid = Number(await wrapper.stdout.waitFor(/^\d+$/));
   serverPids.push(pid);
   const connections = 3000; // ~110 bytes a JSON line: far more than the pipe and the buffer hold
-  for (let round = 0; round < connections / 100; round++) await Promise.all(Array.from({ length: 100 }, () => tcpTime(port)));
+  for (let round = 0; round < connections / 100; round++)
+    await Promise.all(Array.from({ length: 100 }, () => tcpTime(port)));
   process.kill(wrapper.proc.pid, "SIGUSR1"); // the reader reads again
   const dropNotice = JSON.parse(await wrapper.stderr.waitFor(/log lines dropped/));
   process.kill(pid, "SIGTERM");
@@ -107,12 +118,18 @@ print("exit", code, flush=True)
 `;
 
 test("SIGTERM while the reader is stalled: the counters line counts every line lost, and a last notice says how many", async () => {
-  const wrapper = spawnTracked(["python3", "-c", READER_AFTER_EXIT, ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"])]);
+  const wrapper = spawnTracked([
+    "python3",
+    "-c",
+    READER_AFTER_EXIT,
+    ...serverCommand(["--host", "127.0.0.1", "--port", "0", "--log", "json"]),
+  ]);
   const { port } = JSON.parse(await wrapper.stdout.waitFor(/"event":"listening"/));
   const pid = Number(await wrapper.stdout.waitFor(/^\d+$/));
   serverPids.push(pid);
   const connections = 3000; // ~110 bytes a JSON line: far more than the pipe and the buffer hold
-  for (let round = 0; round < connections / 100; round++) await Promise.all(Array.from({ length: 100 }, () => tcpTime(port)));
+  for (let round = 0; round < connections / 100; round++)
+    await Promise.all(Array.from({ length: 100 }, () => tcpTime(port)));
   process.kill(pid, "SIGTERM");
   expect(await wrapper.stdout.waitFor(/^exit /)).toBe("exit 0");
   await wrapper.stderr.ended();
@@ -124,7 +141,9 @@ test("SIGTERM while the reader is stalled: the counters line counts every line l
   expect(counters.served_tcp).toBe(connections);
   expect(logged).toBeLessThan(connections);
   expect(counters.log_lines_dropped).toBe(connections - logged);
-  expect(notices.at(-1)).toBe(`${connections - logged} log lines lost in all (log_lines_dropped): the output could not take them`);
+  expect(notices.at(-1)).toBe(
+    `${connections - logged} log lines lost in all (log_lines_dropped): the output could not take them`,
+  );
 });
 
 /** Runs the server with stderr on a pipe nobody reads (stdout passed through); reports pid and exit. */

@@ -66,7 +66,9 @@ test("replies stay right under load while the server collects garbage every 10 m
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
   const collections = Number((await stdout.waitFor(/^collections \d+$/)).split(" ")[1]);
-  console.log(`udp-gc: ${tally.ok} ok, ${tally.wrong.length} wrong, ${tally.lost} lost, ${collections} full collections`);
+  console.log(
+    `udp-gc: ${tally.ok} ok, ${tally.wrong.length} wrong, ${tally.lost} lost, ${collections} full collections`,
+  );
   // The collections really ran during the load, and the load was real: thousands of batches, not a handful.
   expect(collections).toBeGreaterThanOrEqual(LOAD_MS / 10 / 4);
   expect(tally.ok).toBeGreaterThan(2000);

@@ -149,8 +149,15 @@ describe("rdate -u", () => {
   const rdate = Bun.which("rdate");
   test.skipIf(!rdate)("Debian's rdate -p -u reads the time over UDP", async () => {
     const server = await startServer(["--udp", "--no-tcp"]);
-    const run = Bun.spawn([rdate!, "-p", "-u", "-o", String(server.port), "127.0.0.1"], { stdout: "pipe", stderr: "pipe" });
-    const [code, out, err] = await Promise.all([run.exited, new Response(run.stdout).text(), new Response(run.stderr).text()]);
+    const run = Bun.spawn([rdate!, "-p", "-u", "-o", String(server.port), "127.0.0.1"], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [code, out, err] = await Promise.all([
+      run.exited,
+      new Response(run.stdout).text(),
+      new Response(run.stderr).text(),
+    ]);
     expect({ code, err }).toEqual({ code: 0, err: "" });
     const shown = Date.parse(out.replace(/^rdate: \[[^\]]*\]\s*/, "").trim());
     expect(Math.abs(shown - Date.now())).toBeLessThanOrEqual(5000);

@@ -12,7 +12,9 @@ useSuiteTimeout();
 const outside = mkdtempSync(join(tmpdir(), "rfc868-no-git-"));
 afterAll(() => rmSync(outside, { recursive: true, force: true }));
 
-const head = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+const head = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: import.meta.dir })
+  .stdout.toString()
+  .trim();
 
 describe("build info", () => {
   test("from source: the checkout's HEAD, cut to 12 hex digits", () => {

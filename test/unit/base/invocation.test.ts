@@ -25,7 +25,12 @@ const fromSource: Invocation = {
 
 describe("invocation", () => {
   test("only a main module in Bun's embedded file system is compiled", () => {
-    expect([isCompiled("/$bunfs/root/rfc868"), isCompiled("/home/me/$bunfs/x.ts"), isCompiled("/$bunfs"), isCompiled(Bun.main)]).toEqual([true, false, false, false]);
+    expect([
+      isCompiled("/$bunfs/root/rfc868"),
+      isCompiled("/home/me/$bunfs/x.ts"),
+      isCompiled("/$bunfs"),
+      isCompiled(Bun.main),
+    ]).toEqual([true, false, false, false]);
   });
 
   test("programName: the executable's own name, or `bun run` and the script relative to the working directory", () => {
@@ -37,7 +42,13 @@ describe("invocation", () => {
 
   test("selfArgv: the executable as invoked and the user's arguments, or bun, its own flags, the script and the arguments", () => {
     expect(selfArgv(compiled)).toEqual(["./rfc868", "--port", "37"]);
-    expect(selfArgv(fromSource)).toEqual(["/usr/local/bin/bun", "--smol", "/home/me/rfc868/src/server.ts", "--port", "37"]);
+    expect(selfArgv(fromSource)).toEqual([
+      "/usr/local/bin/bun",
+      "--smol",
+      "/home/me/rfc868/src/server.ts",
+      "--port",
+      "37",
+    ]);
     // This process, from source: bun and its flags first (what follows is the test runner's own argv, which depends on how the suite was started).
     expect(selfArgv().slice(0, 1 + process.execArgv.length)).toEqual([process.execPath, ...process.execArgv]);
   });

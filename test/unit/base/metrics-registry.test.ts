@@ -33,7 +33,10 @@ describe("a family's handles", () => {
     expect(example.jobs.labels("a")).toBe(example.jobs.labels("a"));
     expect(example.failures.labels("b", "EPIPE")).toBe(example.failures.labels("b", "EPIPE"));
     expect(example.failures.labels("b", "EPIPE")).not.toBe(example.failures.labels("a", "EPIPE"));
-    expect(example.failures.labels("a", "EMFILE").labels).toEqual([["queue", "a"], ["errno", "EMFILE"]]);
+    expect(example.failures.labels("a", "EMFILE").labels).toEqual([
+      ["queue", "a"],
+      ["errno", "EMFILE"],
+    ]);
   });
 
   test("a closed label after an open one gets all its values under each new open value, each series with its own labels", () => {
@@ -48,8 +51,14 @@ describe("a family's handles", () => {
     }
     const { errors } = new OpenFirst();
     expect([errors.labels("EPIPE", "b").labels, errors.labels("EPIPE", "a").labels]).toEqual([
-      [["errno", "EPIPE"], ["queue", "b"]],
-      [["errno", "EPIPE"], ["queue", "a"]],
+      [
+        ["errno", "EPIPE"],
+        ["queue", "b"],
+      ],
+      [
+        ["errno", "EPIPE"],
+        ["queue", "a"],
+      ],
     ]);
     expect(errors.labels("EIO", "b").lineName).toBe("EIO_b");
     expect(() => errors.labels("EIO", "c" as "a")).toThrow('errors: label queue has no value "c"');
@@ -65,7 +74,13 @@ describe("a family's handles", () => {
   test("two series with one counters-line name are a declaration bug, caught when the second is made", () => {
     class Clash extends MetricsRegistry {
       readonly one = this.family<[]>({ name: "one", help: "One.", type: "counter", labels: [], line: "same" });
-      readonly two = this.family<[string]>({ name: "two", help: "Two.", type: "counter", labels: [{ name: "x" }], line: "same" });
+      readonly two = this.family<[string]>({
+        name: "two",
+        help: "Two.",
+        type: "counter",
+        labels: [{ name: "x" }],
+        line: "same",
+      });
     }
     const clash = new Clash();
     expect(() => clash.two.labels("x")).toThrow("two: counters-line name same is taken");
@@ -80,10 +95,19 @@ describe("a family's handles", () => {
         labels: [{ name: "listener", values: ["tcp", "udp"], inLine: { tcp: "accept" } }, { name: "errno" }],
         line: "{listener}_backoff_{errno}",
       });
-      readonly typo = this.family<[string]>({ name: "typo", help: "Typo.", type: "counter", labels: [{ name: "errno" }], line: "x_{erno}" });
+      readonly typo = this.family<[string]>({
+        name: "typo",
+        help: "Typo.",
+        type: "counter",
+        labels: [{ name: "errno" }],
+        line: "x_{erno}",
+      });
     }
     const spelled = new Spelled();
-    expect([spelled.backoffs.labels("tcp", "EMFILE").lineName, spelled.backoffs.labels("udp", "ENOMEM").lineName]).toEqual(["accept_backoff_EMFILE", "udp_backoff_ENOMEM"]);
+    expect([
+      spelled.backoffs.labels("tcp", "EMFILE").lineName,
+      spelled.backoffs.labels("udp", "ENOMEM").lineName,
+    ]).toEqual(["accept_backoff_EMFILE", "udp_backoff_ENOMEM"]);
     expect(() => spelled.typo.labels("EIO")).toThrow('counters-line pattern "x_{erno}" names no label "erno"');
   });
 });
@@ -106,7 +130,11 @@ describe("the counters line and snapshots", () => {
     example.failures.labels("a", "EPIPE").inc(4);
     example.failures.labels("b", "ECONNRESET").inc();
     expect(example.counterLine()).toBe("b_ECONNRESET=2 job_a=3 a_EPIPE=4");
-    expect(Object.entries(example.snapshot())).toEqual([["b_ECONNRESET", 2], ["job_a", 3], ["a_EPIPE", 4]]);
+    expect(Object.entries(example.snapshot())).toEqual([
+      ["b_ECONNRESET", 2],
+      ["job_a", 3],
+      ["a_EPIPE", 4],
+    ]);
     expect([example.get("job_a"), example.get("a_EPIPE"), example.get("job_b")]).toEqual([3, 4, 0]);
   });
 
@@ -134,7 +162,17 @@ describe("the counters line and snapshots", () => {
 
 describe("the metrics page's order", () => {
   const page = (registry: MetricsRegistry) =>
-    renderMetrics({ counters: registry, clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, build: { version: "0", commit: "0", bun: "0" } }, "prometheus");
+    renderMetrics(
+      {
+        counters: registry,
+        clockFloorMs: 0,
+        clockProblem: null,
+        startedAtMs: 0,
+        uptimeSeconds: 0,
+        build: { version: "0", commit: "0", bun: "0" },
+      },
+      "prometheus",
+    );
   const samples = (text: string) => text.split("\n").filter((line) => /^(jobs|failures)_total/.test(line));
 
   test("families as declared; in each the always-shown series first (at 0 until counted), then the others as first counted", () => {
@@ -150,11 +188,15 @@ describe("the metrics page's order", () => {
       'failures_total{queue="b",errno="EPIPE"} 1',
       'failures_total{queue="a",errno="EPIPE"} 1',
     ]);
-    expect(page(example).indexOf("# TYPE jobs_total counter")).toBeLessThan(page(example).indexOf("# TYPE failures_total counter"));
+    expect(page(example).indexOf("# TYPE jobs_total counter")).toBeLessThan(
+      page(example).indexOf("# TYPE failures_total counter"),
+    );
   });
 
   test("the server's families come in their declared order, each with HELP and TYPE, the metrics endpoint's errors a family of their own", () => {
-    const types = page(new ServerMetrics()).split("\n").filter((line) => line.startsWith("# TYPE rfc868_") && line.endsWith(" counter"));
+    const types = page(new ServerMetrics())
+      .split("\n")
+      .filter((line) => line.startsWith("# TYPE rfc868_") && line.endsWith(" counter"));
     expect(types.map((line) => line.split(" ")[2])).toEqual([
       "rfc868_requests_total",
       "rfc868_refusals_total",
@@ -176,6 +218,12 @@ describe("FirstTime", () => {
   test("is true the first time each key is asked about, false ever after, and counts nothing", () => {
     const firstTime = new FirstTime();
     const a = {};
-    expect([firstTime.of(a), firstTime.of(a), firstTime.of("b"), firstTime.of(a), firstTime.of("b")]).toEqual([true, false, true, false, false]);
+    expect([firstTime.of(a), firstTime.of(a), firstTime.of("b"), firstTime.of(a), firstTime.of("b")]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 // src/base/rfc868.ts: the 32-bit seconds-since-1900 value and its 4 big-endian bytes, against RFC 868's own examples, and back.
 import { afterAll, describe, expect, test } from "bun:test";
-import { SECONDS_1900_TO_1970, readTimestamp, rfc868Seconds, unixSecondsFromRfc868, writeTimestamp } from "../../../src/base/rfc868.ts";
+import {
+  SECONDS_1900_TO_1970,
+  readTimestamp,
+  rfc868Seconds,
+  unixSecondsFromRfc868,
+  writeTimestamp,
+} from "../../../src/base/rfc868.ts";
 import { killAll } from "../../support/server-process.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
@@ -39,7 +45,12 @@ describe("rfc868Seconds", () => {
   });
 
   test("is always an unsigned 32-bit integer, never negative and never 2^32", () => {
-    for (const iso of ["1858-11-17T00:00:00Z", "1899-12-31T23:59:59.5Z", "2036-02-07T06:28:16Z", "2106-02-07T06:28:16Z"]) {
+    for (const iso of [
+      "1858-11-17T00:00:00Z",
+      "1899-12-31T23:59:59.5Z",
+      "2036-02-07T06:28:16Z",
+      "2106-02-07T06:28:16Z",
+    ]) {
       const value = rfc868Seconds(Date.parse(iso));
       expect(Number.isInteger(value)).toBe(true);
       expect(value).toBeGreaterThanOrEqual(0);
@@ -82,7 +93,10 @@ describe("writeTimestamp", () => {
 
 describe("readTimestamp", () => {
   test("reads the bytes writeTimestamp writes, at each byte's extremes and at the sign bit", () => {
-    for (const value of [0, 1, 0xff, 0x100, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x7fffffff, 0x80000000, 0x83aa7e80, 0xfffffffe, 0xffffffff]) {
+    for (const value of [
+      0, 1, 0xff, 0x100, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x7fffffff, 0x80000000, 0x83aa7e80, 0xfffffffe,
+      0xffffffff,
+    ]) {
       const bytes = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
       expect(readTimestamp(bytes)).toBe(value);
     }
@@ -93,9 +107,14 @@ describe("readTimestamp", () => {
     expect(readTimestamp(new Uint8Array([4, 3, 2, 1]))).toBe(0x04030201);
   });
 
-  test.each([0, 1, 3, 5, 8])("refuses %i bytes, naming the count, rather than reading a short or long reply as a time", (length) => {
-    expect(() => readTimestamp(new Uint8Array(length))).toThrow(new RangeError(`an RFC 868 timestamp is 4 bytes, got ${length}`));
-  });
+  test.each([0, 1, 3, 5, 8])(
+    "refuses %i bytes, naming the count, rather than reading a short or long reply as a time",
+    (length) => {
+      expect(() => readTimestamp(new Uint8Array(length))).toThrow(
+        new RangeError(`an RFC 868 timestamp is 4 bytes, got ${length}`),
+      );
+    },
+  );
 
   test("reads a 4-byte view into a larger buffer by its own length, not the buffer's", () => {
     const buffer = new Uint8Array([0xaa, 0x83, 0xaa, 0x7e, 0x80, 0xbb]);

@@ -34,7 +34,9 @@ function readmeOptionRows(): string[] {
 
 describe("the server's --help", () => {
   test("its option rows are exactly the README's options block, padding included", () => {
-    const rows = usage("rfc868").split("\n").filter((line) => line.startsWith("  --"));
+    const rows = usage("rfc868")
+      .split("\n")
+      .filter((line) => line.startsWith("  --"));
     expect(rows.length).toBe(FLAGS.length);
     expect(rows).toEqual(readmeOptionRows());
   });
@@ -57,18 +59,28 @@ describe("the server's --help", () => {
 
   test("each value flag's message names the flag as typed", () => {
     expect(usageMessage(() => parseArgs(["--deny", "10.0.0.0/33"]))).toStartWith("--deny: the prefix must be");
-    expect(usageMessage(() => parseArgs(["--udp-guard-ports", "7,65536"]))).toBe('--udp-guard-ports: expected an integer from 0 to 65535, got "65536"');
+    expect(usageMessage(() => parseArgs(["--udp-guard-ports", "7,65536"]))).toBe(
+      '--udp-guard-ports: expected an integer from 0 to 65535, got "65536"',
+    );
     expect(usageMessage(() => parseArgs(["--global-rate", "0/s"]))).toStartWith("--global-rate: expected a rate");
-    expect(usageMessage(() => parseArgs(["--clock-floor", "2024-13-01"]))).toBe('--clock-floor: expected a date YYYY-MM-DD (UTC), got "2024-13-01"');
+    expect(usageMessage(() => parseArgs(["--clock-floor", "2024-13-01"]))).toBe(
+      '--clock-floor: expected a date YYYY-MM-DD (UTC), got "2024-13-01"',
+    );
   });
 
   test("rates and dates: good values, and each bad kind's exact message", () => {
     expect(parseRate("rate", "90/m")).toBe(1.5);
-    expect(usageMessage(() => parseRate("rate", "fast"))).toBe('--rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"');
-    expect(usageMessage(() => parseRate("global-rate", "0/s"))).toBe('--global-rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got "0/s"');
+    expect(usageMessage(() => parseRate("rate", "fast"))).toBe(
+      '--rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"',
+    );
+    expect(usageMessage(() => parseRate("global-rate", "0/s"))).toBe(
+      '--global-rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got "0/s"',
+    );
     expect(parseDate("clock-floor", "2024-01-01")).toBe(Date.parse("2024-01-01T00:00:00Z"));
     for (const bad of ["x2024-01-01", "2024-01-01x", "2024-02-30"]) {
-      expect(usageMessage(() => parseDate("clock-floor", bad))).toBe(`--clock-floor: expected a date YYYY-MM-DD (UTC), got ${JSON.stringify(bad)}`);
+      expect(usageMessage(() => parseDate("clock-floor", bad))).toBe(
+        `--clock-floor: expected a date YYYY-MM-DD (UTC), got ${JSON.stringify(bad)}`,
+      );
     }
   });
 
@@ -95,11 +107,17 @@ describe("the flag mechanism", () => {
   ];
 
   test("a switch's apply gets the empty string; a value flag gets its value in both forms", () => {
-    expect(parseFlags(["--switch", "--value", "a", "--value=b"], RECORDING, { values: [] }).values).toEqual(["", "a", "b"]);
+    expect(parseFlags(["--switch", "--value", "a", "--value=b"], RECORDING, { values: [] }).values).toEqual([
+      "",
+      "a",
+      "b",
+    ]);
   });
 
   test("a flag must be the whole argument: text before -- is an unknown option", () => {
-    expect(usageMessage(() => parseFlags(["x--switch"], RECORDING, { values: [] }))).toBe('unknown option "x--switch" (see --help)');
+    expect(usageMessage(() => parseFlags(["x--switch"], RECORDING, { values: [] }))).toBe(
+      'unknown option "x--switch" (see --help)',
+    );
     expect(usageMessage(() => parseArgs(["x--help"]))).toBe('unknown option "x--help" (see --help)');
   });
 
@@ -107,12 +125,16 @@ describe("the flag mechanism", () => {
     const positional = (o: Recorded, arg: string) => void (o.host = arg);
     const parsed = parseFlags(["--switch", "h-", "--value", "-v"], RECORDING, { values: [] }, positional);
     expect(parsed).toEqual({ values: ["", "-v"], host: "h-" });
-    expect(usageMessage(() => parseFlags(["-x"], RECORDING, { values: [] }, positional))).toBe('unknown option "-x" (see --help)');
+    expect(usageMessage(() => parseFlags(["-x"], RECORDING, { values: [] }, positional))).toBe(
+      'unknown option "-x" (see --help)',
+    );
   });
 
   test("parseChoice returns a listed choice and names the choices otherwise", () => {
     expect(parseChoice("log", "json", ["seed", "json"])).toBe("json");
-    expect(usageMessage(() => parseChoice("log", "xml", ["seed", "json"]))).toBe('--log: unknown value "xml" (one of seed, json)');
+    expect(usageMessage(() => parseChoice("log", "xml", ["seed", "json"]))).toBe(
+      '--log: unknown value "xml" (one of seed, json)',
+    );
   });
 
   test("flagRows pads short names to 20 columns and long ones to two spaces past the longest", () => {
@@ -121,8 +143,15 @@ describe("the flag mechanism", () => {
       { name: "bb", help: "second", apply: () => {} },
     ];
     expect(flagRows(short)).toEqual(["  --a N             first", "  --bb              second"]);
-    const long: Flag<object>[] = [...short, { name: "a-long-flag-name", value: "VALUE", help: "third", apply: () => {} }];
-    expect(flagRows(long)).toEqual(["  --a N                     first", "  --bb                      second", "  --a-long-flag-name VALUE  third"]);
+    const long: Flag<object>[] = [
+      ...short,
+      { name: "a-long-flag-name", value: "VALUE", help: "third", apply: () => {} },
+    ];
+    expect(flagRows(long)).toEqual([
+      "  --a N                     first",
+      "  --bb                      second",
+      "  --a-long-flag-name VALUE  third",
+    ]);
   });
 });
 
@@ -154,7 +183,15 @@ describe("the client's command line", () => {
   });
 
   test("the defaults are RFC 868's port 37 and the 5 s --help states, over TCP, as text", () => {
-    expect(parseClientArgs(["192.0.2.1"])).toEqual({ host: "192.0.2.1", port: 37, udp: false, timeoutMs: 5000, json: false, help: false, version: false });
+    expect(parseClientArgs(["192.0.2.1"])).toEqual({
+      host: "192.0.2.1",
+      port: 37,
+      udp: false,
+      timeoutMs: 5000,
+      json: false,
+      help: false,
+      version: false,
+    });
   });
 
   test("every flag sets what it says, in any order around HOST", () => {
@@ -173,8 +210,12 @@ describe("the client's command line", () => {
 
   test("ports 1 and 65535 are the bounds", () => {
     expect(parseClientArgs(["h", "--port", "1"]).port).toBe(1);
-    expect(usageMessage(() => parseClientArgs(["h", "--port", "0"]))).toBe('--port: expected an integer from 1 to 65535, got "0"');
-    expect(usageMessage(() => parseClientArgs(["h", "--port", "65536"]))).toBe('--port: expected an integer from 1 to 65535, got "65536"');
+    expect(usageMessage(() => parseClientArgs(["h", "--port", "0"]))).toBe(
+      '--port: expected an integer from 1 to 65535, got "0"',
+    );
+    expect(usageMessage(() => parseClientArgs(["h", "--port", "65536"]))).toBe(
+      '--port: expected an integer from 1 to 65535, got "65536"',
+    );
   });
 
   test("--timeout is more than 0 and at most 3600 seconds, rounded up to the millisecond", () => {
@@ -184,7 +225,9 @@ describe("the client's command line", () => {
     expect(parseSeconds("timeout", "3600")).toBe(3_600_000);
     expect(parseSeconds("timeout", "3600.000")).toBe(3_600_000);
     for (const bad of ["0", "0.000", "3600.0005", "3600.001", "1e3", ".5", ""]) {
-      expect(usageMessage(() => parseSeconds("timeout", bad))).toBe(`--timeout: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(bad)}`);
+      expect(usageMessage(() => parseSeconds("timeout", bad))).toBe(
+        `--timeout: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(bad)}`,
+      );
     }
   });
 
@@ -192,7 +235,9 @@ describe("the client's command line", () => {
     expect(resolveHost("localhost")).toBe("127.0.0.1");
     expect(resolveHost("192.0.2.1")).toBe("192.0.2.1");
     expect(resolveHost("2001:db8::1")).toBe("2001:db8::1");
-    expect(usageMessage(() => resolveHost("example.com"))).toBe('HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got "example.com"');
+    expect(usageMessage(() => resolveHost("example.com"))).toBe(
+      'HOST must be an IPv4 or IPv6 address literal or localhost (no DNS), got "example.com"',
+    );
     expect(usageMessage(() => parseClientArgs(["a", "b"]))).toBe('one HOST only, got "a" and "b"');
     expect(usageMessage(() => parseClientArgs([]))).toBe("HOST is missing (see --help)");
   });
@@ -214,25 +259,35 @@ describe("the config file's keys", () => {
     expect(usageMessage(() => apply("port", 1.5))).toBe("expected an integer, got 1.5");
     expect(usageMessage(() => apply("port", "8037"))).toBe('expected an integer, got "8037"');
     expect(usageMessage(() => apply("allow", "10.0.0.0/8"))).toBe('expected an array of strings, got "10.0.0.0/8"');
-    expect(usageMessage(() => apply("allow", ["10.0.0.0/8", 5]))).toBe('expected an array of strings, got ["10.0.0.0/8",5]');
+    expect(usageMessage(() => apply("allow", ["10.0.0.0/8", 5]))).toBe(
+      'expected an array of strings, got ["10.0.0.0/8",5]',
+    );
     expect(usageMessage(() => apply("udp-guard-ports", []))).toBe("expected a non-empty array of integers, got []");
-    expect(usageMessage(() => apply("udp-guard-ports", [7, "9"]))).toBe('expected a non-empty array of integers, got [7,"9"]');
+    expect(usageMessage(() => apply("udp-guard-ports", [7, "9"]))).toBe(
+      'expected a non-empty array of integers, got [7,"9"]',
+    );
     expect(usageMessage(() => apply("udp-guard-ports", "7"))).toBe('expected a non-empty array of integers, got "7"');
     expect(usageMessage(() => apply("tcp", "yes"))).toBe('expected true or false, got "yes"');
   });
 
   test("good values reach the flag's parser; its message loses the --flag prefix", () => {
-    expect(apply("clock-floor", TemporalDateOf("2024-01-02")).hardening!.clockFloorMs).toBe(Date.parse("2024-01-02T00:00:00Z"));
+    expect(apply("clock-floor", TemporalDateOf("2024-01-02")).hardening!.clockFloorMs).toBe(
+      Date.parse("2024-01-02T00:00:00Z"),
+    );
     expect(apply("allow", ["10.0.0.0/8", "::1"]).hardening!.allow).toEqual(["10.0.0.0/8", "::1"]);
     expect(apply("deny", ["192.0.2.0/24"]).hardening!.deny).toEqual(["192.0.2.0/24"]);
     expect(apply("global-rate", "60/m").hardening!.globalRate).toBe(1);
     expect(apply("udp-guard-ports", [7, 9]).hardening!.udpGuardPorts).toEqual([7, 9]);
-    expect(usageMessage(() => apply("rate", "fast"))).toBe('expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"');
+    expect(usageMessage(() => apply("rate", "fast"))).toBe(
+      'expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"',
+    );
     expect(usageMessage(() => apply("burst", 0))).toBe('expected an integer from 1 to 1000000, got "0"');
   });
 
   test("each key names the option it sets and whether a reload applies it (live) or it needs a restart", () => {
-    const slots = Object.fromEntries([...keys].map(([name, key]) => [name, `${key.option?.field} ${key.option?.reload}`]));
+    const slots = Object.fromEntries(
+      [...keys].map(([name, key]) => [name, `${key.option?.field} ${key.option?.reload}`]),
+    );
     expect(slots).toEqual({
       host: "hosts restart",
       port: "port restart",
@@ -292,7 +347,9 @@ describe("the config file's keys", () => {
 
   test("a key's name drops only a leading no-, and a switch's apply gets the empty string", () => {
     const seen: string[] = [];
-    const table: Flag<object>[] = [{ name: "keep-no-cache", config: { switch: false }, help: "", apply: (_o, v) => void seen.push(v) }];
+    const table: Flag<object>[] = [
+      { name: "keep-no-cache", config: { switch: false }, help: "", apply: (_o, v) => void seen.push(v) },
+    ];
     const own = configKeys(table);
     expect([...own.keys()]).toEqual(["keep-no-cache"]);
     own.get("keep-no-cache")!.apply({}, false);
@@ -301,7 +358,16 @@ describe("the config file's keys", () => {
 
   test("an error that is not a usage mistake passes through unchanged", () => {
     const bug = new TypeError("a bug");
-    const table: Flag<object>[] = [{ name: "x", config: "string", help: "", apply: () => { throw bug; } }];
+    const table: Flag<object>[] = [
+      {
+        name: "x",
+        config: "string",
+        help: "",
+        apply: () => {
+          throw bug;
+        },
+      },
+    ];
     let caught: unknown;
     try {
       configKeys(table).get("x")!.apply({}, "v");
@@ -314,5 +380,7 @@ describe("the config file's keys", () => {
 
 /** A TOML local date as Bun's parser gives it. */
 function TemporalDateOf(text: string): unknown {
-  return (globalThis as unknown as { Temporal: { PlainDate: { from(text: string): unknown } } }).Temporal.PlainDate.from(text);
+  return (
+    globalThis as unknown as { Temporal: { PlainDate: { from(text: string): unknown } } }
+  ).Temporal.PlainDate.from(text);
 }

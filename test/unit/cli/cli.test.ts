@@ -88,21 +88,27 @@ describe("parseArgs", () => {
     expect(usageError(["--quiet", "--host"]).message).toMatch(/--host needs a value/);
   });
 
-  test.each(["70000", "65536", "-1", "1.5", "0x10", "8e3", "", " 80", "eighty"])("rejects --port %p, naming the range and the value", (value) => {
-    const message = usageError(["--port", value]).message;
-    expect(message).toMatch(/^--port: .*0 to 65535/);
-    expect(message).toContain(JSON.stringify(value));
-  });
+  test.each(["70000", "65536", "-1", "1.5", "0x10", "8e3", "", " 80", "eighty"])(
+    "rejects --port %p, naming the range and the value",
+    (value) => {
+      const message = usageError(["--port", value]).message;
+      expect(message).toMatch(/^--port: .*0 to 65535/);
+      expect(message).toContain(JSON.stringify(value));
+    },
+  );
 
   test("rejects a --backlog of 0", () => {
     expect(usageError(["--backlog", "0"]).message).toMatch(/--backlog/);
   });
 
-  test.each(["nope", "localhost", "127.0.0.1:37", "[::1]", "1.2.3"])("rejects --host %p, which is not an IP literal", (value) => {
-    const message = usageError(["--host", value]).message;
-    expect(message).toMatch(/^--host: /);
-    expect(message).toContain(JSON.stringify(value));
-  });
+  test.each(["nope", "localhost", "127.0.0.1:37", "[::1]", "1.2.3"])(
+    "rejects --host %p, which is not an IP literal",
+    (value) => {
+      const message = usageError(["--host", value]).message;
+      expect(message).toMatch(/^--host: /);
+      expect(message).toContain(JSON.stringify(value));
+    },
+  );
 
   test("rejects a value given to a switch", () => {
     expect(usageError(["--quiet=yes"]).message).toMatch(/--quiet takes no value/);
@@ -111,7 +117,14 @@ describe("parseArgs", () => {
   });
 
   test("each error message is a single line", () => {
-    for (const argv of [["--bogus"], ["--port"], ["--port", "70000"], ["--host", "nope"], ["--quiet=1"], ["--port", "1\n2"]]) {
+    for (const argv of [
+      ["--bogus"],
+      ["--port"],
+      ["--port", "70000"],
+      ["--host", "nope"],
+      ["--quiet=1"],
+      ["--port", "1\n2"],
+    ]) {
       expect(usageError(argv).message).not.toContain("\n");
     }
   });
@@ -129,8 +142,13 @@ const SAMPLE_VALUES: Record<string, string> = {
 
 describe("usage", () => {
   test("lists the documented flags, and parseArgs recognises every flag it lists", () => {
-    const listed = [...usage("rfc868").matchAll(/^ {2}--([a-z-]+)( [A-Z]+)?/gm)].map((m) => ({ name: m[1]!, value: m[2] }));
-    expect(listed.map((f) => f.name)).toEqual(expect.arrayContaining(["host", "port", "backlog", "quiet", "help", "version"]));
+    const listed = [...usage("rfc868").matchAll(/^ {2}--([a-z-]+)( [A-Z]+)?/gm)].map((m) => ({
+      name: m[1]!,
+      value: m[2],
+    }));
+    expect(listed.map((f) => f.name)).toEqual(
+      expect.arrayContaining(["host", "port", "backlog", "quiet", "help", "version"]),
+    );
     for (const flag of listed) {
       const argv = flag.value ? [`--${flag.name}`, SAMPLE_VALUES[flag.name] ?? "1"] : [`--${flag.name}`];
       // The placeholder value may not suit the flag, and a flag may be refused alone (--no-tcp serves

@@ -1,6 +1,17 @@
 // EventLoop driven by hand with real loopback sockets: dispatch, pause and resume, unregister, the idle and flush hooks, write interest, timers; run() under constant readiness.
 import { afterEach, describe, expect, test } from "bun:test";
-import { LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, receiveBytes, sendBytes, socketName, startConnect, wakeLoop } from "../../../native/index.ts";
+import {
+  LINUX,
+  bindSocket,
+  closeFd,
+  encodeSockaddr,
+  openSocket,
+  receiveBytes,
+  sendBytes,
+  socketName,
+  startConnect,
+  wakeLoop,
+} from "../../../native/index.ts";
 import { EventLoop, IDLE_TIMEOUT_MS } from "../../../src/core/event-loop.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
@@ -209,10 +220,19 @@ describe("EventLoop self-pipe", () => {
   test("run() yields as soon as a Worker's wake-up arrives, so its message is taken at once rather than after the idle second", async () => {
     const loop = new EventLoop();
     const fd = loop.wakeFd();
-    const worker = new Worker(URL.createObjectURL(new Blob([`
+    const worker = new Worker(
+      URL.createObjectURL(
+        new Blob(
+          [
+            `
       import { wakeLoop } from ${JSON.stringify(new URL("../../../native/index.ts", import.meta.url).href)};
       self.onmessage = ({ data }) => { self.postMessage("done"); wakeLoop(data); };
-    `], { type: "application/typescript" })));
+    `,
+          ],
+          { type: "application/typescript" },
+        ),
+      ),
+    );
     try {
       const running = loop.run();
       // Let run() reach select(): with nothing registered but the pipe, it sleeps there for up to a second.

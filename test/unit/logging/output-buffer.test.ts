@@ -62,7 +62,9 @@ describe("OutputBuffer", () => {
   test("drops and counts a line longer than the buffer instead of writing it in waits for the reader", () => {
     let lost = -1;
     const long = "x".repeat(CONSOLE_BUFFER_BYTES + 10);
-    expect(written((out) => (out.line("first"), out.line(long), out.line("last"), (lost = out.takeLost())))).toBe("first\nlast\n");
+    expect(written((out) => (out.line("first"), out.line(long), out.line("last"), (lost = out.takeLost())))).toBe(
+      "first\nlast\n",
+    );
     expect(lost).toBe(1);
   });
 
@@ -71,7 +73,7 @@ describe("OutputBuffer", () => {
     // Cells allocated since the last collection count as live in heapStats(), so garbage shows up here.
     const views = () => heapStats().objectTypeCounts.Uint8Array ?? 0;
     written((out) => {
-      for (let i = 0; i < 100; i++) out.line("warm-up"), out.flush();
+      for (let i = 0; i < 100; i++) (out.line("warm-up"), out.flush());
       Bun.gc(true);
       const before = views();
       for (let i = 0; i < 1000; i++) {
@@ -90,7 +92,9 @@ describe("Log.notice", () => {
     const huge = "x".repeat(400_000);
     const text = written((out) => new Log({ out, err: out, format: seedFormat }).notice(`reload refused: ${huge}`));
     const cut = 400_000 + "reload refused: ".length - NOTICE_MAX_CHARS;
-    expect(text).toBe(`rfc868: reload refused: ${"x".repeat(NOTICE_MAX_CHARS - "reload refused: ".length)}... (${cut} more characters cut)\n`);
+    expect(text).toBe(
+      `rfc868: reload refused: ${"x".repeat(NOTICE_MAX_CHARS - "reload refused: ".length)}... (${cut} more characters cut)\n`,
+    );
   });
 });
 
@@ -174,6 +178,8 @@ describe("the seed format's byte path", () => {
     const sockaddr = encodeSockaddr({ address: "::1", port: 5353 });
     peer.bytes.set(sockaddr);
     peer.length[0] = sockaddr.byteLength;
-    expect(written((out) => new Log({ out, err: out, format: seedFormat }).connection(peer))).toBe("connection from ('::1', 5353, 0, 0)\n");
+    expect(written((out) => new Log({ out, err: out, format: seedFormat }).connection(peer))).toBe(
+      "connection from ('::1', 5353, 0, 0)\n",
+    );
   });
 });

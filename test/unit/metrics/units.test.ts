@@ -19,7 +19,15 @@ describe("parseMetricsAddress", () => {
   });
 
   test("refuses names, missing or out-of-range ports, unbracketed IPv6 and bracketed IPv4", () => {
-    for (const text of ["localhost:9975", "127.0.0.1", "127.0.0.1:65536", "::1:9975", "[127.0.0.1]:9975", ":9975", "127.0.0.1:-1"]) {
+    for (const text of [
+      "localhost:9975",
+      "127.0.0.1",
+      "127.0.0.1:65536",
+      "::1:9975",
+      "[127.0.0.1]:9975",
+      ":9975",
+      "127.0.0.1:-1",
+    ]) {
       expect(() => parseMetricsAddress(text)).toThrow(RangeError);
     }
   });
@@ -27,34 +35,80 @@ describe("parseMetricsAddress", () => {
 
 describe("the server's families", () => {
   const metrics = new ServerMetrics();
-  const sample = <V extends readonly string[]>(family: Family<V>, series: Series) => ({ kind: series.lineName, family: family.name, labels: series.labels });
+  const sample = <V extends readonly string[]>(family: Family<V>, series: Series) => ({
+    kind: series.lineName,
+    family: family.name,
+    labels: series.labels,
+  });
 
   test("give every kind the services count its counters-line name, family and labels", () => {
-    expect(sample(metrics.requests, metrics.requests.labels("udp"))).toEqual({ kind: "served_udp", family: "rfc868_requests", labels: [["transport", "udp"]] });
+    expect(sample(metrics.requests, metrics.requests.labels("udp"))).toEqual({
+      kind: "served_udp",
+      family: "rfc868_requests",
+      labels: [["transport", "udp"]],
+    });
     expect(sample(metrics.refusals, metrics.refusals.labels("tcp", "global_rate"))).toEqual({
       kind: "refused_tcp_global_rate",
       family: "rfc868_refusals",
-      labels: [["transport", "tcp"], ["reason", "global_rate"]],
+      labels: [
+        ["transport", "tcp"],
+        ["reason", "global_rate"],
+      ],
     });
     expect(sample(metrics.clientErrors, metrics.clientErrors.labels("tcp", "ECONNRESET"))).toEqual({
       kind: "tcp_ECONNRESET",
       family: "rfc868_client_errors",
-      labels: [["transport", "tcp"], ["errno", "ECONNRESET"]],
+      labels: [
+        ["transport", "tcp"],
+        ["errno", "ECONNRESET"],
+      ],
     });
-    expect(sample(metrics.metricsErrors, metrics.metricsErrors.labels("EPIPE"))).toEqual({ kind: "metrics_EPIPE", family: "rfc868_metrics_errors", labels: [["errno", "EPIPE"]] });
-    expect(sample(metrics.tcpDrainErrors, metrics.tcpDrainErrors.labels("ECONNRESET"))).toEqual({ kind: "tcp_drain_ECONNRESET", family: "rfc868_tcp_drain_errors", labels: [["errno", "ECONNRESET"]] });
-    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("tcp", "EMFILE"))).toEqual({ kind: "accept_backoff_EMFILE", family: "rfc868_accept_backoffs", labels: [["listener", "tcp"], ["errno", "EMFILE"]] });
-    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("metrics", "EMFILE"))).toEqual({ kind: "metrics_backoff_EMFILE", family: "rfc868_accept_backoffs", labels: [["listener", "metrics"], ["errno", "EMFILE"]] });
+    expect(sample(metrics.metricsErrors, metrics.metricsErrors.labels("EPIPE"))).toEqual({
+      kind: "metrics_EPIPE",
+      family: "rfc868_metrics_errors",
+      labels: [["errno", "EPIPE"]],
+    });
+    expect(sample(metrics.tcpDrainErrors, metrics.tcpDrainErrors.labels("ECONNRESET"))).toEqual({
+      kind: "tcp_drain_ECONNRESET",
+      family: "rfc868_tcp_drain_errors",
+      labels: [["errno", "ECONNRESET"]],
+    });
+    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("tcp", "EMFILE"))).toEqual({
+      kind: "accept_backoff_EMFILE",
+      family: "rfc868_accept_backoffs",
+      labels: [
+        ["listener", "tcp"],
+        ["errno", "EMFILE"],
+      ],
+    });
+    expect(sample(metrics.acceptBackoffs, metrics.acceptBackoffs.labels("metrics", "EMFILE"))).toEqual({
+      kind: "metrics_backoff_EMFILE",
+      family: "rfc868_accept_backoffs",
+      labels: [
+        ["listener", "metrics"],
+        ["errno", "EMFILE"],
+      ],
+    });
     expect(sample(metrics.tcpRepliesDropped, metrics.tcpRepliesDropped.labels()).kind).toBe("tcp_reply_dropped");
-    expect(sample(metrics.reloads, metrics.reloads.labels("failed"))).toEqual({ kind: "reload_failed", family: "rfc868_reloads", labels: [["result", "failed"]] });
-    expect(sample(metrics.logLinesDropped, metrics.logLinesDropped.labels())).toEqual({ kind: "log_lines_dropped", family: "rfc868_log_lines_dropped", labels: [] });
+    expect(sample(metrics.reloads, metrics.reloads.labels("failed"))).toEqual({
+      kind: "reload_failed",
+      family: "rfc868_reloads",
+      labels: [["result", "failed"]],
+    });
+    expect(sample(metrics.logLinesDropped, metrics.logLinesDropped.labels())).toEqual({
+      kind: "log_lines_dropped",
+      family: "rfc868_log_lines_dropped",
+      labels: [],
+    });
     expect(sample(metrics.udpRepliesDropped, metrics.udpRepliesDropped.labels()).kind).toBe("udp_reply_dropped");
     expect(sample(metrics.metricsRejected, metrics.metricsRejected.labels()).kind).toBe("metrics_rejected");
     expect(sample(metrics.metricsTimedOut, metrics.metricsTimedOut.labels()).kind).toBe("metrics_timeout");
   });
 
   test("the metrics endpoint's errors are not a client transport, and a refusal reason no check gives throws", () => {
-    expect(() => metrics.clientErrors.labels("metrics" as "tcp", "EPIPE")).toThrow('rfc868_client_errors: label transport has no value "metrics" (one of tcp, udp)');
+    expect(() => metrics.clientErrors.labels("metrics" as "tcp", "EPIPE")).toThrow(
+      'rfc868_client_errors: label transport has no value "metrics" (one of tcp, udp)',
+    );
     expect(() => metrics.refusals.labels("tcp", "something_new" as "rate")).toThrow("label reason has no value");
   });
 });
@@ -76,12 +130,14 @@ const snapshot: MetricsSnapshot = {
 describe("renderMetrics", () => {
   test("0.0.4 text: TYPE and HELP name the _total sample, samples at 0 are present, info becomes a gauge", () => {
     const page = renderMetrics(snapshot, "prometheus");
-    expect(page).toContain("# HELP rfc868_requests_total Requests answered with the time, by transport.\n# TYPE rfc868_requests_total counter\n");
+    expect(page).toContain(
+      "# HELP rfc868_requests_total Requests answered with the time, by transport.\n# TYPE rfc868_requests_total counter\n",
+    );
     expect(page).toContain('rfc868_requests_total{transport="tcp"} 5\nrfc868_requests_total{transport="udp"} 0\n');
     expect(page).toContain('rfc868_reloads_total{result="ok"} 2\nrfc868_reloads_total{result="failed"} 0\n');
     expect(page).toContain('rfc868_refusals_total{transport="udp",reason="rate"} 1\n');
     expect(page).toContain("# TYPE rfc868_build_info gauge\n");
-    expect(page).toContain('rfc868_clock_time_sent 0\n');
+    expect(page).toContain("rfc868_clock_time_sent 0\n");
     expect(page).toContain('rfc868_clock_problem{problem="floor"} 1\n');
     expect(page).toContain("rfc868_clock_floor_seconds 1704067200\n");
     expect(page).not.toContain("# EOF");
@@ -96,7 +152,9 @@ describe("renderMetrics", () => {
   });
 
   test("no HELP text holds a double quote, which OpenMetrics' HELP grammar leaves out (only escaped backslash and newline pass both formats alike)", () => {
-    const helps = renderMetrics(snapshot, "openmetrics").split("\n").filter((line) => line.startsWith("# HELP "));
+    const helps = renderMetrics(snapshot, "openmetrics")
+      .split("\n")
+      .filter((line) => line.startsWith("# HELP "));
     expect(helps.length).toBeGreaterThan(10);
     expect(helps.filter((line) => line.includes('"'))).toEqual([]);
   });
@@ -109,7 +167,9 @@ describe("renderMetrics", () => {
 
 describe("negotiateFormat", () => {
   test("OpenMetrics only when asked for with q above 0", () => {
-    expect(negotiateFormat("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")).toBe("openmetrics");
+    expect(negotiateFormat("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")).toBe(
+      "openmetrics",
+    );
     expect(negotiateFormat("text/plain, application/openmetrics-text; q=0")).toBe("prometheus");
     expect(negotiateFormat("*/*")).toBe("prometheus");
     expect(negotiateFormat(null)).toBe("prometheus");
@@ -146,7 +206,11 @@ describe("request heads", () => {
   });
 
   test("a bare LF ends the head at once in headEnd, and the parser rejects what it ended (the same decision, no wait for a blank line)", () => {
-    for (const text of ["GET /metrics HTTP/1.0\n\n", "GET /metrics HTTP/1.1\r\nHost: x\nAccept: a\r\n\r\n", "\nGET /metrics HTTP/1.1\r\n\r\n"]) {
+    for (const text of [
+      "GET /metrics HTTP/1.0\n\n",
+      "GET /metrics HTTP/1.1\r\nHost: x\nAccept: a\r\n\r\n",
+      "\nGET /metrics HTTP/1.1\r\n\r\n",
+    ]) {
       const head = bytes(text);
       const end = headEnd(head, head.length);
       expect(end).toBe(text.search(/(?<!\r)\n/) + 1);
@@ -157,12 +221,20 @@ describe("request heads", () => {
   });
 
   test("reads method, path without query, and Accept with or without whitespace around its value", () => {
-    expect(parse("GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\nACCEPT: text/plain\r\n\r\n")).toEqual({ method: "GET", path: "/metrics", accept: "text/plain" });
+    expect(parse("GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\nACCEPT: text/plain\r\n\r\n")).toEqual({
+      method: "GET",
+      path: "/metrics",
+      accept: "text/plain",
+    });
     expect(parse("GET /metrics HTTP/1.1\r\nAccept:text/plain\r\n\r\n")?.accept).toBe("text/plain");
     expect(parse("GET /metrics HTTP/1.1\r\nAccept: \t text/plain; q=1 \t\r\n\r\n")?.accept).toBe("text/plain; q=1");
     expect(parse("GET /metrics HTTP/1.1\r\nAccept:\r\n\r\n")?.accept).toBe("");
     expect(parse("GET /metrics HTTP/1.0\r\n\r\n")).toEqual({ method: "GET", path: "/metrics", accept: null });
-    expect(parse("POST /a/%2Fb?c=d?e HTTP/1.1\r\nContent-Length: 0\r\n\r\n")).toEqual({ method: "POST", path: "/a/%2Fb", accept: null });
+    expect(parse("POST /a/%2Fb?c=d?e HTTP/1.1\r\nContent-Length: 0\r\n\r\n")).toEqual({
+      method: "POST",
+      path: "/a/%2Fb",
+      accept: null,
+    });
   });
 
   test("knows the methods of RFC 9110 and PATCH (all but GET are answered 405), and percent-encoded bytes in the path", () => {
@@ -173,9 +245,11 @@ describe("request heads", () => {
   });
 
   test("joins repeated Accept headers with a comma and a space, in order", () => {
-    expect(parse("GET /metrics HTTP/1.1\r\nAccept: text/plain\r\nHost: x\r\naccept:application/openmetrics-text \r\nAccept: */*\r\n\r\n")?.accept).toBe(
-      "text/plain, application/openmetrics-text, */*",
-    );
+    expect(
+      parse(
+        "GET /metrics HTTP/1.1\r\nAccept: text/plain\r\nHost: x\r\naccept:application/openmetrics-text \r\nAccept: */*\r\n\r\n",
+      )?.accept,
+    ).toBe("text/plain, application/openmetrics-text, */*");
   });
 
   test("rejects what strict HTTP/1.1 rejects: request line, field names and values, framing", () => {
@@ -193,7 +267,7 @@ describe("request heads", () => {
       "GET http://x/metrics HTTP/1.1\r\n\r\n",
       "GET /metrics#x HTTP/1.1\r\n\r\n",
       "GET /a%zz HTTP/1.1\r\n\r\n",
-      "GET /a\"b HTTP/1.1\r\n\r\n",
+      'GET /a"b HTTP/1.1\r\n\r\n',
       "\x16\x03\x01 junk\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nno colon here\r\n\r\n",
       "GET /metrics HTTP/1.1\r\nbad name: v\r\n\r\n",

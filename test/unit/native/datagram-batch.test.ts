@@ -1,7 +1,15 @@
 // native/datagram-batch.ts against real sockets: one recvmmsg takes every queued datagram, sendmmsg answers the queued ones and resumes after a failed one.
 import { afterEach, describe, expect, test } from "bun:test";
 import dgram from "node:dgram";
-import { DatagramBatch, LINUX, bindSocket, closeFd, encodeSockaddr, openSocket, socketName } from "../../../native/index.ts";
+import {
+  DatagramBatch,
+  LINUX,
+  bindSocket,
+  closeFd,
+  encodeSockaddr,
+  openSocket,
+  socketName,
+} from "../../../native/index.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -31,7 +39,9 @@ async function client() {
 }
 
 function send(socket: dgram.Socket, payload: Buffer, port: number): Promise<void> {
-  return new Promise((resolve, reject) => socket.send(payload, port, "127.0.0.1", (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    socket.send(payload, port, "127.0.0.1", (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** recvmmsg until `want` datagrams arrived (loopback delivers them within microseconds; the poll bounds it). */

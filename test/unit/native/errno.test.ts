@@ -5,7 +5,14 @@ import { LINUX } from "../../../native/platform.ts";
 import { SyscallError, errnoClass, errnoCode } from "../../../native/errno.ts";
 import { errnoName } from "../../../native/errno-names.ts";
 import { encodeSockaddr } from "../../../native/sockaddr.ts";
-import { bindSocket, closeFd, getSocketOption, openSocket, setSocketOption, socketName } from "../../../native/socket.ts";
+import {
+  bindSocket,
+  closeFd,
+  getSocketOption,
+  openSocket,
+  setSocketOption,
+  socketName,
+} from "../../../native/socket.ts";
 import { checkFd, checkInt } from "../../../native/checked-int.ts";
 import { killAll } from "../../support/server-process.ts";
 import { runCommand } from "../../support/commands.ts";
@@ -116,17 +123,23 @@ describe("errno names", () => {
 describe("the one errno table", () => {
   const classOf = (code: string) => errnoClass(new SyscallError("accept4", 0, code));
 
-  test.each(["EAGAIN", "ECONNABORTED", "ECONNRESET", "EPROTO", "EPERM", "ENETDOWN", "EHOSTUNREACH"])("%s is one client's trouble: transient", (code) => {
-    expect(classOf(code)).toBe("transient");
-  });
+  test.each(["EAGAIN", "ECONNABORTED", "ECONNRESET", "EPROTO", "EPERM", "ENETDOWN", "EHOSTUNREACH"])(
+    "%s is one client's trouble: transient",
+    (code) => {
+      expect(classOf(code)).toBe("transient");
+    },
+  );
 
   test.each(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"])("%s is running out of fds or memory: backoff", (code) => {
     expect(classOf(code)).toBe("backoff");
   });
 
-  test.each(["EBADF", "EINVAL", "EFAULT", "ENOTSOCK", "EINTR", "E9999"])("%s is a bug or a broken socket, as is any errno not listed: fatal", (code) => {
-    expect(classOf(code)).toBe("fatal");
-  });
+  test.each(["EBADF", "EINVAL", "EFAULT", "ENOTSOCK", "EINTR", "E9999"])(
+    "%s is a bug or a broken socket, as is any errno not listed: fatal",
+    (code) => {
+      expect(classOf(code)).toBe("fatal");
+    },
+  );
 
   test("an error that is not a SyscallError is fatal", () => {
     expect(errnoClass(new Error("accept4: Connection aborted (ECONNABORTED)"))).toBe("fatal");

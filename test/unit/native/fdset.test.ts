@@ -41,7 +41,12 @@ describe("FdSet", () => {
   });
 
   test("puts fd 0 at byte 0 mask 0x01, fd 63 and 64 on either side of a byte (and word) boundary, fd 1023 at byte 127 mask 0x80", () => {
-    for (const [fd, byte, mask] of [[0, 0, 0x01], [63, 7, 0x80], [64, 8, 0x01], [1023, 127, 0x80]] as const) {
+    for (const [fd, byte, mask] of [
+      [0, 0, 0x01],
+      [63, 7, 0x80],
+      [64, 8, 0x01],
+      [1023, 127, 0x80],
+    ] as const) {
       const set = new FdSet();
       set.add(fd);
       expect(setBits(set)).toEqual([[byte, mask]]);
@@ -53,7 +58,10 @@ describe("FdSet", () => {
     set.add(8);
     set.add(9);
     set.add(9);
-    expect(setBits(set)).toEqual([[1, 0x01], [1, 0x02]]);
+    expect(setBits(set)).toEqual([
+      [1, 0x01],
+      [1, 0x02],
+    ]);
     expect(set.has(9)).toBe(true);
     set.delete(9);
     expect(setBits(set)).toEqual([[1, 0x01]]);
@@ -104,16 +112,21 @@ describe("FdSet", () => {
     expect(scratch.bytes.buffer).not.toBe(master.bytes.buffer);
   });
 
-  test.each([-1, 1024, 1.5, Number.NaN, Number.POSITIVE_INFINITY])("add, delete and has throw a RangeError for fd %p", (fd) => {
-    const set = new FdSet();
-    expect(() => set.add(fd)).toThrow(RangeError);
-    expect(() => set.delete(fd)).toThrow(RangeError);
-    expect(() => set.has(fd)).toThrow(RangeError);
-    expect(() => checkSelectableFd(fd)).toThrow(RangeError);
-    expect(setBits(set)).toEqual([]);
-  });
+  test.each([-1, 1024, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    "add, delete and has throw a RangeError for fd %p",
+    (fd) => {
+      const set = new FdSet();
+      expect(() => set.add(fd)).toThrow(RangeError);
+      expect(() => set.delete(fd)).toThrow(RangeError);
+      expect(() => set.has(fd)).toThrow(RangeError);
+      expect(() => checkSelectableFd(fd)).toThrow(RangeError);
+      expect(setBits(set)).toEqual([]);
+    },
+  );
 
   test("names FD_SETSIZE in the error for an fd that is too large", () => {
-    expect(() => new FdSet().add(1024)).toThrow(new RangeError("fd 1024 cannot enter an fd_set (valid: 0 to 1023, FD_SETSIZE)"));
+    expect(() => new FdSet().add(1024)).toThrow(
+      new RangeError("fd 1024 cannot enter an fd_set (valid: 0 to 1023, FD_SETSIZE)"),
+    );
   });
 });

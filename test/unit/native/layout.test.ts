@@ -64,7 +64,10 @@ describe.skipIf(!compiler)("the layout probe (native/layout.c)", () => {
     const differ = errnos
       .map(([key, value]) => [key.slice("errno_".length), value] as const)
       .filter(([name, value]) => ERRNO_NAMES[value] !== name)
-      .map(([name, value]) => `${name} is ${value} in <errno.h>, but ERRNO_NAMES[${value}] is ${JSON.stringify(ERRNO_NAMES[value])}`);
+      .map(
+        ([name, value]) =>
+          `${name} is ${value} in <errno.h>, but ERRNO_NAMES[${value}] is ${JSON.stringify(ERRNO_NAMES[value])}`,
+      );
     expect(differ).toEqual([]);
   });
 

@@ -28,9 +28,7 @@ describe("encodeSockaddr", () => {
   test("lays out an IPv6 address as sockaddr_in6: flowinfo big-endian at 4, address at 8, scope id little-endian at 24", () => {
     const bytes = encodeSockaddr({ address: "fe80::1:2", port: 37, flowinfo: 0x000abcde, scopeId: 0x01020304 });
     expect(bytes.byteLength).toBe(28);
-    expect(hex(bytes)).toBe(
-      "0a00" + "0025" + "000abcde" + "fe800000000000000000000000010002" + "04030201",
-    );
+    expect(hex(bytes)).toBe("0a00" + "0025" + "000abcde" + "fe800000000000000000000000010002" + "04030201");
   });
 
   test("gives each struct its own ArrayBuffer of exactly the struct's size (the address libc sees never moves)", () => {
@@ -41,24 +39,43 @@ describe("encodeSockaddr", () => {
   });
 
   test.each([-1, 65536, 1.5, Number.NaN, 2 ** 31])("rejects port %p with a RangeError", (port) => {
-    expect(() => encodeSockaddr({ address: "127.0.0.1", port })).toThrow(new RangeError(`port ${port} is out of range 0-65535`));
+    expect(() => encodeSockaddr({ address: "127.0.0.1", port })).toThrow(
+      new RangeError(`port ${port} is out of range 0-65535`),
+    );
   });
 
   test("leaves an IPv6 address's flowinfo and scope id 0 when they are not given", () => {
-    expect(hex(encodeSockaddr({ address: "::1", port: 1 }))).toBe("0a00" + "0001" + "00000000" + "00000000000000000000000000000001" + "00000000");
+    expect(hex(encodeSockaddr({ address: "::1", port: 1 }))).toBe(
+      "0a00" + "0001" + "00000000" + "00000000000000000000000000000001" + "00000000",
+    );
   });
 
   test.each([-1, 2 ** 32, 0.5])("rejects flowinfo or scope id %p with a RangeError", (value) => {
-    expect(() => encodeSockaddr({ address: "::1", port: 1, flowinfo: value })).toThrow(new RangeError(`flowinfo ${value} is not a u32`));
-    expect(() => encodeSockaddr({ address: "::1", port: 1, scopeId: value })).toThrow(new RangeError(`scope id ${value} is not a u32`));
+    expect(() => encodeSockaddr({ address: "::1", port: 1, flowinfo: value })).toThrow(
+      new RangeError(`flowinfo ${value} is not a u32`),
+    );
+    expect(() => encodeSockaddr({ address: "::1", port: 1, scopeId: value })).toThrow(
+      new RangeError(`scope id ${value} is not a u32`),
+    );
   });
 
-  test.each(["localhost", "", "256.0.0.1", "1.2.3", " 127.0.0.1", "127.0.0.1 ", "[::1]", "::1%lo", "fe80::1%1", "1:2:3:4:5:6:7:8:9", "::g"])(
-    "rejects %p, which is not a numeric IP literal",
-    (address) => {
-      expect(() => encodeSockaddr({ address, port: 1 })).toThrow(new RangeError(`not an IP address literal: ${JSON.stringify(address)}`));
-    },
-  );
+  test.each([
+    "localhost",
+    "",
+    "256.0.0.1",
+    "1.2.3",
+    " 127.0.0.1",
+    "127.0.0.1 ",
+    "[::1]",
+    "::1%lo",
+    "fe80::1%1",
+    "1:2:3:4:5:6:7:8:9",
+    "::g",
+  ])("rejects %p, which is not a numeric IP literal", (address) => {
+    expect(() => encodeSockaddr({ address, port: 1 })).toThrow(
+      new RangeError(`not an IP address literal: ${JSON.stringify(address)}`),
+    );
+  });
 
   test("rejects text with an embedded NUL, which libc would read only up to the NUL", () => {
     expect(() => encodeSockaddr({ address: "127.0.0.1\0junk", port: 1 })).toThrow(RangeError);
@@ -98,7 +115,13 @@ describe("decodeSockaddr", () => {
     bytes.set([0xfe, 0x80], 8);
     bytes[23] = 1;
     bytes.set([5, 0, 0, 0], 24);
-    expect(decodeSockaddr(bytes, 28)).toEqual({ family: "IPv6", address: "fe80::1", port: 8037, flowinfo: 7, scopeId: 5 });
+    expect(decodeSockaddr(bytes, 28)).toEqual({
+      family: "IPv6",
+      address: "fe80::1",
+      port: 8037,
+      flowinfo: 7,
+      scopeId: 5,
+    });
   });
 
   test("rejects a family it does not know and a length too short for the family", () => {
@@ -112,11 +135,18 @@ describe("decodeSockaddr", () => {
   });
 
   test("reads the family as a little-endian 16-bit number: a high byte makes it another family", () => {
-    for (const [low, high] of [[2, 1], [10, 1], [2, 0x80], [10, 0xff]] as const) {
+    for (const [low, high] of [
+      [2, 1],
+      [10, 1],
+      [2, 0x80],
+      [10, 0xff],
+    ] as const) {
       const bytes = encodeSockaddr({ address: "::1", port: 1 });
       bytes[0] = low;
       bytes[1] = high;
-      expect(() => decodeSockaddr(bytes, bytes.byteLength)).toThrow(new RangeError(`unsupported sockaddr: family ${low + 256 * high}, length 28`));
+      expect(() => decodeSockaddr(bytes, bytes.byteLength)).toThrow(
+        new RangeError(`unsupported sockaddr: family ${low + 256 * high}, length 28`),
+      );
       expect(isIpv4Sockaddr(bytes)).toBe(false);
       expect(ipv4Offset(bytes)).toBe(-1);
     }
@@ -124,7 +154,13 @@ describe("decodeSockaddr", () => {
 
   test("reads each of the four IPv4 address bytes from its own place", () => {
     const bytes = encodeSockaddr({ address: "10.1.2.3", port: 0x1234 });
-    expect(decodeSockaddr(bytes, 16)).toEqual({ family: "IPv4", address: "10.1.2.3", port: 0x1234, flowinfo: 0, scopeId: 0 });
+    expect(decodeSockaddr(bytes, 16)).toEqual({
+      family: "IPv4",
+      address: "10.1.2.3",
+      port: 0x1234,
+      flowinfo: 0,
+      scopeId: 0,
+    });
   });
 });
 
@@ -179,9 +215,9 @@ describe("SockaddrStorage with the kernel", () => {
 /** A sockaddr_storage as the kernel could write it: an IPv4, IPv6, IPv4-mapped or other family, and any bytes after. */
 const rawSockaddr = fc
   .tuple(
-    fc.constantFrom<[number, number]>([LINUX.AF_INET, 0], [LINUX.AF_INET6, 0], [LINUX.AF_INET6, 0], [1, 0]).chain((family) =>
-      fc.oneof(fc.constant(family), fc.tuple(fc.nat(255), fc.nat(255))),
-    ),
+    fc
+      .constantFrom<[number, number]>([LINUX.AF_INET, 0], [LINUX.AF_INET6, 0], [LINUX.AF_INET6, 0], [1, 0])
+      .chain((family) => fc.oneof(fc.constant(family), fc.tuple(fc.nat(255), fc.nat(255)))),
     fc.uint8Array({ minLength: 28, maxLength: 28 }),
     fc.boolean(),
     fc.nat(128),
@@ -213,15 +249,24 @@ describe("decoding any bytes (fast-check; a failure prints its seed)", () => {
     fc.assert(
       fc.property(rawSockaddr, ({ bytes, length }) => {
         const want = expectedFields(bytes);
-        const known = (want.family === LINUX.AF_INET && length >= 16) || (want.family === LINUX.AF_INET6 && length >= 28);
+        const known =
+          (want.family === LINUX.AF_INET && length >= 16) || (want.family === LINUX.AF_INET6 && length >= 28);
         if (!known) {
-          expect(() => decodeSockaddr(bytes, length)).toThrow(new RangeError(`unsupported sockaddr: family ${want.family}, length ${length}`));
+          expect(() => decodeSockaddr(bytes, length)).toThrow(
+            new RangeError(`unsupported sockaddr: family ${want.family}, length ${length}`),
+          );
           return;
         }
         const decoded = decodeSockaddr(bytes, length);
         expect(decoded.port).toBe(want.port);
         if (want.family === LINUX.AF_INET) {
-          expect(decoded).toEqual({ family: "IPv4", address: [...bytes.subarray(4, 8)].join("."), port: want.port, flowinfo: 0, scopeId: 0 });
+          expect(decoded).toEqual({
+            family: "IPv4",
+            address: [...bytes.subarray(4, 8)].join("."),
+            port: want.port,
+            flowinfo: 0,
+            scopeId: 0,
+          });
         } else {
           expect([decoded.family, decoded.flowinfo, decoded.scopeId]).toEqual(["IPv6", want.flowinfo, want.scopeId]);
           expect(parseIp(decoded.address)).toEqual({ family: "IPv6", bytes: bytes.slice(8, 24) });
@@ -241,7 +286,9 @@ describe("decoding any bytes (fast-check; a failure prints its seed)", () => {
         expect(ipv4Offset(bytes)).toBe(offset);
         if (offset >= 0) {
           const address = bytes.subarray(offset, offset + 4);
-          expect(ipv4At(bytes, offset)).toBe(((address[0]! * 256 + address[1]!) * 256 + address[2]!) * 256 + address[3]!);
+          expect(ipv4At(bytes, offset)).toBe(
+            ((address[0]! * 256 + address[1]!) * 256 + address[2]!) * 256 + address[3]!,
+          );
         }
       }),
       { numRuns: RUNS },
@@ -260,11 +307,14 @@ describe("source-address: the hot path's reads of raw sockaddr bytes", () => {
   });
 
   // One byte off the ::ffff:0:0/96 pattern, in each of its 12 places: a native IPv6 address, never matched as IPv4.
-  test.each(Array.from({ length: 12 }, (_, i) => i))("a source differing from ::ffff:0:0/96 in byte %i is not IPv4-mapped", (index) => {
-    const bytes = encodeSockaddr({ address: "::ffff:192.0.2.1", port: 1 });
-    bytes[IPV6_OFFSET + index] = index < 10 ? 1 : 0xfe;
-    expect(ipv4Offset(bytes)).toBe(-1);
-  });
+  test.each(Array.from({ length: 12 }, (_, i) => i))(
+    "a source differing from ::ffff:0:0/96 in byte %i is not IPv4-mapped",
+    (index) => {
+      const bytes = encodeSockaddr({ address: "::ffff:192.0.2.1", port: 1 });
+      bytes[IPV6_OFFSET + index] = index < 10 ? 1 : 0xfe;
+      expect(ipv4Offset(bytes)).toBe(-1);
+    },
+  );
 
   test("a mapped-looking address of another family (AF_UNIX) is not IPv4", () => {
     const bytes = encodeSockaddr({ address: "::ffff:192.0.2.1", port: 1 });

@@ -23,15 +23,27 @@ function v6(n: bigint): string {
 
 describe("parseCidr", () => {
   test("an IPv4 block keeps its 4 bytes and prefix; an IPv6 one its 16; a mapped one becomes IPv4", () => {
-    expect(parseCidr("10.0.0.0/8")).toEqual({ text: "10.0.0.0/8", ipv4: true, prefix: 8, bytes: new Uint8Array([10, 0, 0, 0]) });
+    expect(parseCidr("10.0.0.0/8")).toEqual({
+      text: "10.0.0.0/8",
+      ipv4: true,
+      prefix: 8,
+      bytes: new Uint8Array([10, 0, 0, 0]),
+    });
     const ipv6 = parseCidr("2001:db8::/32");
-    expect([ipv6.ipv4, ipv6.prefix, ipv6.bytes.length, ipv6.bytes[0], ipv6.bytes[3]]).toEqual([false, 32, 16, 0x20, 0xb8]);
+    expect([ipv6.ipv4, ipv6.prefix, ipv6.bytes.length, ipv6.bytes[0], ipv6.bytes[3]]).toEqual([
+      false,
+      32,
+      16,
+      0x20,
+      0xb8,
+    ]);
     expect(parseCidr("::ffff:0:0/96")).toMatchObject({ ipv4: true, prefix: 0, bytes: new Uint8Array(4) });
     expect(parseCidr("::fffe:0:0/96")).toMatchObject({ ipv4: false, prefix: 96 });
   });
 
   test("a second slash anywhere after the first is an address error, not a prefix error", () => {
-    for (const text of ["10.0.0.0//8", "10.0.0.0/8/", "2001:db8:://32"]) expect(() => parseCidr(text), text).toThrow(/^expected ADDRESS/);
+    for (const text of ["10.0.0.0//8", "10.0.0.0/8/", "2001:db8:://32"])
+      expect(() => parseCidr(text), text).toThrow(/^expected ADDRESS/);
   });
 
   test("a bad --deny block names --deny, a bad --allow block --allow", () => {
@@ -48,7 +60,10 @@ describe("AddressSet", () => {
       const first = network - (network % size);
       const set = new AddressSet([parseCidr(`${v4(first)}/${prefix}`)]);
       const last = first + size - 1;
-      const cases: [number, boolean][] = [[first, true], [last, true]];
+      const cases: [number, boolean][] = [
+        [first, true],
+        [last, true],
+      ];
       if (first > 0) cases.push([first - 1, false]);
       if (last + 1 < 2 ** 32) cases.push([last + 1, false]);
       for (const [address, inside] of cases) expect(holds(set, v4(address)), `/${prefix} ${v4(address)}`).toBe(inside);
@@ -63,7 +78,10 @@ describe("AddressSet", () => {
       const first = network - (network % size);
       const last = first + size - 1n;
       const set = new AddressSet([parseCidr(`${v6(first)}/${prefix}`)]);
-      const cases: [bigint, boolean][] = [[first, true], [last, true]];
+      const cases: [bigint, boolean][] = [
+        [first, true],
+        [last, true],
+      ];
       if (first > 0n) cases.push([first - 1n, false]);
       if (last + 1n < all) cases.push([last + 1n, false]);
       for (const [address, inside] of cases) expect(holds(set, v6(address)), `/${prefix} ${v6(address)}`).toBe(inside);
@@ -71,19 +89,60 @@ describe("AddressSet", () => {
   });
 
   test("several blocks, nested and apart, in any order: each address is held exactly when some block holds it", () => {
-    const blocks = ["2001:db8::/32", "2001:db8:1::/48", "3001:db8::/32", "2001:db9:ff00::/40", "10.0.0.0/8", "10.1.0.0/16", "192.0.2.128/25"];
+    const blocks = [
+      "2001:db8::/32",
+      "2001:db8:1::/48",
+      "3001:db8::/32",
+      "2001:db9:ff00::/40",
+      "10.0.0.0/8",
+      "10.1.0.0/16",
+      "192.0.2.128/25",
+    ];
     const set = new AddressSet(blocks.map(parseCidr).reverse());
     expect(set.ranges).toBe(5);
-    const inside = ["2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "3001:db8::1", "2001:db9:ff00::", "2001:db9:ffff:ffff:ffff:ffff:ffff:ffff", "10.255.255.255", "192.0.2.128", "192.0.2.255", "::ffff:10.2.3.4"];
-    const outside = ["2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::", "2001:db9:feff:ffff:ffff:ffff:ffff:ffff", "2001:dba::", "3001:db9::", "1001:db8::1", "11.0.0.0", "9.255.255.255", "192.0.2.127", "192.0.3.0", "::ffff:11.0.0.0", "::a00:1"];
+    const inside = [
+      "2001:db8::",
+      "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+      "3001:db8::1",
+      "2001:db9:ff00::",
+      "2001:db9:ffff:ffff:ffff:ffff:ffff:ffff",
+      "10.255.255.255",
+      "192.0.2.128",
+      "192.0.2.255",
+      "::ffff:10.2.3.4",
+    ];
+    const outside = [
+      "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff",
+      "2001:db9::",
+      "2001:db9:feff:ffff:ffff:ffff:ffff:ffff",
+      "2001:dba::",
+      "3001:db9::",
+      "1001:db8::1",
+      "11.0.0.0",
+      "9.255.255.255",
+      "192.0.2.127",
+      "192.0.3.0",
+      "::ffff:11.0.0.0",
+      "::a00:1",
+    ];
     for (const address of inside) expect(holds(set, address), address).toBe(true);
     for (const address of outside) expect(holds(set, address), address).toBe(false);
   });
 
   test("an empty family holds nothing, and IPv4 blocks never hold IPv6 sources nor the reverse", () => {
     const set = new AddressSet([parseCidr("0.0.0.0/0")]);
-    expect([holds(set, "0.0.0.0"), holds(set, "255.255.255.255"), holds(set, "::"), holds(set, "::a00:1")]).toEqual([true, true, false, false]);
+    expect([holds(set, "0.0.0.0"), holds(set, "255.255.255.255"), holds(set, "::"), holds(set, "::a00:1")]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     const six = new AddressSet([parseCidr("::/0")]);
-    expect([holds(six, "::"), holds(six, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), holds(six, "10.0.0.1"), holds(six, "::ffff:10.0.0.1")]).toEqual([true, true, false, false]);
+    expect([
+      holds(six, "::"),
+      holds(six, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+      holds(six, "10.0.0.1"),
+      holds(six, "::ffff:10.0.0.1"),
+    ]).toEqual([true, true, false, false]);
   });
 });

@@ -22,16 +22,20 @@ function admission(options: HardeningOptions) {
   const kinds: string[] = [];
   const lines: string[] = [];
   const log = {
-    refused: (transport: string, source: SocketAddress, reason: string) => void lines.push(`${transport} ${source.address}:${source.port} ${reason}`),
+    refused: (transport: string, source: SocketAddress, reason: string) =>
+      void lines.push(`${transport} ${source.address}:${source.port} ${reason}`),
     notice: (text: string) => void lines.push(`notice ${text}`),
   } as unknown as Log;
   const { refusals } = new ServerMetrics();
-  const built = buildAdmission(options, log, { labels: (transport, reason) => ({ inc: () => void kinds.push(refusals.labels(transport, reason).lineName) }) });
+  const built = buildAdmission(options, log, {
+    labels: (transport, reason) => ({ inc: () => void kinds.push(refusals.labels(transport, reason).lineName) }),
+  });
   return { built, kinds, lines };
 }
 
 /** The answers of `admit` to `times` requests from `source`. */
-const answers = (admit: (peer: SockaddrStorage) => boolean, source: SockaddrStorage, times: number) => Array.from({ length: times }, () => admit(source));
+const answers = (admit: (peer: SockaddrStorage) => boolean, source: SockaddrStorage, times: number) =>
+  Array.from({ length: times }, () => admit(source));
 
 describe("which checks a listener gets", () => {
   test("with no options, TCP has no check at all (null: the hot path reads no address), UDP has the guard", () => {
@@ -62,7 +66,9 @@ describe("which checks a listener gets", () => {
   });
 
   test("a bad guard port, rate or block throws when built, before any listener asks", () => {
-    expect(() => buildAdmission({ udpGuardPorts: [65536] }, {} as Log, new ServerMetrics().refusals)).toThrow(RangeError);
+    expect(() => buildAdmission({ udpGuardPorts: [65536] }, {} as Log, new ServerMetrics().refusals)).toThrow(
+      RangeError,
+    );
     expect(() => buildAdmission({ rate: 0 }, {} as Log, new ServerMetrics().refusals)).toThrow(RangeError);
     expect(() => buildAdmission({ deny: ["10.0.0.1/8"] }, {} as Log, new ServerMetrics().refusals)).toThrow(RangeError);
   });
@@ -76,7 +82,10 @@ describe("each check on its own", () => {
     expect(admit(peer("192.0.2.9"))).toBe(false);
     expect(admit(peer("198.51.100.1"))).toBe(false);
     expect(kinds).toEqual(["refused_tcp_denied", "refused_tcp_not_allowed"]);
-    expect(lines).toEqual(["tcp 192.0.2.9:40000 source matches a deny rule", "tcp 198.51.100.1:40000 source outside every allow rule"]);
+    expect(lines).toEqual([
+      "tcp 192.0.2.9:40000 source matches a deny rule",
+      "tcp 198.51.100.1:40000 source outside every allow rule",
+    ]);
   });
 
   test("--rate without --burst: a burst of one second's worth (rounded up); with --burst, that burst", () => {
@@ -118,7 +127,13 @@ describe("the order of the checks", () => {
     expect(answers(admit, peer("192.0.2.9"), 3)).toEqual([false, false, false]);
     expect(admit(peer("192.0.2.1", 7))).toBe(false);
     expect(admit(peer("192.0.2.1"))).toBe(true); // its token was not spent by the refused request above
-    expect(kinds).toEqual(["refused_udp_loop_port", "refused_udp_denied", "refused_udp_denied", "refused_udp_denied", "refused_udp_loop_port"]);
+    expect(kinds).toEqual([
+      "refused_udp_loop_port",
+      "refused_udp_denied",
+      "refused_udp_denied",
+      "refused_udp_denied",
+      "refused_udp_loop_port",
+    ]);
   });
 
   test("each listener gets its own checks, but they share the rate buckets built once", () => {

@@ -81,17 +81,26 @@ function makePair(random: () => number): [string, string] {
   const bits = bytes.length * 8;
   // Prefixes: anywhere, the edges (0, the mapped boundary, the full length), and a few out of range.
   const roll = random();
-  const prefix = roll < 0.6 ? int(bits + 1) : roll < 0.9 ? [0, 1, bits - 1, bits, 95, 96, 97][int(7)]! % (bits + 1) : bits + 1 + int(8);
+  const prefix =
+    roll < 0.6
+      ? int(bits + 1)
+      : roll < 0.9
+        ? [0, 1, bits - 1, bits, 95, 96, 97][int(7)]! % (bits + 1)
+        : bits + 1 + int(8);
   // Most blocks are valid (host bits cleared); the rest keep theirs, so both answers of the host-bit check come up.
   const network = random() < 0.75 ? bytes.map((value, i) => value & byteMask(i, prefix)) : bytes;
   const blockText = random() < 0.05 ? textOf(network, random() < 0.3) : `${textOf(network, random() < 0.3)}/${prefix}`;
   // The source: the block's first `keep` bits and random bits after them (inside when keep >= prefix), or anywhere.
   const keep = int(bits + 1);
   const noise = anyBytes(bits / 8);
-  let source = random() < 0.7 ? network.map((value, i) => (value & byteMask(i, keep)) | (noise[i]! & ~byteMask(i, keep) & 0xff)) : noise;
+  let source =
+    random() < 0.7
+      ? network.map((value, i) => (value & byteMask(i, keep)) | (noise[i]! & ~byteMask(i, keep) & 0xff))
+      : noise;
   // Across the kinds: an IPv4 source as the mapped form a dual-stack socket reports, a mapped one as plain IPv4.
   if (source.length === 4 && random() < 0.3) source = [...MAPPED, ...source];
-  else if (source.length === 16 && source.slice(0, 12).every((value, i) => value === MAPPED[i]) && random() < 0.3) source = source.slice(12);
+  else if (source.length === 16 && source.slice(0, 12).every((value, i) => value === MAPPED[i]) && random() < 0.3)
+    source = source.slice(12);
   else if (random() < 0.1) source = anyBytes(random() < 0.5 ? 4 : 16);
   return [blockText, textOf(source, random() < 0.3)];
 }
@@ -114,12 +123,18 @@ describe("CIDR against Python's ipaddress", () => {
     const python = Bun.spawn([PYTHON, "-c", ORACLE], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     python.stdin.write(pairs.map((pair) => pair.join(" ")).join("\n"));
     await python.stdin.end();
-    const answers = Promise.all([new Response(python.stdout).text(), new Response(python.stderr).text(), python.exited]);
+    const answers = Promise.all([
+      new Response(python.stdout).text(),
+      new Response(python.stderr).text(),
+      python.exited,
+    ]);
     const mine = pairs.map((pair) => ours(...pair)); // while Python works
     const [theirs, stderr, code] = await answers;
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(theirs.length).toBe(PAIRS);
-    const disagreements = pairs.map((pair, i) => ({ pair: pair.join(" "), ours: mine[i], python: theirs[i] })).filter((row) => row.ours !== row.python);
+    const disagreements = pairs
+      .map((pair, i) => ({ pair: pair.join(" "), ours: mine[i], python: theirs[i] }))
+      .filter((row) => row.ours !== row.python);
     // Each answer must come up often, or the pairs test little.
     const tally = (answer: string) => [...theirs].filter((c) => c === answer).length;
     expect(Math.min(tally("H"), tally("E"), tally("1"), tally("0")), `seed ${SEED}`).toBeGreaterThan(PAIRS / 50);

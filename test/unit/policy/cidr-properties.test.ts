@@ -18,11 +18,17 @@ const addressBytes = fc.oneof(
   fc.array(byte, { minLength: 16, maxLength: 16 }),
   fc.array(byte, { minLength: 4, maxLength: 4 }).map((v4) => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4]),
   // One byte away from the mapped prefix: native IPv6, however close.
-  fc.tuple(fc.array(byte, { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 1, max: 255 })).map(([v4, at, flip]) => {
-    const bytes = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4];
-    bytes[at]! ^= flip;
-    return bytes;
-  }),
+  fc
+    .tuple(
+      fc.array(byte, { minLength: 4, maxLength: 4 }),
+      fc.integer({ min: 0, max: 11 }),
+      fc.integer({ min: 1, max: 255 }),
+    )
+    .map(([v4, at, flip]) => {
+      const bytes = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4];
+      bytes[at]! ^= flip;
+      return bytes;
+    }),
 );
 
 const textOf = (bytes: readonly number[]) => formatIp(bytes.length === 4 ? "IPv4" : "IPv6", new Uint8Array(bytes));
@@ -50,7 +56,8 @@ const blockText = fc
 
 /** What a block is, by definition: IPv4 blocks and mapped blocks of /96 or longer are IPv4 blocks. */
 function expectedBlock(bytes: readonly number[], prefix: number): { ipv4: boolean; prefix: number; bytes: number[] } {
-  const mapped = bytes.length === 16 && prefix >= 96 && bytes.slice(0, 12).every((value, i) => value === (i < 10 ? 0 : 0xff));
+  const mapped =
+    bytes.length === 16 && prefix >= 96 && bytes.slice(0, 12).every((value, i) => value === (i < 10 ? 0 : 0xff));
   if (mapped) return { ipv4: true, prefix: prefix - 96, bytes: bytes.slice(12) };
   return { ipv4: bytes.length === 4, prefix, bytes: [...bytes] };
 }
@@ -60,13 +67,46 @@ function linearScan(blocks: readonly Cidr[], source: readonly number[]): boolean
   const mapped = source.length === 16 && source.slice(0, 12).every((value, i) => value === (i < 10 ? 0 : 0xff));
   const address = mapped ? source.slice(12) : source;
   const bit = (bytes: ArrayLike<number>, i: number) => (bytes[i >> 3]! >> (7 - (i & 7))) & 1;
-  return blocks.some((block) => block.ipv4 === (address.length === 4) && [...Array(block.prefix).keys()].every((i) => bit(block.bytes, i) === bit(address, i)));
+  return blocks.some(
+    (block) =>
+      block.ipv4 === (address.length === 4) &&
+      [...Array(block.prefix).keys()].every((i) => bit(block.bytes, i) === bit(address, i)),
+  );
 }
 
 describe("parseCidr", () => {
   test("any text gives a valid block or a RangeError, nothing else", () => {
-    const pieces = fc.constantFrom("0", "1", "9", "08", "255", "256", "4294967296", ".", ":", "::", "/", "//", "f", "ffff", "::ffff:", "1.2.3.4", "%eth0", " ", "\0", "-", "+", "[", "]", "é");
-    const text = fc.oneof(fc.string({ unit: "binary", maxLength: 60 }), fc.array(pieces, { maxLength: 14 }).map((parts) => parts.join("")), blockText);
+    const pieces = fc.constantFrom(
+      "0",
+      "1",
+      "9",
+      "08",
+      "255",
+      "256",
+      "4294967296",
+      ".",
+      ":",
+      "::",
+      "/",
+      "//",
+      "f",
+      "ffff",
+      "::ffff:",
+      "1.2.3.4",
+      "%eth0",
+      " ",
+      "\0",
+      "-",
+      "+",
+      "[",
+      "]",
+      "é",
+    );
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 60 }),
+      fc.array(pieces, { maxLength: 14 }).map((parts) => parts.join("")),
+      blockText,
+    );
     fc.assert(
       fc.property(text, (input) => {
         let cidr: Cidr;
@@ -115,7 +155,12 @@ describe("AddressSet", () => {
   test("holds exactly the sources a linear scan of its blocks finds, for IPv4, IPv6 and mapped blocks and sources", () => {
     const list = fc.array(blockText, { maxLength: 16 });
     // A source near a block: its first `keep` bits, then anything; or anywhere.
-    const source = fc.record({ near: fc.nat(), keep: fc.integer({ min: 0, max: 128 }), bytes: addressBytes, asMapped: fc.boolean() });
+    const source = fc.record({
+      near: fc.nat(),
+      keep: fc.integer({ min: 0, max: 128 }),
+      bytes: addressBytes,
+      asMapped: fc.boolean(),
+    });
     fc.assert(
       fc.property(list, fc.array(source, { minLength: 1, maxLength: 8 }), (texts, sources) => {
         const blocks = texts.map(parseCidr);

@@ -14,7 +14,8 @@ useSuiteTimeout();
 /** The sockaddr the kernel would hand us for a peer at address:port. */
 const from = (address: string, port = 40000) => encodeSockaddr({ address, port });
 /** Whether the server's admission (a set of this one block) holds a source at `address`. */
-const inBlock = (cidr: string, address: string) => new AddressSet([parseCidr(cidr)]).has(from(address), ipv4Offset(from(address)));
+const inBlock = (cidr: string, address: string) =>
+  new AddressSet([parseCidr(cidr)]).has(from(address), ipv4Offset(from(address)));
 
 describe("parseCidr", () => {
   test.each([
@@ -140,7 +141,8 @@ describe("host bits", () => {
     for (let prefix = 0; prefix <= 128; prefix++) {
       const network = prefix === 0 ? [] : [prefix - 1];
       expect(parseCidr(text(network, prefix)).prefix).toBe(prefix);
-      for (let bit = prefix; bit < 128; bit++) expect(() => parseCidr(text([...network, bit], prefix)), text([...network, bit], prefix)).toThrow(/host bits/);
+      for (let bit = prefix; bit < 128; bit++)
+        expect(() => parseCidr(text([...network, bit], prefix)), text([...network, bit], prefix)).toThrow(/host bits/);
     }
   });
 });
@@ -162,7 +164,8 @@ describe("accessCheck", () => {
   test("a bare IPv6 --deny (or --allow) pins exactly one host", () => {
     const deny = accessCheck([], ["2001:db8::1"])!;
     expect(deny(from("2001:db8::1"))).toBe("denied");
-    for (const other of ["2001:db8::", "2001:db8::2", "2001:db8::1:1", "2001:db9::1", "::1", "::ffff:0.0.0.1"]) expect(deny(from(other)), other).toBeNull();
+    for (const other of ["2001:db8::", "2001:db8::2", "2001:db8::1:1", "2001:db9::1", "::1", "::ffff:0.0.0.1"])
+      expect(deny(from(other)), other).toBeNull();
     const allow = accessCheck(["2001:db8::1"], [])!;
     expect(allow(from("2001:db8::1"))).toBeNull();
     for (const other of ["2001:db8::2", "2001:db8::", "fe80::1"]) expect(allow(from(other)), other).toBe("not_allowed");
@@ -179,11 +182,24 @@ describe("accessCheck", () => {
     const reads = (check: (sockaddr: Uint8Array) => string | null, address: string) => {
       let count = 0;
       const sockaddr = from(address);
-      check(new Proxy(sockaddr, { get: (target, key) => (typeof key === "string" && /^\d+$/.test(key) && count++, Reflect.get(target, key)) }));
+      check(
+        new Proxy(sockaddr, {
+          get: (target, key) => (typeof key === "string" && /^\d+$/.test(key) && count++, Reflect.get(target, key)),
+        }),
+      );
       return count;
     };
-    const blocks = (count: number, ipv6: boolean) => Array.from({ length: count }, (_, i) => (ipv6 ? `2001:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::/48` : `10.${i >> 8 & 0xff}.${i & 0xff}.0/24`));
-    for (const [ipv6, address] of [[false, "192.0.2.1"], [false, "::ffff:192.0.2.1"], [true, "2001:db9::1"]] as const) {
+    const blocks = (count: number, ipv6: boolean) =>
+      Array.from({ length: count }, (_, i) =>
+        ipv6
+          ? `2001:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::/48`
+          : `10.${(i >> 8) & 0xff}.${i & 0xff}.0/24`,
+      );
+    for (const [ipv6, address] of [
+      [false, "192.0.2.1"],
+      [false, "::ffff:192.0.2.1"],
+      [true, "2001:db9::1"],
+    ] as const) {
       const small = accessCheck(blocks(1, ipv6), [])!;
       const large = accessCheck(blocks(100_000, ipv6), [])!;
       expect(reads(large, address), address).toBe(reads(small, address));
@@ -196,12 +212,30 @@ describe("accessCheck", () => {
 });
 
 describe("the UDP guard", () => {
-  test.each(["0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.255", "255.255.255.255", "::", "ff02::1", "ff0e::1", "::ffff:0.0.0.1", "::ffff:224.0.0.251", "::ffff:255.255.255.255"])(
-    "%s is a source no client has",
-    (address) => expect(isBogusSource(from(address))).toBe(true),
-  );
+  test.each([
+    "0.0.0.0",
+    "0.1.2.3",
+    "224.0.0.1",
+    "239.255.255.255",
+    "255.255.255.255",
+    "::",
+    "ff02::1",
+    "ff0e::1",
+    "::ffff:0.0.0.1",
+    "::ffff:224.0.0.251",
+    "::ffff:255.255.255.255",
+  ])("%s is a source no client has", (address) => expect(isBogusSource(from(address))).toBe(true));
 
-  test.each(["127.0.0.1", "192.0.2.1", "223.255.255.255", "240.0.0.1", "::1", "2001:db8::1", "fe80::1", "::ffff:127.0.0.1"])("%s is an ordinary source", (address) => {
+  test.each([
+    "127.0.0.1",
+    "192.0.2.1",
+    "223.255.255.255",
+    "240.0.0.1",
+    "::1",
+    "2001:db8::1",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+  ])("%s is an ordinary source", (address) => {
     expect(isBogusSource(from(address))).toBe(false);
   });
 

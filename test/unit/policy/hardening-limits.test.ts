@@ -79,7 +79,13 @@ describe("ClockGuard", () => {
     const mono = manualClock();
     const changes: (string | null)[] = [];
     const wall = { ms: wallMs };
-    const clockGuard = new ClockGuard({ clock: () => wall.ms, floorMs: Date.UTC(2024, 0, 1), isSynchronised, onChange: (p) => changes.push(p), now: mono.now });
+    const clockGuard = new ClockGuard({
+      clock: () => wall.ms,
+      floorMs: Date.UTC(2024, 0, 1),
+      isSynchronised,
+      onChange: (p) => changes.push(p),
+      now: mono.now,
+    });
     return { clockGuard, changes, wall, mono, out: new Uint8Array(4) };
   }
 

@@ -1,7 +1,13 @@
 // The admission building blocks on their own, at their boundaries: token bucket, clock guard, refusal log lines, UDP guard.
 import { describe, expect, test } from "bun:test";
 import { DEFAULTS } from "../../../src/base/defaults.ts";
-import { SockaddrStorage, encodeSockaddr, isUnsynchronised, readKernelClock, type SocketAddress } from "../../../native/index.ts";
+import {
+  SockaddrStorage,
+  encodeSockaddr,
+  isUnsynchronised,
+  readKernelClock,
+  type SocketAddress,
+} from "../../../native/index.ts";
 import { ServerMetrics, type RefusalReason } from "../../../src/base/server-metrics.ts";
 import { StartupError } from "../../../src/base/startup-error.ts";
 import type { Log } from "../../../src/logging/log.ts";
@@ -23,7 +29,8 @@ function manualClock(start = 5000) {
 function recordingLog() {
   const lines: string[] = [];
   const log = {
-    refused: (transport: string, peer: SocketAddress, reason: string) => void lines.push(`refused ${transport} ${peer.address}:${peer.port} ${reason}`),
+    refused: (transport: string, peer: SocketAddress, reason: string) =>
+      void lines.push(`refused ${transport} ${peer.address}:${peer.port} ${reason}`),
     notice: (text: string) => void lines.push(`notice ${text}`),
     warning: (text: string) => void lines.push(`warning ${text}`),
   };
@@ -40,8 +47,16 @@ describe("TokenBucket", () => {
 
   test("checkBucket takes a rate just above 0 and a burst of exactly 1, and names both values when it refuses", () => {
     expect(() => checkBucket(0.001, 1)).not.toThrow();
-    for (const [rate, burst] of [[0, 1], [-1, 1], [Number.NaN, 1], [1, 0.999], [1, Number.NaN]] as const) {
-      expect(() => checkBucket(rate, burst)).toThrow(new RangeError(`a token bucket needs a rate > 0 and a burst >= 1, got ${rate}/s and ${burst}`));
+    for (const [rate, burst] of [
+      [0, 1],
+      [-1, 1],
+      [Number.NaN, 1],
+      [1, 0.999],
+      [1, Number.NaN],
+    ] as const) {
+      expect(() => checkBucket(rate, burst)).toThrow(
+        new RangeError(`a token bucket needs a rate > 0 and a burst >= 1, got ${rate}/s and ${burst}`),
+      );
     }
   });
 
@@ -79,7 +94,13 @@ describe("ClockGuard", () => {
     const mono = manualClock();
     const changes: (string | null)[] = [];
     const wall = { ms: wallMs };
-    const clockGuard = new ClockGuard({ clock: () => wall.ms, floorMs, isSynchronised, onChange: (p) => changes.push(p), now: mono.now });
+    const clockGuard = new ClockGuard({
+      clock: () => wall.ms,
+      floorMs,
+      isSynchronised,
+      onChange: (p) => changes.push(p),
+      now: mono.now,
+    });
     return { clockGuard, changes, wall, mono };
   }
 
@@ -97,7 +118,9 @@ describe("ClockGuard", () => {
     expect(changes).toEqual([]);
     wall.ms = floor - 1;
     expect(clockGuard.problemNow()).toBe("floor");
-    expect(changes).toEqual(["the clock reads 2023-12-31T23:59:59.999Z, before the clock floor 2024-01-01T00:00:00.000Z"]);
+    expect(changes).toEqual([
+      "the clock reads 2023-12-31T23:59:59.999Z, before the clock floor 2024-01-01T00:00:00.000Z",
+    ]);
     expect(clockGuard.floorMs).toBe(floor);
   });
 
@@ -111,7 +134,10 @@ describe("ClockGuard", () => {
     expect([clockGuard.problemNow(), asked]).toEqual(["unsynchronised", 1]);
     mono.ms += 1;
     expect([clockGuard.problemNow(), asked]).toEqual([null, 2]);
-    expect(changes).toEqual(["the kernel reports the clock unsynchronised (ntp_adjtime), and --require-sync is on", null]);
+    expect(changes).toEqual([
+      "the kernel reports the clock unsynchronised (ntp_adjtime), and --require-sync is on",
+      null,
+    ]);
   });
 
   test("stamp() writes nothing and returns false while there is a problem", () => {
@@ -140,7 +166,9 @@ describe("ClockGuard", () => {
       throw new Error("ntp_adjtime: Operation not permitted (EPERM)");
     };
     expect(() => buildClockGuard({ requireSync: true }, log, Date.now, failing)).toThrow(
-      new StartupError("--require-sync: cannot read the kernel clock state: ntp_adjtime: Operation not permitted (EPERM)"),
+      new StartupError(
+        "--require-sync: cannot read the kernel clock state: ntp_adjtime: Operation not permitted (EPERM)",
+      ),
     );
     expect(() => buildClockGuard({ requireSync: true }, log, Date.now, failing)).toThrow(StartupError);
     expect(buildClockGuard({ requireSync: false }, log, Date.now, failing).problemNow()).toBeNull();
@@ -150,8 +178,12 @@ describe("ClockGuard", () => {
   test("--require-sync asks through the reader it was built with", () => {
     const { log } = recordingLog();
     const STA_UNSYNC = 0x40;
-    expect(buildClockGuard({ requireSync: true }, log, Date.now, () => ({ state: 0, status: STA_UNSYNC })).problemNow()).toBe("unsynchronised");
-    expect(buildClockGuard({ requireSync: true }, log, Date.now, () => ({ state: 0, status: 0 })).problemNow()).toBeNull();
+    expect(
+      buildClockGuard({ requireSync: true }, log, Date.now, () => ({ state: 0, status: STA_UNSYNC })).problemNow(),
+    ).toBe("unsynchronised");
+    expect(
+      buildClockGuard({ requireSync: true }, log, Date.now, () => ({ state: 0, status: 0 })).problemNow(),
+    ).toBeNull();
   });
 
   test("buildClockGuard: the default floor, the given one, --require-sync through the kernel, and notices in the log", () => {
@@ -168,7 +200,9 @@ describe("ClockGuard", () => {
     ]);
     expect(buildClockGuard({ clockFloorMs: Date.UTC(2030, 0, 1) }, log, () => wall.ms).problemNow()).toBe("floor");
     const synced = !isUnsynchronised(readKernelClock());
-    expect(buildClockGuard({ requireSync: true }, log, () => wall.ms).problemNow()).toBe(synced ? null : "unsynchronised");
+    expect(buildClockGuard({ requireSync: true }, log, () => wall.ms).problemNow()).toBe(
+      synced ? null : "unsynchronised",
+    );
     expect(buildClockGuard({ requireSync: false }, log, () => wall.ms).problemNow()).toBeNull();
   });
 });
@@ -187,17 +221,26 @@ describe("Refusals", () => {
     const counted: string[] = [];
     const clock = manualClock();
     const { refusals: family } = new ServerMetrics();
-    const refusals = new Refusals(log, { labels: (transport, reason) => ({ inc: () => void counted.push(family.labels(transport, reason).lineName) }) }, clock.now);
+    const refusals = new Refusals(
+      log,
+      { labels: (transport, reason) => ({ inc: () => void counted.push(family.labels(transport, reason).lineName) }) },
+      clock.now,
+    );
     for (let i = 0; i < 25; i++) refusals.refuse("udp", peer("192.0.2.1", 7), "loop_port");
     expect(counted).toEqual(Array(25).fill("refused_udp_loop_port"));
     expect(lines).toEqual([
-      ...Array(10).fill("refused udp 192.0.2.1:7 source port is a small service or this server's port (UDP loop guard)"),
+      ...Array(10).fill(
+        "refused udp 192.0.2.1:7 source port is a small service or this server's port (UDP loop guard)",
+      ),
       "warning more than 10 refusals a second: the rest are counted, not logged (see the counters line, SIGUSR1)",
     ]);
     clock.ms += 1000;
     refusals.refuse("tcp", peer("::1", 1), "denied");
     refusals.refuse("tcp", peer("::1", 1), "denied");
-    expect(lines.slice(11)).toEqual(["refused tcp ::1:1 source matches a deny rule", "refused tcp ::1:1 source matches a deny rule"]); // no second notice
+    expect(lines.slice(11)).toEqual([
+      "refused tcp ::1:1 source matches a deny rule",
+      "refused tcp ::1:1 source matches a deny rule",
+    ]); // no second notice
   });
 
   test.each([
@@ -219,7 +262,9 @@ describe("the UDP guard", () => {
   test("checkGuardPorts takes 0 and 65535, and refuses -1, 65536 and non-integers with one line naming the port", () => {
     expect(() => checkGuardPorts([0, 65535])).not.toThrow();
     for (const port of [-1, 65536, 1.5, Number.NaN]) {
-      expect(() => checkGuardPorts([port])).toThrow(new RangeError(`UDP guard port ${port} is not a port number (0-65535)`));
+      expect(() => checkGuardPorts([port])).toThrow(
+        new RangeError(`UDP guard port ${port} is not a port number (0-65535)`),
+      );
     }
   });
 
@@ -230,7 +275,16 @@ describe("the UDP guard", () => {
 
   test("guards both ends of the port range, and exactly the listed ports and its own", () => {
     const check = udpGuardCheck([0, 65535], 8037);
-    for (const [port, refused] of [[0, true], [1, false], [65534, false], [65535, true], [8036, false], [8037, true], [8038, false], [7, false]] as const) {
+    for (const [port, refused] of [
+      [0, true],
+      [1, false],
+      [65534, false],
+      [65535, true],
+      [8036, false],
+      [8037, true],
+      [8038, false],
+      [7, false],
+    ] as const) {
       expect(check(from("192.0.2.1", port))).toBe(refused ? "loop_port" : null);
     }
   });
@@ -238,7 +292,9 @@ describe("the UDP guard", () => {
   test("by default guards 0, 7, 9, 13, 19 and 37, and not their neighbours", () => {
     expect(DEFAULTS.hardening.udpGuardPorts).toEqual([0, 7, 9, 13, 19, 37]);
     const check = udpGuardCheck(DEFAULTS.hardening.udpGuardPorts, 8037);
-    const guarded = Array.from({ length: 40 }, (_, port) => port).filter((port) => check(from("192.0.2.1", port)) !== null);
+    const guarded = Array.from({ length: 40 }, (_, port) => port).filter(
+      (port) => check(from("192.0.2.1", port)) !== null,
+    );
     expect(guarded).toEqual([0, 7, 9, 13, 19, 37]);
   });
 
@@ -251,9 +307,20 @@ describe("the UDP guard", () => {
 
   test("IPv4: 0.0.0.0/8 and 224.0.0.0/4 are bogus to their last address, their neighbours are not; only the last broadcast address", () => {
     const bogus = (address: string) => isBogusSource(from(address));
-    expect(["0.255.255.255", "224.0.0.0", "239.255.255.255", "255.255.255.255"].map(bogus)).toEqual([true, true, true, true]);
-    expect(["1.0.0.0", "223.255.255.255", "240.0.0.0", "255.255.255.254", "254.255.255.255", "127.255.255.255"].map(bogus)).toEqual([false, false, false, false, false, false]);
-    expect(["::ffff:0.0.0.0", "::ffff:239.0.0.1", "::ffff:255.255.255.255", "::ffff:255.255.255.254", "::ffff:1.0.0.0"].map(bogus)).toEqual([true, true, true, false, false]);
+    expect(["0.255.255.255", "224.0.0.0", "239.255.255.255", "255.255.255.255"].map(bogus)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ["1.0.0.0", "223.255.255.255", "240.0.0.0", "255.255.255.254", "254.255.255.255", "127.255.255.255"].map(bogus),
+    ).toEqual([false, false, false, false, false, false]);
+    expect(
+      ["::ffff:0.0.0.0", "::ffff:239.0.0.1", "::ffff:255.255.255.255", "::ffff:255.255.255.254", "::ffff:1.0.0.0"].map(
+        bogus,
+      ),
+    ).toEqual([true, true, true, false, false]);
   });
 
   test("IPv6: :: and ff00::/8 are bogus; any one other byte set, or a first byte of 0xfe, is not", () => {

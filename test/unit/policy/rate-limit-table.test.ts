@@ -62,10 +62,12 @@ describe("the table's memory bound", () => {
     const table = new SourceBuckets(1, 1, SOURCE_TABLE_SIZE, frozen);
     for (let source = 0; source < 2 * SOURCE_TABLE_SIZE; source++) {
       expect(table.take(source)).toBe(true);
-      if (table.size !== Math.min(source + 1, SOURCE_TABLE_SIZE)) throw new Error(`after ${source + 1} sources the table holds ${table.size}`);
+      if (table.size !== Math.min(source + 1, SOURCE_TABLE_SIZE))
+        throw new Error(`after ${source + 1} sources the table holds ${table.size}`);
     }
     // The newest SOURCE_TABLE_SIZE are remembered (their buckets are empty); the oldest were forgotten.
-    for (let source = 2 * SOURCE_TABLE_SIZE - 1; source >= SOURCE_TABLE_SIZE; source -= 997) expect(table.take(source)).toBe(false);
+    for (let source = 2 * SOURCE_TABLE_SIZE - 1; source >= SOURCE_TABLE_SIZE; source -= 997)
+      expect(table.take(source)).toBe(false);
     expect(table.take(0)).toBe(true);
     expect(table.size).toBe(SOURCE_TABLE_SIZE);
   });
@@ -73,7 +75,8 @@ describe("the table's memory bound", () => {
   test("rateCheck's default table holds exactly 16,384 sources: the 16,384th is still remembered, the 16,385th evicts the oldest", () => {
     const check = rateCheck({ perSource: { perSecond: 1, burst: 1 }, now: frozen })!;
     const source = (n: number) => from(`10.${n >> 16}.${(n >> 8) & 0xff}.${n & 0xff}`);
-    for (let n = 0; n < 16_384; n++) if (check(source(n)) !== null) throw new Error(`source ${n} refused on its first request`);
+    for (let n = 0; n < 16_384; n++)
+      if (check(source(n)) !== null) throw new Error(`source ${n} refused on its first request`);
     expect(check(source(0))).toBe("rate"); // remembered with 16,384 sources in the table (and now the most recent)
     expect(check(source(16_384))).toBeNull(); // one more: source 1, the least recently seen, is evicted
     expect(check(source(2))).toBe("rate"); // still remembered
@@ -89,7 +92,11 @@ describe("rateCheck", () => {
 
   test("a global rate alone is a check: all sources together get one second's worth", () => {
     const check = rateCheck({ globalPerSecond: 2, now: frozen })!;
-    expect(["192.0.2.1", "192.0.2.2", "2001:db8::1"].map((address) => check(from(address)))).toEqual([null, null, "global_rate"]);
+    expect(["192.0.2.1", "192.0.2.2", "2001:db8::1"].map((address) => check(from(address)))).toEqual([
+      null,
+      null,
+      "global_rate",
+    ]);
     expect(rateCheck({})).toBeNull();
   });
 });
