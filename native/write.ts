@@ -21,7 +21,7 @@ export function isWritableNow(fd: number): boolean {
  * and 0 when a non-blocking fd is full (EAGAIN). Never waits for room: the log shares the loop with the
  * time service, so what does not fit now is the caller's to keep or drop. Throws SyscallError (EPIPE,
  * ENOSPC, ...). No view of the range is made, so a log flush allocates nothing: the views it made (two
- * per flush) doubled the seed-logging server's garbage and raised its peak RSS by ~1.5 MiB (bench/PROFILE.md).
+ * per flush) doubled the seed-logging server's garbage and raised its peak RSS (bench/PROFILE.md).
  */
 export function writeSome(fd: number, bytes: Uint8Array, start = 0, end = bytes.byteLength): number {
   checkFd(fd);

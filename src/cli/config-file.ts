@@ -5,7 +5,7 @@ import { quoted } from "./quote.ts";
 import { UsageError, type Flag } from "./flags.ts";
 import { configKeys } from "./config-keys.ts";
 
-/** The largest file read: a 100,000-entry allow list is about 2 MB of TOML (parsed in ~15 ms); a larger file is refused unread. */
+/** The largest file read: twice an operator's 100,000-entry allow list in TOML; a larger file is refused unread. */
 export const CONFIG_MAX_BYTES = 4 * 2 ** 20;
 
 const KINDS: [(stat: Stats) => boolean, string][] = [

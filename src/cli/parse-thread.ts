@@ -12,7 +12,7 @@ const WORKER = import.meta.url.startsWith("file:///$bunfs/")
   ? "/$bunfs/root/cli/config-worker.ts"
   : new URL("./config-worker.ts", import.meta.url).href;
 
-/** How long an idle worker is kept: a burst of reloads pays its start-up (~30 ms natively) once; an idle server gets its memory back. */
+/** How long an idle worker is kept: a burst of reloads pays its start-up once; an idle server gets its memory back. */
 const IDLE_MS = 10_000;
 
 /** What a parse gives: the configuration, a refusal (the file or command line is wrong), or a failure (an internal error). */

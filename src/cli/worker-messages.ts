@@ -14,7 +14,7 @@ export interface PackedOptions<Options extends WithLists> {
 
 /**
  * A string crosses threads as one copy, while the loop's thread rebuilds a cloned array one string at a
- * time: for 100,000 entries about 70 ms against 12 ms for the split. Every entry passed parseCidr, so none holds a newline.
+ * time, several times slower for a long list (bench/PROFILE.md). Every entry passed parseCidr, so none holds a newline.
  */
 export function packOptions<Options extends WithLists>(options: Options): PackedOptions<Options> {
   const hardening = { ...options.hardening };

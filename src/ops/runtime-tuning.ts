@@ -4,13 +4,13 @@ import { LISTEN_FDS_START, listenFdCount } from "./socket-activation.ts";
 import { selfArgv } from "../base/invocation.ts";
 
 /**
- * Each one measured on this server under bench load (see bench/RESULTS.md); a value the user
- * already set wins. Together: peak RSS 48-50 MiB -> 43.6 MiB, idle wake-ups 14/s -> 1/s, and
- * server CPU per request unchanged or lower.
+ * Each one measured on this server under bench load; a value the user already set wins. Together they
+ * lower peak RSS and idle wake-ups and leave the CPU per request as it was (figures: bench/PROFILE.md,
+ * "Measurements behind the code's comments").
  */
 export const RUNTIME_TUNING: Readonly<Record<string, string>> = {
-  // JavaScriptCore's top JIT tier maps about 3 MiB more of Bun's executable and adds nothing to a
-  // loop that is mostly syscalls (7.1 vs 7.3 us of CPU per TCP request with it off).
+  // JavaScriptCore's top JIT tier maps more of Bun's executable and adds nothing to a loop that is
+  // mostly syscalls: the CPU per TCP request is the same with it off.
   BUN_JSC_useFTLJIT: "0",
   // Bun's GC timer collects once a second while the heap changes: ~6 wake-ups a second of an
   // otherwise idle server. JavaScriptCore's own allocation-driven collections still run.

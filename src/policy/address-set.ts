@@ -68,8 +68,8 @@ class Ranges {
 }
 
 // The two sorts below return the blocks as rows (first address as words, then prefix), sorted by
-// address then prefix. Each hands the comparison to a native sort: an array sort with a comparator
-// took about 200 ms for 100,000 blocks, these take 5-20 ms.
+// address then prefix. Each hands the comparison to a native sort: an array sort with a JS comparator
+// was ten times slower on an operator-sized list (bench/PROFILE.md).
 
 /** IPv4: one number per block, first * 64 + prefix (exact: below 2^38), in a Float64Array's numeric sort. */
 function sortedIpv4(blocks: readonly Cidr[]): Uint32Array {
