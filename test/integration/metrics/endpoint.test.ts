@@ -5,6 +5,7 @@ import { killAll, runServer, startServer, type ServerProcess } from "../../suppo
 import { tcpTime, udpTime } from "../../support/clients.ts";
 import { metricsUrl, portOf, rawExchange, samples, scrape } from "../../support/metrics.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import packageJson from "../../../package.json";
 
 useSuiteTimeout();
 
@@ -37,7 +38,9 @@ describe("the metrics endpoint", () => {
     const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
       .stdout.toString()
       .trim();
-    expect(values.get(`rfc868_build_info{version="0.1.0",commit="${commit}",bun="${Bun.version}"}`)).toBe(1);
+    expect(
+      values.get(`rfc868_build_info{version="${packageJson.version}",commit="${commit}",bun="${Bun.version}"}`),
+    ).toBe(1);
     expect(values.get("rfc868_uptime_seconds")).toBeGreaterThan(0);
   });
 
