@@ -24,6 +24,17 @@ echo "process.arch under emulation: $("$bun_arm64" -e 'console.log(process.arch)
 echo "== dist/linux-arm64/rfc868 serves rdate"
 bash .ci/serves-rdate.sh dist/linux-arm64/rfc868
 
+# The aarch64 rpm, installed into a scratch root (its scriptlets are run by .ci/rpm.sh on the x86_64 one:
+# here the root has no aarch64 shell), and the executable it installed serving rdate.
+version=$(node -p 'require("./package.json").version')
+rpm_root=$(mktemp -d)
+echo "== rpm --root $rpm_root -i rfc868-${version}-1.aarch64.rpm, then its /usr/bin/rfc868 serves rdate"
+rpm --root "$rpm_root" --initdb
+rpm --root "$rpm_root" --nodeps --noscripts --ignorearch -i "dist/rfc868-${version}-1.aarch64.rpm" 2> >(grep -v -e 'should not be used directly' -e 'assuming you know what you are doing' >&2)
+rpm --root "$rpm_root" -V --nodeps rfc868
+bash .ci/serves-rdate.sh "$rpm_root/usr/bin/rfc868" --config "$rpm_root/etc/rfc868/rfc868.toml"
+rm -rf "$rpm_root"
+
 echo "== the test suite on the aarch64 Bun"
 log=$(mktemp)
 start=$(date +%s)

@@ -130,6 +130,9 @@ describe.skipIf(!prometheus)("every panel's query against a Prometheus scraping 
         const resets = await runCommand(["python3", "-c", RESETTING_CLIENT, String(server.port)]);
         server.proc.kill("SIGCONT");
         expect(resets.code).toBe(0);
+        // Accepts are first in, first out: once this one is answered, the reset ones were taken and their fds closed,
+        // so none is open while the lowest free fd is read below.
+        expect((await tcpTime(server.port)).bytes.length).toBe(4);
         // An accept back-off: the fd limit at the lowest free fd, so the next accept gets EMFILE. Before Prometheus
         // starts: a scrape's connection holding that fd for a moment would set the limit one too high.
         const open = new Set(readdirSync(`/proc/${server.proc.pid}/fd`).map(Number));
