@@ -3,6 +3,9 @@ import net from "node:net";
 import { existsSync } from "node:fs";
 import type { ServerProcess } from "./server-process.ts";
 import { findCommand } from "./commands.ts";
+import type { MetricsRegistry } from "../../src/base/metrics-registry.ts";
+import { ServerMetrics } from "../../src/base/server-metrics.ts";
+import { renderMetrics, type MetricFamily } from "../../src/metrics/exposition.ts";
 
 /** Where .ci/prometheus.sh unpacks Debian's prometheus package. */
 const UNPACKED = new URL("../../.ci/.cache/prometheus/usr/bin/", import.meta.url).pathname;
@@ -61,4 +64,13 @@ export function samples(body: string): Map<string, number> {
     .filter((line) => line !== "" && !line.startsWith("#"))
     .map((line) => [line.slice(0, line.lastIndexOf(" ")), Number(line.slice(line.lastIndexOf(" ") + 1))] as const);
   return new Map(entries);
+}
+
+/** The page a server with `registry`'s counters and nothing else shows (zero uptime, a made-up build): which families it has. */
+export function pageOf(registry: MetricsRegistry = new ServerMetrics(), more?: readonly MetricFamily[]): string {
+  const build = { version: "0", commit: "0", bun: "0" };
+  return renderMetrics(
+    { counters: registry, clockFloorMs: 0, clockProblem: null, startedAtMs: 0, uptimeSeconds: 0, build, more },
+    "prometheus",
+  );
 }

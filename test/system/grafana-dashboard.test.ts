@@ -3,13 +3,12 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderMetrics } from "../../src/metrics/exposition.ts";
 import { ServerMetrics } from "../../src/base/server-metrics.ts";
 import { processFamilies } from "../../src/metrics/process-metrics.ts";
 import { tcpTime, udpTime } from "../support/clients.ts";
 import { runCommand } from "../support/commands.ts";
 import { setSoftFdLimit } from "../support/hardening.ts";
-import { metricsUrl, portOf, prometheusTool } from "../support/metrics.ts";
+import { metricsUrl, pageOf, portOf, prometheusTool } from "../support/metrics.ts";
 import { closedTcpPort } from "../support/ports.ts";
 import { killAll, spawnTracked, startServer } from "../support/server-process.ts";
 import { TEST_BUDGET_MS, useSuiteTimeout } from "../support/suite-timeout.ts";
@@ -76,18 +75,7 @@ describe("the dashboard's shape", () => {
   });
 
   test("every selector in every query is narrowed by both variables, and names a family the page has", () => {
-    const page = renderMetrics(
-      {
-        counters: new ServerMetrics(),
-        clockFloorMs: 0,
-        clockProblem: null,
-        startedAtMs: 0,
-        uptimeSeconds: 0,
-        build: { version: "0", commit: "0", bun: "0" },
-        more: processFamilies(),
-      },
-      "prometheus",
-    );
+    const page = pageOf(new ServerMetrics(), processFamilies());
     for (const { panel, expr } of targets) {
       const selectors = [...expr.matchAll(/([a-z_][a-z0-9_]*)\{([^}]*)\}/g)];
       expect({ panel, selectors: selectors.length > 0 }).toEqual({ panel, selectors: true });

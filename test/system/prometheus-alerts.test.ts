@@ -3,10 +3,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderMetrics } from "../../src/metrics/exposition.ts";
-import { ServerMetrics } from "../../src/base/server-metrics.ts";
 import { runCommand } from "../support/commands.ts";
-import { prometheusTool } from "../support/metrics.ts";
+import { pageOf, prometheusTool } from "../support/metrics.ts";
 import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -80,17 +78,7 @@ describe("the alert rules", () => {
   });
 
   test("use only families the metrics page has", () => {
-    const page = renderMetrics(
-      {
-        counters: new ServerMetrics(),
-        clockFloorMs: 0,
-        clockProblem: null,
-        startedAtMs: 0,
-        uptimeSeconds: 0,
-        build: { version: "0", commit: "0", bun: "0" },
-      },
-      "prometheus",
-    );
+    const page = pageOf();
     const used = new Set(rules.flatMap((rule) => rule.expr.match(/\brfc868_[a-z_]+/g) ?? []));
     expect(used.size).toBeGreaterThan(5);
     for (const name of used) expect({ name, onPage: page.includes(`# TYPE ${name} `) }).toEqual({ name, onPage: true });

@@ -1,18 +1,12 @@
 // /readyz and /livez on the metrics listener: ready only while serving time, live while the loop turns.
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, openSync } from "node:fs";
 import { closeFd } from "../../../native/index.ts";
-import { ServerMetrics } from "../../../src/base/server-metrics.ts";
-import { EventLoop } from "../../../src/core/event-loop.ts";
 import { openListener } from "../../../src/core/listeners.ts";
-import { ServiceContext } from "../../../src/core/service-context.ts";
-import { Log } from "../../../src/logging/log.ts";
-import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
 import { Health, LIVENESS_BOUND_MS } from "../../../src/metrics/health.ts";
 import { openMetricsListener, startMetricsServer } from "../../../src/metrics/metrics-server.ts";
-import { buildAdmission } from "../../../src/policy/admission.ts";
-import { ClockGuard, buildClockGuard } from "../../../src/policy/clock-guard.ts";
+import { ClockGuard } from "../../../src/policy/clock-guard.ts";
 import { tcpTime } from "../../support/clients.ts";
+import { handContext } from "../../support/hand-context.ts";
 import { ConfigDir } from "../../support/config-files.ts";
 import { metricsUrl } from "../../support/metrics.ts";
 import { killAll, startServer, type ServerProcess } from "../../support/server-process.ts";
@@ -79,22 +73,6 @@ describe("a spawned server's health endpoints", () => {
     expect(await server.stop()).toBe(0);
   });
 });
-
-/** A context on a loop this test ticks by hand, logging to /dev/null. */
-function handContext(clock: ClockGuard | null = null) {
-  const devNull = openSync("/dev/null", "w");
-  const counters = new ServerMetrics();
-  const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
-  const loop = new EventLoop();
-  const context = new ServiceContext(
-    loop,
-    log,
-    counters,
-    buildAdmission({}, log, counters.refusals),
-    clock ?? buildClockGuard({}, log, Date.now),
-  );
-  return { context, loop, close: () => (log.finish(() => {}), closeSync(devNull)) };
-}
 
 const guard = (floorMs: number, synchronised: boolean | null) =>
   new ClockGuard({

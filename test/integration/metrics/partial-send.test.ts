@@ -1,14 +1,7 @@
 // The metrics endpoint's answer that does not fit the socket at once: the rest goes out as select() reports the socket writable.
 import { afterAll, describe, expect, test } from "bun:test";
-import { openSync, closeSync } from "node:fs";
-import { ServerMetrics } from "../../../src/base/server-metrics.ts";
-import { EventLoop } from "../../../src/core/event-loop.ts";
-import { ServiceContext } from "../../../src/core/service-context.ts";
-import { Log } from "../../../src/logging/log.ts";
-import { OutputBuffer } from "../../../src/logging/output-buffer.ts";
 import { openMetricsListener, startMetricsServer } from "../../../src/metrics/metrics-server.ts";
-import { buildAdmission } from "../../../src/policy/admission.ts";
-import { buildClockGuard } from "../../../src/policy/clock-guard.ts";
+import { handContext } from "../../support/hand-context.ts";
 import { killAll } from "../../support/server-process.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
@@ -35,17 +28,7 @@ print(head.split(b"\\r\\n")[0].decode(), len(body), body == b"x" * len(body))
 
 describe("a metrics answer larger than the socket takes", () => {
   test("arrives whole at a slow reader, sent in parts through write interest, while the loop keeps ticking", async () => {
-    const devNull = openSync("/dev/null", "w");
-    const counters = new ServerMetrics();
-    const log = new Log({ out: new OutputBuffer(devNull), err: new OutputBuffer(devNull), eventLines: false });
-    const loop = new EventLoop();
-    const context = new ServiceContext(
-      loop,
-      log,
-      counters,
-      buildAdmission({}, log, counters.refusals),
-      buildClockGuard({}, log, Date.now),
-    );
+    const { context, loop, counters, close } = handContext();
     const body = "x".repeat(1024 * 1024);
     const server = startMetricsServer(openMetricsListener({ host: "127.0.0.1", port: 0 }), context, () => ({
       contentType: "text/plain",
@@ -70,8 +53,7 @@ describe("a metrics answer larger than the socket takes", () => {
       expect(counters.get("metrics_timeout")).toBe(0);
     } finally {
       server.close();
-      log.flush();
-      closeSync(devNull);
+      close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { MetricsRegistry } from "../../../src/base/metrics-registry.ts";
 import { ServerMetrics } from "../../../src/base/server-metrics.ts";
 import { FirstTime } from "../../../src/logging/first-time.ts";
-import { renderMetrics } from "../../../src/metrics/exposition.ts";
+import { pageOf } from "../../support/metrics.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -161,40 +161,28 @@ describe("the counters line and snapshots", () => {
 });
 
 describe("the metrics page's order", () => {
-  const page = (registry: MetricsRegistry) =>
-    renderMetrics(
-      {
-        counters: registry,
-        clockFloorMs: 0,
-        clockProblem: null,
-        startedAtMs: 0,
-        uptimeSeconds: 0,
-        build: { version: "0", commit: "0", bun: "0" },
-      },
-      "prometheus",
-    );
   const samples = (text: string) => text.split("\n").filter((line) => /^(jobs|failures)_total/.test(line));
 
   test("families as declared; in each the always-shown series first (at 0 until counted), then the others as first counted", () => {
     const example = new Example();
-    expect(samples(page(example))).toEqual(['jobs_total{queue="b"} 0']);
+    expect(samples(pageOf(example))).toEqual(['jobs_total{queue="b"} 0']);
     example.failures.labels("b", "EPIPE").inc();
     example.jobs.labels("a").inc();
     example.failures.labels("a", "EPIPE").inc();
     example.jobs.labels("b").inc(7);
-    expect(samples(page(example))).toEqual([
+    expect(samples(pageOf(example))).toEqual([
       'jobs_total{queue="b"} 7',
       'jobs_total{queue="a"} 1',
       'failures_total{queue="b",errno="EPIPE"} 1',
       'failures_total{queue="a",errno="EPIPE"} 1',
     ]);
-    expect(page(example).indexOf("# TYPE jobs_total counter")).toBeLessThan(
-      page(example).indexOf("# TYPE failures_total counter"),
+    expect(pageOf(example).indexOf("# TYPE jobs_total counter")).toBeLessThan(
+      pageOf(example).indexOf("# TYPE failures_total counter"),
     );
   });
 
   test("the server's families come in their declared order, each with HELP and TYPE, the metrics endpoint's errors a family of their own", () => {
-    const types = page(new ServerMetrics())
+    const types = pageOf(new ServerMetrics())
       .split("\n")
       .filter((line) => line.startsWith("# TYPE rfc868_") && line.endsWith(" counter"));
     expect(types.map((line) => line.split(" ")[2])).toEqual([
