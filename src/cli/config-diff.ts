@@ -1,5 +1,6 @@
 // Which config keys differ between two resolved configurations, by what a change takes (a reload, or a restart): read from the flag table.
-import { FLAGS, type Config } from "./server-flags.ts";
+import { FLAGS } from "./server-flags.ts";
+import type { Config } from "./server-options.ts";
 import { configKeys } from "./config-keys.ts";
 import type { OptionSlot } from "./flags.ts";
 

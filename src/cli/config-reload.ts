@@ -1,7 +1,7 @@
 // SIGHUP: re-read the --config file off the loop's thread, apply in one step what needs no rebind, and log one line saying what changed.
 import { StartupError } from "../base/startup-error.ts";
 import { ConfigError } from "../base/config-error.ts";
-import type { Config } from "./server-flags.ts";
+import type { Config } from "./server-options.ts";
 import type { LiveOptions, TimeServer } from "../time-server.ts";
 import { KEY_VALUES, changedKeys } from "./config-diff.ts";
 import { ParseThread } from "./parse-thread.ts";

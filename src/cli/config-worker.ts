@@ -1,7 +1,8 @@
 // The reload's worker thread: reads, parses and checks the command line and --config file off the loop's thread, and posts back plain options.
 import { wakeLoop } from "../../native/index.ts";
 import { ConfigError } from "../base/config-error.ts";
-import { parseArgs, type Config } from "./server-flags.ts";
+import { parseArgs } from "./server-flags.ts";
+import type { Config } from "./server-options.ts";
 import { packOptions, type ParseRequest, type ParsedReply } from "./worker-messages.ts";
 
 declare const self: Worker;

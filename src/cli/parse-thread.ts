@@ -1,6 +1,6 @@
 // The reload's worker thread seen from the loop's thread: started on the first SIGHUP, kept while reloads keep coming, ended when idle.
 import { deepFreeze } from "../base/defaults.ts";
-import type { Config } from "./server-flags.ts";
+import type { Config } from "./server-options.ts";
 import { unpackOptions, type ParseRequest, type ParsedReply } from "./worker-messages.ts";
 
 /**

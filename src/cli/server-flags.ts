@@ -2,61 +2,15 @@
 import { quoted } from "./quote.ts";
 import { parseIp } from "../../native/index.ts";
 import { DEFAULTS, deepFreeze, withDefaults } from "../base/defaults.ts";
-import type { TimeServerOptions } from "../time-server.ts";
 import { UsageError, flagRows, parseChoice, parseFlags, parseInteger, type Flag } from "./flags.ts";
 import { LOG_FORMATS, type LogFormatName } from "../logging/log.ts";
-import type { PrivilegeOptions } from "../ops/privileges.ts";
-import { HARDENING_FLAGS, checkHardeningFlags, type CollectedHardening } from "./hardening-flags.ts";
+import { HARDENING_FLAGS, checkHardeningFlags } from "./hardening-flags.ts";
+import type { CliOptions, Config } from "./server-options.ts";
 import { applyConfigFile } from "./config-file.ts";
 import { signalRows } from "../ops/signals.ts";
 import { parseMetricsAddress } from "../metrics/address.ts";
 
 export { UsageError, parseInteger };
-
-/** The options as the command line and the file give them: what is not given is unset. */
-export interface CliOptions extends TimeServerOptions, PrivilegeOptions {
-  hosts: string[];
-  hardening?: CollectedHardening;
-  /** --config: the TOML file the options were read from (and SIGHUP re-reads). */
-  config?: string;
-  help: boolean;
-  version: boolean;
-  checkConfig: boolean;
-}
-
-/** The options resolved once: every one holds its value (the default where none was given), and none can change. */
-export interface Config {
-  readonly hosts: readonly string[];
-  readonly port: number;
-  readonly backlog: number;
-  readonly reusePort: boolean;
-  readonly tcp: boolean;
-  readonly udp: boolean;
-  readonly quiet: boolean;
-  readonly logFormat: LogFormatName;
-  readonly user: string | undefined;
-  readonly group: string | undefined;
-  readonly allowRoot: boolean;
-  readonly hardening: {
-    readonly allow: readonly string[];
-    readonly deny: readonly string[];
-    readonly udpGuard: boolean;
-    readonly udpGuardPorts: readonly number[];
-    readonly rate: number | undefined;
-    /** Unset: one second's worth of the rate. */
-    readonly burst: number | undefined;
-    readonly globalRate: number | undefined;
-    readonly clockFloorMs: number;
-    readonly requireSync: boolean;
-  };
-  readonly metrics: string | undefined;
-  readonly idleExitSeconds: number | undefined;
-  readonly config: string | undefined;
-  readonly help: boolean;
-  readonly version: boolean;
-  /** --check-config: validate as start-up would, bind nothing, say ok or why not. */
-  readonly checkConfig: boolean;
-}
 
 export function parseHost(text: string): string {
   if (!parseIp(text)) throw new UsageError(`--host: expected an IPv4 or IPv6 address literal, got ${quoted(text)}`);

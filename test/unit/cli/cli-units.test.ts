@@ -6,7 +6,8 @@ import { UsageError, flagRows, parseChoice, parseFlags, type Flag } from "../../
 import { checkHardeningFlags, parseCidrFlag, parseDate, parseRate } from "../../../src/cli/hardening-flags.ts";
 import { clientUsage, parseClientArgs, parseSeconds, resolveHost } from "../../../src/cli/client-flags.ts";
 import { configKeys } from "../../../src/cli/config-keys.ts";
-import { FLAGS, parseArgs, usage, type CliOptions } from "../../../src/cli/server-flags.ts";
+import { FLAGS, parseArgs, usage } from "../../../src/cli/server-flags.ts";
+import type { CliOptions } from "../../../src/cli/server-options.ts";
 import { ConfigError } from "../../../src/base/config-error.ts";
 import { DEFAULTS } from "../../../src/base/defaults.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
