@@ -56,7 +56,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const stop = (status: number) => {
     if (stopStatus === undefined) manager?.stopping();
     stopStatus ??= status;
-    void server?.stop().then(() => process.exit(stopStatus));
+    void server?.stop(); // main() exits with stopStatus once the server has closed
   };
   const reload = () => {
     if (!reloader) return;
@@ -82,7 +82,7 @@ async function main(argv: readonly string[]): Promise<void> {
   manager?.ready(status());
   if (stopStatus !== undefined) stop(stopStatus);
   await server.closed.catch((error: Error) => die(`the server failed: ${error.message}`, 1));
-  // Ended by itself (--idle-exit) or by a stop signal, whose handler exits with the same status.
+  // Ended by a stop signal (its status) or by itself (--idle-exit: 0).
   process.exit(stopStatus ?? 0);
 }
 

@@ -137,7 +137,8 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
     let quietSince = performance.now();
     const check = () => {
       const now = performance.now();
-      if (counters.total() !== seen) [seen, quietSince] = [counters.total(), now];
+      const total = counters.total();
+      if (total !== seen) [seen, quietSince] = [total, now];
       if (now - quietSince < idleExitSeconds * 1000) return void loop.setTimer(1000, check);
       log.notice(
         `nothing to do for ${idleExitSeconds} s (--idle-exit): exiting; the listening sockets stay open with whoever passed them`,
