@@ -4,11 +4,8 @@ import { join } from "node:path";
 import { applyMutant, ownMutants, type OwnMutant } from "./own-mutators.ts";
 import { makeSandbox } from "./sandbox.ts";
 import type { MutantResult } from "./scores.ts";
-import { testRuns, type TestSpec } from "./test-command.ts";
+import { TIMEOUT_FACTOR, TIMEOUT_MS, testRuns, type TestSpec } from "./test-command.ts";
 
-/** Like Stryker's defaults: a mutant running 1.5 times its module's clean run plus 5 s has looped. */
-const TIMEOUT_FACTOR = 1.5;
-const TIMEOUT_MS = 5000;
 
 interface Job {
   file: string;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { OWN_MUTATORS } from "./own-mutators.ts";
 import { NOT_COPIED, TEMP_DIR } from "./sandbox.ts";
 import { strykerResults, type MutantResult } from "./scores.ts";
-import { testShellCommand, type TestSpec } from "./test-command.ts";
+import { TIMEOUT_FACTOR, TIMEOUT_MS, testShellCommand, type TestSpec } from "./test-command.ts";
 
 /** Where the JSON reports and the generated configs go; in .gitignore. */
 export const REPORT_DIR = "reports/mutation";
@@ -29,6 +29,8 @@ const BASE_OPTIONS = {
   logLevel: "warn",
   // A dry run of unit tests takes well under a second; the default (5 min) would hide a hang.
   dryRunTimeoutMinutes: 2,
+  timeoutFactor: TIMEOUT_FACTOR,
+  timeoutMS: TIMEOUT_MS,
 };
 
 /** Run Stryker over `modules`, judged by `testFiles`; `tag` names this group's config and report. */

@@ -12,6 +12,14 @@ export type TestSpec = string | { file: string; only: string };
  */
 export const BUN = "node_modules/.bin/bun";
 
+/**
+ * A mutant whose tests run longer than 1.5 times the clean run plus this has looped (Stryker's
+ * timeoutFactor and timeoutMS; our own runner uses the same). Stryker's default of 5 s made each such
+ * mutant cost 5 s; every module's clean run here takes well under a second.
+ */
+export const TIMEOUT_FACTOR = 1.5;
+export const TIMEOUT_MS = 2000;
+
 /** The runs a mutant must pass (all in turn): the whole files together, then each narrowed file alone, as `-t` applies to a whole run. */
 export function testRuns(specs: readonly TestSpec[]): string[][] {
   const whole = specs.filter((spec) => typeof spec === "string");
