@@ -1,12 +1,13 @@
-// Bad --config paths (issue 16, items 3 and 4): a FIFO, /dev/zero, a directory, an oversized or empty file are refused with one line, at start-up and on SIGHUP, while the time service keeps answering.
+// Bad --config paths (issue 16, items 3 and 4): a FIFO, /dev/zero, a directory, an oversized, empty, missing or unreadable file are refused with one line, at start-up and on SIGHUP, while the time service keeps answering.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
 import { tcpTime } from "../../support/clients.ts";
 import { ConfigDir } from "../../support/config-files.ts";
 import { startQueryLoop } from "../../support/query-loop.ts";
+import { IS_ROOT, skipNotice } from "../../support/hardening.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 import { CONFIG_MAX_BYTES } from "../../../src/cli/config-file.ts";
 
@@ -125,6 +126,54 @@ describe("on SIGHUP, with a client querying all along", () => {
     );
     expect((await tcpTime(server.port)).bytes.length).toBe(0);
   });
+});
+
+describe("on SIGHUP, a file the server cannot open: refused with the errno, the time service keeps answering", () => {
+  const ENOENT = /: cannot read it: open: No such file or directory \(ENOENT\)$/;
+  const EACCES = /: cannot read it: open: Permission denied \(EACCES\)$/;
+  const cases = [
+    { what: "removed", args: [], spoil: (live: string) => rmSync(live), reason: ENOENT },
+    {
+      what: "a symlink to nothing",
+      args: [],
+      spoil: (live: string) => {
+        rmSync(live);
+        symlinkSync(join(files.dir, "nowhere.toml"), live);
+      },
+      reason: ENOENT,
+    },
+    // Read as root at start-up, before the drop; a reload reads it as --user, who may not.
+    ...(IS_ROOT
+      ? [
+          {
+            what: "unreadable by --user",
+            args: ["--user", "nobody"],
+            spoil: (live: string) => chmodSync(live, 0o600),
+            reason: EACCES,
+          },
+        ]
+      : []),
+  ];
+  skipNotice("config/paths.test.ts", "a file unreadable by --user on reload");
+  chmodSync(files.dir, 0o755); // so that only the file itself is what --user may not read
+
+  for (const { what, args, spoil, reason } of cases) {
+    test(what, async () => {
+      const live = files.write(`${BASE}deny = ["127.0.0.2"]\n`);
+      const server = await startServer(["--config", live, "--quiet", ...args]);
+      const clients = startQueryLoop(server.port, 2);
+      await clients.reached(20);
+      spoil(live);
+      const line = await reload(server);
+      expect(line).toStartWith(`rfc868: reload refused, still serving the previous configuration: ${live}: `);
+      expect(line).toMatch(reason);
+      await clients.reached(clients.tally.answered + 20);
+      const tally = await clients.stop();
+      expect(tally.answered).toBe(tally.sent);
+      console.log(`config-paths: ${what} on reload: refused, ${tally.answered} of ${tally.sent} answered`);
+      expect(await server.stop()).toBe(0);
+    });
+  }
 });
 
 test("a refused reload quoting a 400 KB value writes one short line, and the time service keeps answering", async () => {

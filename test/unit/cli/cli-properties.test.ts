@@ -1,10 +1,13 @@
-// Property tests of the parsers of outside input in src/cli: flags, integers, rates, dates, port lists, seconds, each against an independent oracle.
+// Property tests of the parsers of outside input in src/cli: flags, integers, rates, dates, port lists, seconds, addresses, each against an independent oracle.
 import { describe, expect, test } from "bun:test";
+import { isIP } from "node:net";
 import fc from "fast-check";
 import { UsageError, parseFlags, parseInteger, type Flag } from "../../../src/cli/flags.ts";
 import { parseDate, parsePortList, parseRate } from "../../../src/cli/hardening-flags.ts";
 import { parseSeconds } from "../../../src/cli/client-flags.ts";
-import { FLAGS } from "../../../src/cli/server-flags.ts";
+import { FLAGS, parseHost } from "../../../src/cli/server-flags.ts";
+import { parseMetricsAddress } from "../../../src/metrics/address.ts";
+import { ConfigError } from "../../../src/base/config-error.ts";
 import { QUOTED_MAX_CHARS, quoted } from "../../../src/cli/quote.ts";
 import { RUNS } from "../../support/properties.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
@@ -243,6 +246,79 @@ describe("value parsers against independent oracles", () => {
         );
       }),
     );
+  });
+});
+
+describe("addresses against node:net's isIP", () => {
+  /** Address literals and near misses: dotted quads, IPv6 (some with embedded IPv4), octal and hex forms, padded literals. */
+  const ipText = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.ipV4Extended(),
+    fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF:.x"), maxLength: 40 }),
+    fc
+      .tuple(fc.oneof(fc.ipV4(), fc.ipV6()), fc.constantFrom(" ", "\n", "\0", "0", ":", "."), fc.boolean())
+      .map(([text, pad, before]) => (before ? pad + text : text + pad)),
+  );
+  /** isIP, less the zone index (fe80::1%eth0) it takes and inet_pton does not: an address literal alone. */
+  const family = (text: string) => (text.includes("%") ? 0 : isIP(text));
+
+  test("parseHost (--host, config host): exactly the IPv4 and IPv6 literals isIP knows, given back unchanged", () => {
+    let accepted = 0;
+    property(
+      fc.property(noisy(ipText), (text) => {
+        const message = usageError(() => expect(parseHost(text)).toBe(text));
+        expect(message).toBe(
+          family(text) === 0 ? `--host: expected an IPv4 or IPv6 address literal, got ${quoted(text)}` : null,
+        );
+        if (message === null) accepted++;
+      }),
+    );
+    // Both sides of the rule were tried, not only refusals.
+    expect(accepted).toBeGreaterThan(RUNS / 10);
+  });
+
+  test("parseMetricsAddress (--metrics): exactly ADDR:PORT with an IP literal, IPv6 alone in brackets, a port of 1-5 digits up to 65535", () => {
+    const hostPart = fc.oneof(
+      ipText,
+      ipText.map((text) => `[${text}]`),
+    );
+    const portPart = fc.oneof(
+      fc.integer({ min: 0, max: 70_000 }).map(String),
+      fc.stringMatching(/^[0-9]{0,7}$/),
+      fc.constantFrom("65535", "65536", "00000", "099999", "0x50", " 80", "80 "),
+    );
+    const wellFormed = fc
+      .tuple(
+        fc.oneof(
+          fc.ipV4(),
+          fc.ipV6().map((text) => `[${text}]`),
+        ),
+        portPart,
+      )
+      .map(([host, port]) => `${host}:${port}`);
+    const mixed = fc.tuple(hostPart, fc.constantFrom(":", "", "::", "]:"), portPart).map((parts) => parts.join(""));
+    const address = fc.oneof(wellFormed, mixed);
+    let accepted = 0;
+    property(
+      fc.property(noisy(address), (text) => {
+        const split = /^(.*):([0-9]{1,5})$/s.exec(text);
+        const host = split?.[1] ?? "";
+        const bracketed = host.startsWith("[") && host.endsWith("]");
+        const bare = bracketed ? host.slice(1, -1) : host;
+        const valid = split !== null && Number(split[2]) <= 65535 && family(bare) === (bracketed ? 6 : 4);
+        let result: unknown;
+        try {
+          result = parseMetricsAddress(text);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          result = null;
+        }
+        expect(result).toEqual(valid ? { host: bare, port: Number(split![2]) } : null);
+        if (result !== null) accepted++;
+      }),
+    );
+    expect(accepted).toBeGreaterThan(RUNS / 20);
   });
 });
 
