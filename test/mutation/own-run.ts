@@ -26,7 +26,8 @@ async function runTests(
 ): Promise<{ outcome: Outcome; ms: number; output: string }> {
   const started = performance.now();
   for (const run of testRuns(specs)) {
-    const child = Bun.spawn(run, { cwd: dir, stdout: "pipe", stderr: "pipe" });
+    // The environment as run.ts set it (the test sizes): Bun.spawn passes the one this process started with.
+    const child = Bun.spawn(run, { cwd: dir, env: process.env, stdout: "pipe", stderr: "pipe" });
     let timedOut = false;
     const timer = setTimeout(
       () => {

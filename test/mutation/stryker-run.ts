@@ -50,7 +50,14 @@ export async function runStryker(
     jsonReporter: { fileName: report },
   };
   writeFileSync(join(root, config), JSON.stringify(options, null, 2));
-  const child = Bun.spawn(["node_modules/.bin/stryker", "run", config], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  // The environment as run.ts set it (the test sizes), which Stryker hands on to each test run: Bun.spawn
+  // passes the one this process started with.
+  const child = Bun.spawn(["node_modules/.bin/stryker", "run", config], {
+    cwd: root,
+    env: process.env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),

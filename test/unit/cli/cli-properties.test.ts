@@ -275,7 +275,8 @@ describe("addresses against node:net's isIP", () => {
       }),
     );
     // Both sides of the rule were tried, not only refusals.
-    expect(accepted).toBeGreaterThan(RUNS / 10);
+    // About 1 in 7 inputs is a literal isIP takes: the bound leaves room for a short run (500 cases in the mutation run).
+    expect(accepted).toBeGreaterThan(RUNS / 20);
   });
 
   test("parseMetricsAddress (--metrics): exactly ADDR:PORT with an IP literal, IPv6 alone in brackets, a port of 1-5 digits up to 65535", () => {
