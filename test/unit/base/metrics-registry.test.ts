@@ -138,6 +138,17 @@ describe("the counters line and snapshots", () => {
     expect([example.get("job_a"), example.get("a_EPIPE"), example.get("job_b")]).toEqual([3, 4, 0]);
   });
 
+  test("total() is the sum of every series counted, 0 before anything is", () => {
+    const example = new Example();
+    expect(example.total()).toBe(0);
+    example.jobs.labels("a").inc(2);
+    example.failures.labels("b", "EPIPE").inc(3);
+    example.jobs.labels("b").inc(0);
+    expect(example.total()).toBe(5);
+    example.jobs.labels("a").inc();
+    expect(example.total()).toBe(6);
+  });
+
   test("a series counted by 0 is listed (as the old counters were), one never counted is not", () => {
     const example = new Example();
     example.jobs.labels("a").inc(0);

@@ -220,6 +220,17 @@ describe("request heads", () => {
     }
   });
 
+  test("the edges of each byte class: the root target, an encoding just before the space, every field-value byte, the version's first letter", () => {
+    expect(parse("GET / HTTP/1.1\r\n\r\n")).toEqual({ method: "GET", path: "/", accept: null });
+    expect(parse("GET /a%41 HTTP/1.1\r\n\r\n")?.path).toBe("/a%41");
+    // VCHAR runs from "!" (0x21) to "~" (0x7e): the last one is a field-value byte like the others.
+    const vchars = String.fromCharCode(...Array.from({ length: 0x7e - 0x20 }, (_, i) => 0x21 + i));
+    expect(parse(`GET /metrics HTTP/1.1\r\nAccept: ${vchars}\r\n\r\n`)?.accept).toBe(vchars);
+    expect(parse("GET /metrics HTTP/1.1\r\nAccept: ~\r\n\r\n")?.accept).toBe("~");
+    expect(parse("GET /metrics HTTP/1.1\r\nAccept: a\x7f\r\n\r\n")).toBeNull();
+    expect(parse("GET /metrics XTTP/1.1\r\n\r\n")).toBeNull();
+  });
+
   test("reads method, path without query, and Accept with or without whitespace around its value", () => {
     expect(parse("GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\nACCEPT: text/plain\r\n\r\n")).toEqual({
       method: "GET",
