@@ -21,3 +21,9 @@ awk -v max=5 -v keep=40 '
   }
   { block[n % keep] = $0; n++ }
 ' "$log"
+# More than those few: every failure's name, once.
+failed=$(grep -E '^\(fail\) ' "$log" | sort -u || true)
+if [ "$(grep -c . <<<"$failed")" -gt 5 ]; then
+  echo "every failure:"
+  sed 's/^/  /' <<<"$failed"
+fi

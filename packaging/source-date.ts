@@ -13,8 +13,11 @@ export function sourceDateEpoch(root: string, env: Record<string, string | undef
     if (!/^\d+$/.test(given)) throw new Error(`SOURCE_DATE_EPOCH is "${given}", not a number of seconds`);
     return Number(given);
   }
-  const git = Bun.spawnSync(["git", "log", "-1", "--format=%ct"], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  const committed = git.success ? git.stdout.toString().trim() : "";
+  // Without git installed (a source tarball on a bare machine), as outside a checkout: spawnSync would throw.
+  const git = Bun.which("git")
+    ? Bun.spawnSync(["git", "log", "-1", "--format=%ct"], { cwd: root, stdout: "pipe", stderr: "pipe" })
+    : null;
+  const committed = git?.success ? git.stdout.toString().trim() : "";
   if (/^\d+$/.test(committed)) return Number(committed);
   return changelogEpoch(readFileSync(join(root, "packaging/debian/changelog"), "utf8"));
 }

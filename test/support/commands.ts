@@ -13,6 +13,16 @@ export function findCommand(name: string): string | null {
 }
 
 /**
+ * Whether `name` is installed; if not, one line says which test of `file` is skipped and why (the
+ * systemd stage's container has no git, groff or gpg; CI's machine installs them).
+ */
+export function installedFor(name: string, file: string, test: string): boolean {
+  if (findCommand(name)) return true;
+  console.log(`${file}: skipping ${test}: ${name} is not installed`);
+  return false;
+}
+
+/**
  * Run `argv` and wait for it to exit. `hangGuardMs` is not a performance limit: it only turns a
  * command that never ends into a failure with its output, instead of a silent test timeout.
  */

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signChecksums, writeChecksums } from "../../packaging/checksums.ts";
-import { runCommand } from "../support/commands.ts";
+import { installedFor, runCommand } from "../support/commands.ts";
 import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -52,7 +52,9 @@ test(
   }),
 );
 
-test(
+const gpg = installedFor("gpg", "checksums.test.ts", "the signature test");
+
+test.skipIf(!gpg)(
   "with RFC868_SIGNING_KEY's key, SHA256SUMS.asc is a detached signature that gpg --verify accepts, and refuses for changed sums",
   withDist(async (dist) => {
     const home = join(dist, "gnupg");

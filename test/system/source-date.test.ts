@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { changelogEpoch, sourceDateEpoch } from "../../packaging/source-date.ts";
+import { installedFor } from "../support/commands.ts";
 import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -15,7 +16,9 @@ test("a given SOURCE_DATE_EPOCH wins, and one that is not a number is refused", 
   expect(() => sourceDateEpoch(ROOT, { SOURCE_DATE_EPOCH: "yesterday" })).toThrow("not a number");
 });
 
-test("in git, the last commit's time", () => {
+const git = installedFor("git", "source-date.test.ts", "the commit time test");
+
+test.skipIf(!git)("in git, the last commit's time", () => {
   const committed = Number(Bun.spawnSync(["git", "log", "-1", "--format=%ct"], { cwd: ROOT }).stdout.toString());
   expect(committed).toBeGreaterThan(0);
   expect(sourceDateEpoch(ROOT, {})).toBe(committed);
@@ -31,6 +34,17 @@ test("outside git, the date of the changelog's top entry", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("in a checkout but without git installed, the changelog's date as well", () => {
+  // A child whose PATH holds no git: Bun reads PATH once, at start-up.
+  const source = `import { sourceDateEpoch } from ${JSON.stringify(join(ROOT, "packaging/source-date.ts"))};
+    console.log(sourceDateEpoch(${JSON.stringify(ROOT)}, {}));`;
+  const run = Bun.spawnSync([process.execPath, "-e", source], { env: { PATH: "/nonexistent" }, stderr: "pipe" });
+  expect({ out: run.stdout.toString().trim(), err: run.stderr.toString() }).toEqual({
+    out: String(changelogEpoch(readFileSync(join(ROOT, "packaging/debian/changelog"), "utf8"))),
+    err: "",
+  });
 });
 
 test("a changelog trailer's date in seconds", () => {
