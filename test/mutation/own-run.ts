@@ -6,7 +6,6 @@ import { makeSandbox } from "./sandbox.ts";
 import type { MutantResult } from "./scores.ts";
 import { TIMEOUT_FACTOR, TIMEOUT_MS, testRuns, type TestSpec } from "./test-command.ts";
 
-
 interface Job {
   file: string;
   testFiles: readonly TestSpec[];
