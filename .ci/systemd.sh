@@ -553,11 +553,11 @@ if $suite; then
   set +e
   ct systemd-run --wait --pipe --quiet -p WorkingDirectory=/opt/rfc868 -E PATH=/usr/sbin:/usr/bin:/sbin:/bin -E HOME=/root \
     -p "SystemCallFilter=~adjtimex clock_adjtime" -p SystemCallErrorNumber=EPERM -p RestrictNamespaces=~net \
-    /opt/rfc868/node_modules/.bin/bun test >"$work/suite.log" 2>&1
+    /opt/rfc868/node_modules/.bin/bun test >"$cache/suite.log" 2>&1
   suite_status=$?
   set -e
-  bash .ci/test-report.sh "tests in the container" "$work/suite.log"
-  grep -E '^[a-z-]+\.test\.ts: skip' "$work/suite.log" | sed 's/^/    /' || true
+  bash .ci/test-report.sh "tests in the container (the whole log: $cache/suite.log)" "$cache/suite.log"
+  grep -E '^[a-z-]+\.test\.ts: skip' "$cache/suite.log" | sed 's/^/    /' || true
   if [ "$suite_status" -eq 0 ]; then echo "ok - the test suite inside"; else echo "FAIL - the test suite inside (exit $suite_status)"; failures=$((failures + 1)); fi
 fi
 

@@ -13,6 +13,17 @@ export function findCommand(name: string): string | null {
 }
 
 /**
+ * The commit --version names for this checkout, read with git itself: "unknown" without git or outside a
+ * checkout (src/base/build-info.ts), as in the systemd stage's container, whose copy has neither.
+ */
+export function checkoutCommit(): string {
+  if (!findCommand("git")) return "unknown";
+  const run = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir, stderr: "pipe" });
+  const head = run.stdout.toString().trim();
+  return /^[0-9a-f]{12}$/.test(head) ? head : "unknown";
+}
+
+/**
  * Whether `name` is installed; if not, one line says which test of `file` is skipped and why (the
  * systemd stage's container has no git, groff or gpg; CI's machine installs them).
  */

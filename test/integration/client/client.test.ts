@@ -5,6 +5,7 @@ import { runClient } from "../../support/client-process.ts";
 import { scriptedTcpServer, valueBytes } from "../../support/scripted-servers.ts";
 import { rfc868Seconds, readTimestamp, unixSecondsFromRfc868, writeTimestamp } from "../../../src/base/rfc868.ts";
 import { expectNearNow } from "../../support/clients.ts";
+import { checkoutCommit } from "../../support/commands.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 import { version } from "../../../package.json";
 
@@ -89,10 +90,7 @@ describe("the client's command line", () => {
 
   test("--version prints the version, the source tree's commit and the Bun version, and exits 0", async () => {
     const run = await runClient(["--version"]);
-    const head = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
-      .stdout.toString()
-      .trim();
-    expect(head).toMatch(/^[0-9a-f]{12}$/);
+    const head = checkoutCommit();
     expect(run).toEqual({ code: 0, stdout: [version, `commit ${head}`, `bun ${Bun.version}`], stderr: [] });
   });
 

@@ -5,6 +5,7 @@ import { tcpTime, unixSecondsOf, expectNearNow } from "../../support/clients.ts"
 import { ConfigDir } from "../../support/config-files.ts";
 import { IS_ROOT, skipNotice } from "../../support/hardening.ts";
 import packageJson from "../../../package.json";
+import { checkoutCommit } from "../../support/commands.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 
 useSuiteTimeout();
@@ -111,12 +112,6 @@ describe("usage errors", () => {
   });
 });
 
-/** The checkout's HEAD as --version names it, read here with git itself. */
-const gitHead = () =>
-  Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
-    .stdout.toString()
-    .trim();
-
 describe("--help and --version", () => {
   test("--help exits 0 and prints the usage, listing the flags, on stdout", async () => {
     const run = await runServer(["--help"]);
@@ -131,7 +126,7 @@ describe("--help and --version", () => {
     const run = await runServer(["--version"]);
     expect(run.code).toBe(0);
     expect(nonEmpty(run.stdout)[0]).toEqual(packageJson.version);
-    expect(nonEmpty(run.stdout)).toEqual([packageJson.version, `commit ${gitHead()}`, `bun ${Bun.version}`]);
+    expect(nonEmpty(run.stdout)).toEqual([packageJson.version, `commit ${checkoutCommit()}`, `bun ${Bun.version}`]);
     expect(nonEmpty(run.stderr)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import net from "node:net";
 import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
 import { tcpTime, udpTime } from "../../support/clients.ts";
 import { metricsUrl, portOf, rawExchange, samples, scrape } from "../../support/metrics.ts";
+import { checkoutCommit } from "../../support/commands.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
 import packageJson from "../../../package.json";
 
@@ -35,9 +36,7 @@ describe("the metrics endpoint", () => {
     expect(values.get('rfc868_reloads_total{result="failed"}')).toBe(0);
     expect(values.get("rfc868_log_lines_dropped_total")).toBe(0);
     expect(values.get("rfc868_clock_time_sent")).toBe(1);
-    const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: import.meta.dir })
-      .stdout.toString()
-      .trim();
+    const commit = checkoutCommit();
     expect(
       values.get(`rfc868_build_info{version="${packageJson.version}",commit="${commit}",bun="${Bun.version}"}`),
     ).toBe(1);
