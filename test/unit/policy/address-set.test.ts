@@ -1,7 +1,7 @@
 // AddressSet and parseCidr at their edges: each block's first and last address in, the neighbours outside out, for every prefix length.
 import { describe, expect, test } from "bun:test";
 import { encodeSockaddr, formatIp, ipv4Offset } from "../../../native/index.ts";
-import { accessCheck } from "../../../src/policy/access-policy.ts";
+import { accessCheck, buildAccessLists } from "../../../src/policy/access-policy.ts";
 import { AddressSet } from "../../../src/policy/address-set.ts";
 import { parseCidr } from "../../../src/policy/cidr.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
@@ -47,8 +47,12 @@ describe("parseCidr", () => {
   });
 
   test("a bad --deny block names --deny, a bad --allow block --allow", () => {
-    expect(() => accessCheck([], ["10.0.0.1/8"])).toThrow('--deny "10.0.0.1/8": host bits are set after /8');
-    expect(() => accessCheck(["10.0.0.1/8"], [])).toThrow('--allow "10.0.0.1/8": host bits are set after /8');
+    expect(() => accessCheck(buildAccessLists([], ["10.0.0.1/8"]))).toThrow(
+      '--deny "10.0.0.1/8": host bits are set after /8',
+    );
+    expect(() => accessCheck(buildAccessLists(["10.0.0.1/8"], []))).toThrow(
+      '--allow "10.0.0.1/8": host bits are set after /8',
+    );
   });
 });
 
