@@ -208,7 +208,7 @@ describe("accessCheck", () => {
   });
 
   test("a bad block names its flag", () => {
-    expect(() => accessCheck(buildAccessLists(["10.0.0.1/8"], []))).toThrow(/--allow "10.0.0.1\/8": host bits/);
+    expect(() => buildAccessLists(["10.0.0.1/8"], [])).toThrow(/--allow "10.0.0.1\/8": host bits/);
   });
 });
 
