@@ -37,7 +37,7 @@ export class ParseThread {
     return new Promise<Parsed>((resolve) => {
       worker.onmessage = (event: MessageEvent<ParsedReply<Config>>) => {
         const reply = event.data;
-        // A clone crosses threads unfrozen: frozen again, as parseArgs made it (the lists are strings now: nothing long to walk).
+        // A clone crosses threads unfrozen: frozen again, as parseArgs made it (each list is one string: nothing long to walk).
         resolve("packed" in reply ? { packed: deepFreeze(reply.packed), lists: accessListsFrom(reply.access) } : reply);
       };
       worker.onerror = (event) => {
