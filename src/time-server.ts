@@ -1,6 +1,7 @@
 // The in-thread server: bind the listeners, run the select loop on the calling thread, stop cleanly (the CLI; src/embedding/ runs it on a Worker).
 import type { SocketAddress } from "../native/index.ts";
 import { buildAdmission, type HardeningOptions } from "./policy/admission.ts";
+import type { AccessLists } from "./policy/access-policy.ts";
 import { buildClockGuard } from "./policy/clock-guard.ts";
 import { DEFAULTS } from "./base/defaults.ts";
 export { ConfigError } from "./base/config-error.ts";
@@ -64,8 +65,9 @@ export interface TimeServer {
   /**
    * Apply `changes` in one step, from the next batch of requests on; the sockets stay open. A new
    * `hardening` replaces the old whole (rate buckets start full, the clock guard re-checks). Throws, changing nothing, when invalid.
+   * `lists`: the new hardening's allow and deny lists built already (the reload's worker builds them), read instead of its strings.
    */
-  reconfigure(changes: LiveOptions): void;
+  reconfigure(changes: LiveOptions, lists?: AccessLists): void;
   /** An fd a Worker writes a byte to (native wakeLoop) after posting a message, so the loop takes it at once (the reload's parse thread). */
   wakeFd(): number;
 }
@@ -171,10 +173,10 @@ export async function runTimeServer(options: TimeServerOptions = {}): Promise<Ti
     reportCounters,
     log,
     wakeFd: () => loop.wakeFd(),
-    reconfigure(changes) {
+    reconfigure(changes, lists) {
       // Everything that can fail is built before anything changes.
       const hardening = changes.hardening;
-      const admission = hardening ? buildAdmission(hardening, log, counters.refusals) : context.admission;
+      const admission = hardening ? buildAdmission(hardening, log, counters.refusals, lists) : context.admission;
       const guard = hardening ? buildClockGuard(hardening, log, clockSource) : context.clock;
       const format = changes.logFormat ? LOG_FORMATS[changes.logFormat] : log.format;
       context.admission = admission;

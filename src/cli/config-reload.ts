@@ -3,18 +3,24 @@ import { StartupError } from "../base/startup-error.ts";
 import { ConfigError } from "../base/config-error.ts";
 import type { Config } from "./server-options.ts";
 import type { LiveOptions, TimeServer } from "../time-server.ts";
-import { KEY_VALUES, changedKeys } from "./config-diff.ts";
+import { KEY_VALUES, changedKeys, type PackedConfig } from "./config-diff.ts";
 import { ParseThread } from "./parse-thread.ts";
+import { packOptions } from "./worker-messages.ts";
 
-/** The options of `next` the keys `changed` set, as TimeServer.reconfigure takes them: a policy unchanged is left out, so it is kept, rate buckets and all. */
-function liveChanges(next: Config, changed: readonly string[]): LiveOptions {
+/**
+ * The options of `next` the keys `changed` set, as TimeServer.reconfigure takes them: a policy unchanged is left out, so it is kept, rate buckets and all.
+ * Packed, `next`'s hardening holds no address lists: reconfigure is given them built.
+ */
+function liveChanges({ options: next }: PackedConfig, changed: readonly string[]): LiveOptions {
   const fields = new Set(changed.map((key) => KEY_VALUES[key]!.field.split(".")[0] as keyof LiveOptions));
   return Object.fromEntries([...fields].map((field) => [field, next[field]]));
 }
 
 export class ConfigReloader {
   /** What the server runs with now: the live keys of the last good reload. */
-  #applied: Config;
+  #applied: PackedConfig;
+  /** `started`, packed as reloads are, to compare against. */
+  readonly #started: PackedConfig;
   /** A reload is reading or applying the file. */
   #running = false;
   /** A SIGHUP came while one ran: one more reload follows it, however many came. */
@@ -31,7 +37,7 @@ export class ConfigReloader {
     readonly started: Config,
     readonly server: TimeServer,
   ) {
-    this.#applied = started;
+    this.#applied = this.#started = packOptions(started);
   }
 
   /** SIGHUP: reload now, or once more after the reload under way: one runs, at most one more waits, however many signals come. */
@@ -68,10 +74,10 @@ export class ConfigReloader {
     const parsed = await this.#thread.parse(this.argv, this.server.wakeFd());
     if ("refused" in parsed) return this.#refuse(parsed.refused);
     if ("failed" in parsed) return this.#fail(parsed.failed);
-    const next = parsed.config;
+    const next = parsed.packed;
     const changed = changedKeys(this.#applied, next, "live");
     try {
-      this.server.reconfigure(liveChanges(next, changed));
+      this.server.reconfigure(liveChanges(next, changed), parsed.lists);
     } catch (error) {
       // A policy that cannot be built (--require-sync without a readable kernel clock): keep serving as before. Anything else is a bug (#drain).
       if (!(error instanceof StartupError || error instanceof ConfigError)) throw error;
@@ -80,7 +86,7 @@ export class ConfigReloader {
     this.#applied = next;
     counters.reloads.labels("ok").inc();
     log.notice(`reloaded ${path}: ${changed.length > 0 ? `changed ${changed.join(", ")}` : "no change"}`);
-    const restart = changedKeys(this.started, next, "restart");
+    const restart = changedKeys(this.#started, next, "restart");
     if (restart.length > 0)
       log.warning(`${path}: ${restart.join(", ")} changed: needs a restart (left as they are until then)`);
   }

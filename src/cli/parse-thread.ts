@@ -1,7 +1,9 @@
 // The reload's worker thread seen from the loop's thread: started on the first SIGHUP, kept while reloads keep coming, ended when idle.
 import { deepFreeze } from "../base/defaults.ts";
+import { accessListsFrom, type AccessLists } from "../policy/access-policy.ts";
+import type { PackedConfig } from "./config-diff.ts";
 import type { Config } from "./server-options.ts";
-import { unpackOptions, type ParseRequest, type ParsedReply } from "./worker-messages.ts";
+import type { ParseRequest, ParsedReply } from "./worker-messages.ts";
 
 /**
  * The worker's entry: beside this file when run from source. In the single executable everything this file
@@ -15,15 +17,18 @@ const WORKER = import.meta.url.startsWith("file:///$bunfs/")
 /** How long an idle worker is kept: a burst of reloads pays its start-up once; an idle server gets its memory back. */
 const IDLE_MS = 10_000;
 
-/** What a parse gives: the configuration, a refusal (the file or command line is wrong), or a failure (an internal error). */
-export type Parsed = { config: Config } | { refused: string } | { failed: string };
+/**
+ * What a parse gives: the configuration (packed: its address lists are read from `lists`, built), a refusal (the
+ * file or command line is wrong), or a failure (an internal error).
+ */
+export type Parsed = { packed: PackedConfig; lists: AccessLists } | { refused: string } | { failed: string };
 
 export class ParseThread {
   #worker: Worker | null = null;
   #idle: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * parseArgs(argv) in the worker, which writes `wakeFd` once it has posted: the configuration, the one line that
+   * parseArgs(argv) in the worker, which writes `wakeFd` once it has posted: the configuration and its lists built, the one line that
    * refuses it, or the one line saying why the worker failed. One call at a time (ConfigReloader runs one reload at a time).
    */
   parse(argv: readonly string[], wakeFd: number): Promise<Parsed> {
@@ -32,8 +37,8 @@ export class ParseThread {
     return new Promise<Parsed>((resolve) => {
       worker.onmessage = (event: MessageEvent<ParsedReply<Config>>) => {
         const reply = event.data;
-        // A clone crosses threads unfrozen: frozen again, as parseArgs made it.
-        resolve("packed" in reply ? { config: deepFreeze(unpackOptions(reply.packed)) } : reply);
+        // A clone crosses threads unfrozen: frozen again, as parseArgs made it (each list is one string: nothing long to walk).
+        resolve("packed" in reply ? { packed: deepFreeze(reply.packed), lists: accessListsFrom(reply.access) } : reply);
       };
       worker.onerror = (event) => {
         // A worker that failed (its module could not load) is replaced on the next reload.

@@ -1,4 +1,5 @@
-// The messages between the reload's worker thread and the loop's thread: argv in, options (the address lists as one string each), a refusal or a failure out.
+// The messages between the reload's worker thread and the loop's thread: argv in, options (the address lists as one string each, and built), a refusal or a failure out.
+import type { AccessTables } from "../policy/access-policy.ts";
 
 /** The lists that may hold 100,000 entries (operators load country and abuse lists). */
 const LISTS = ["allow", "deny"] as const;
@@ -13,8 +14,8 @@ export interface PackedOptions<Options extends WithLists> {
 }
 
 /**
- * A string crosses threads as one copy, while the loop's thread rebuilds a cloned array one string at a
- * time, several times slower for a long list (bench/PROFILE.md). Every entry passed parseCidr, so none holds a newline.
+ * A string crosses threads as one copy and compares as one, while the loop's thread rebuilds a cloned array
+ * one string at a time and freezes it slower still (bench/PROFILE.md). Every entry passed parseCidr, so none holds a newline.
  */
 export function packOptions<Options extends WithLists>(options: Options): PackedOptions<Options> {
   const hardening = { ...options.hardening };
@@ -28,25 +29,15 @@ export function packOptions<Options extends WithLists>(options: Options): Packed
 }
 
 /**
- * What the worker posts: the options (plain data, packed); or the one-line reason it refused them (a
- * ConfigError: the file or the command line is wrong); or why it failed otherwise (a bug: an internal error).
+ * What the worker posts: the options (plain data, packed) and their allow and deny lists built (their buffers
+ * transferred); or the one-line reason it refused them (a ConfigError: the file or the command line is wrong);
+ * or why it failed otherwise (a bug: an internal error).
  */
 export type ParsedReply<Options extends WithLists> =
-  { packed: PackedOptions<Options> } | { refused: string } | { failed: string };
+  { packed: PackedOptions<Options>; access: AccessTables } | { refused: string } | { failed: string };
 
 /** What the loop's thread posts: the command line to parse, and the loop's wake-up fd (EventLoop.wakeFd) to write once the reply is posted. */
 export interface ParseRequest {
   argv: readonly string[];
   wakeFd: number;
-}
-
-/** The options packOptions took apart (a clone: its lists are put back in place). */
-export function unpackOptions<Options extends WithLists>({ options, lists }: PackedOptions<Options>): Options {
-  if (!options.hardening) return options;
-  const hardening = options.hardening as Record<(typeof LISTS)[number], readonly string[]>;
-  for (const name of LISTS) {
-    const joined = lists[name];
-    if (joined !== undefined) hardening[name] = joined === "" ? [] : joined.split("\n");
-  }
-  return options;
 }

@@ -2,6 +2,18 @@
 import { IPV6_OFFSET, ipv4At } from "../../native/index.ts";
 import type { Cidr } from "./cidr.ts";
 
+/** One family's disjoint ranges, sorted: range i's first and last address at [i * words, (i + 1) * words) of each. */
+export interface RangeTable {
+  readonly firsts: Uint32Array;
+  readonly lasts: Uint32Array;
+}
+
+/** An AddressSet's ranges as plain typed arrays: what a worker thread builds and posts (their buffers transferred), and AddressSet wraps as they are. */
+export interface RangeTables {
+  readonly v4: RangeTable;
+  readonly v6: RangeTable;
+}
+
 /**
  * One family's blocks as ranges of addresses, each address `words` big-endian 32-bit words
  * (IPv4: 1, IPv6: 4), range i at [i * words, (i + 1) * words) of `firsts` and `lasts`.
@@ -12,34 +24,12 @@ class Ranges {
   /** The source being looked up, as words: one scratch array, so a lookup allocates nothing. */
   readonly #source: Uint32Array;
 
-  /**
-   * CIDR blocks either nest or do not meet, so sorting by first address (the larger block first on a
-   * tie) and dropping every block inside the one kept before it leaves disjoint ranges.
-   */
   constructor(
     readonly words: number,
-    blocks: readonly Cidr[],
+    { firsts, lasts }: RangeTable,
   ) {
-    const rows = words === 1 ? sortedIpv4(blocks) : sortedIpv6(blocks);
-    const width = words + 1;
-    const firsts = new Uint32Array(blocks.length * words);
-    const lasts = new Uint32Array(blocks.length * words);
-    let count = 0;
-    for (let row = 0; row < rows.length; row += width) {
-      const at = count * words;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: at count 0, lasts[-1] reads undefined, and no word is <= undefined: nothing is skipped either way.
-      if (count > 0 && atOrBefore(rows, row, lasts, at - words, words)) continue; // inside the range kept before
-      const prefix = rows[row + words]!;
-      // Stryker disable next-line EqualityOperator: the extra word written at k = words is overwritten by the next range kept, or sliced off below.
-      for (let k = 0; k < words; k++) {
-        firsts[at + k] = rows[row + k]!;
-        lasts[at + k] = lastWord(rows[row + k]!, prefix - 32 * k);
-      }
-      count++;
-    }
-    this.firsts = firsts.slice(0, count * words);
-    // Stryker disable next-line MethodExpression: words past count * words are never read: length and the search go by firsts.
-    this.lasts = lasts.slice(0, count * words);
+    this.firsts = firsts;
+    this.lasts = lasts;
     this.#source = new Uint32Array(words);
   }
 
@@ -65,6 +55,35 @@ class Ranges {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: at low 0, lasts[-words] reads undefined, and no word is <= undefined: false either way.
     return low > 0 && atOrBefore(source, 0, this.lasts, (low - 1) * words, words);
   }
+}
+
+/**
+ * One family's blocks as a range table. CIDR blocks either nest or do not meet, so sorting by first address
+ * (the larger block first on a tie) and dropping every block inside the one kept before it leaves disjoint ranges.
+ */
+function rangeTable(words: number, blocks: readonly Cidr[]): RangeTable {
+  const rows = words === 1 ? sortedIpv4(blocks) : sortedIpv6(blocks);
+  const width = words + 1;
+  const firsts = new Uint32Array(blocks.length * words);
+  const lasts = new Uint32Array(blocks.length * words);
+  let count = 0;
+  for (let row = 0; row < rows.length; row += width) {
+    const at = count * words;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at count 0, lasts[-1] reads undefined, and no word is <= undefined: nothing is skipped either way.
+    if (count > 0 && atOrBefore(rows, row, lasts, at - words, words)) continue; // inside the range kept before
+    const prefix = rows[row + words]!;
+    // Stryker disable next-line EqualityOperator: the extra word written at k = words is overwritten by the next range kept, or sliced off below.
+    for (let k = 0; k < words; k++) {
+      firsts[at + k] = rows[row + k]!;
+      lasts[at + k] = lastWord(rows[row + k]!, prefix - 32 * k);
+    }
+    count++;
+  }
+  return {
+    firsts: firsts.slice(0, count * words),
+    // Stryker disable next-line MethodExpression: words past count * words are never read: length and the search go by firsts.
+    lasts: lasts.slice(0, count * words),
+  };
 }
 
 // The two sorts below return the blocks as rows (first address as words, then prefix), sorted by
@@ -138,20 +157,35 @@ function atOrBefore(a: Uint32Array, i: number, b: Uint32Array, j: number, words:
   return true;
 }
 
+function rangeTables(blocks: readonly Cidr[]): RangeTables {
+  return {
+    v4: rangeTable(
+      1,
+      blocks.filter((cidr) => cidr.ipv4),
+    ),
+    v6: rangeTable(
+      4,
+      blocks.filter((cidr) => !cidr.ipv4),
+    ),
+  };
+}
+
 /** The blocks of an --allow or --deny list, asked about raw sockaddr sources on the hot path. */
 export class AddressSet {
   readonly #v4: Ranges;
   readonly #v6: Ranges;
 
-  constructor(blocks: readonly Cidr[]) {
-    this.#v4 = new Ranges(
-      1,
-      blocks.filter((cidr) => cidr.ipv4),
-    );
-    this.#v6 = new Ranges(
-      4,
-      blocks.filter((cidr) => !cidr.ipv4),
-    );
+  /** The set of `blocks`, or the set whose ranges were built already (`tables`, from another AddressSet): wrapped, not copied. */
+  constructor(source: readonly Cidr[] | RangeTables) {
+    const tables = Array.isArray(source) ? rangeTables(source) : (source as RangeTables);
+    this.#v4 = new Ranges(1, tables.v4);
+    this.#v6 = new Ranges(4, tables.v6);
+  }
+
+  /** Its ranges, for another thread to wrap (transfer their buffers: this set is then unusable). */
+  get tables(): RangeTables {
+    const plain = ({ firsts, lasts }: Ranges) => ({ firsts, lasts });
+    return { v4: plain(this.#v4), v6: plain(this.#v6) };
   }
 
   /** Disjoint ranges left (nested blocks fold into the block holding them). */

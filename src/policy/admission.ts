@@ -2,7 +2,7 @@
 import type { SockaddrStorage } from "../../native/index.ts";
 import type { Transport } from "../base/rfc868.ts";
 import type { Log } from "../logging/log.ts";
-import { accessCheck, type SourceCheck } from "./access-policy.ts";
+import { accessCheck, buildAccessLists, type AccessLists, type SourceCheck } from "./access-policy.ts";
 import { rateCheck } from "./rate-limit.ts";
 import { Refusals, type RefusalCounter } from "./refusals.ts";
 import { oneSecondOf } from "./token-bucket.ts";
@@ -52,10 +52,18 @@ function admitThrough(transport: Transport, checks: readonly SourceCheck[], refu
   };
 }
 
-/** Build the checks once; a bad CIDR, rate or guard port throws ConfigError. */
-export function buildAdmission(given: HardeningOptions, log: Log, counters: RefusalCounter): Admission {
+/**
+ * Build the checks once; a bad CIDR, rate or guard port throws ConfigError. `lists`: the options' allow and
+ * deny lists built already (off this thread), read instead of `given`'s.
+ */
+export function buildAdmission(
+  given: HardeningOptions,
+  log: Log,
+  counters: RefusalCounter,
+  lists?: AccessLists,
+): Admission {
   const options = withDefaults(DEFAULTS.hardening, given);
-  const access = accessCheck(options.allow, options.deny);
+  const access = accessCheck(lists ?? buildAccessLists(options.allow, options.deny));
   checkGuardPorts(options.udpGuardPorts); // used per listener later, checked now
   const perSource =
     options.rate === undefined

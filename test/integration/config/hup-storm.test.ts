@@ -1,4 +1,4 @@
-// A SIGHUP storm with a large allow list (issue 16, item 2): the signals coalesce into a few reloads, parsed off the loop's thread, and the time service keeps answering; a SIGHUP during start-up is not lost.
+// A SIGHUP storm with a large allow list (issue 16, item 2): the signals coalesce into a few reloads, parsed and built off the loop's thread, and the time service keeps answering, even while the list changes; a SIGHUP during start-up is not lost.
 import { afterAll, expect, test } from "bun:test";
 import { renameSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
@@ -7,6 +7,8 @@ import { ConfigDir } from "../../support/config-files.ts";
 import { startQueryLoop } from "../../support/query-loop.ts";
 import { TIME_SCALE } from "../../support/emulation.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
+import { tcpTime } from "../../support/clients.ts";
+import { median } from "../../../bench/stats.ts";
 
 useSuiteTimeout();
 
@@ -20,11 +22,11 @@ afterAll(async () => {
 const ENTRIES = TIME_SCALE > 1 ? 20_000 : 100_000;
 const SIGNALS = 100;
 
-/** `ENTRIES` distinct /24 blocks in 10.0.0.0/8 and up, then 127.0.0.1 (the client); `extra` lines after the list. */
-function bigList(extra = ""): string {
+/** `ENTRIES` distinct /24 blocks in `first`.0.0.0/8 and up, then 127.0.0.1 (the client); `extra` lines after the list. */
+function bigList(extra = "", first = 10): string {
   const blocks = Array.from(
     { length: ENTRIES - 1 },
-    (_, i) => `  "${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24",`,
+    (_, i) => `  "${first + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24",`,
   );
   return `allow = [\n${blocks.join("\n")}\n  "127.0.0.1",\n]\n${extra}`;
 }
@@ -69,6 +71,48 @@ test(`${SIGNALS} SIGHUPs over about a second with a ${ENTRIES}-entry allow list:
   // Generous (2 shared cores; the worker parsing competes for them): before, 100 reloads back to back answered 8 requests in 3.5 s.
   expect(stormRate).toBeGreaterThan(quietRate / 10);
   expect(tally.answered).toBe(tally.sent);
+  expect(await server.stop()).toBe(0);
+});
+
+test(`reloads that change a ${ENTRIES}-entry allow list hold the time service for a small part of each reload`, async () => {
+  const lists = [bigList(), bigList("", 30)];
+  const path = files.write(lists[0]!);
+  const server = await startServer(["--config", path, "--quiet"]);
+  // One sequential client: each reply's wait, by when the query was sent.
+  const waits: { sent: number; ms: number }[] = [];
+  let querying = true;
+  const client = (async () => {
+    while (querying) {
+      const sent = performance.now();
+      expect((await tcpTime(server.port)).bytes.length).toBe(4);
+      waits.push({ sent, ms: performance.now() - sent });
+    }
+  })();
+  const reloads: { longest: number; took: number }[] = [];
+  for (let i = 1; i <= 5; i++) {
+    writeFileSync(`${path}.new`, lists[i % 2]!);
+    renameSync(`${path}.new`, path);
+    const from = server.stderr.count(RELOAD_LINE);
+    const signalled = performance.now();
+    server.proc.kill("SIGHUP");
+    expect(await server.stderr.waitFor(RELOAD_LINE, from)).toBe(`rfc868: reloaded ${path}: changed allow`);
+    const done = performance.now();
+    // The query in flight when the reload ended may still be waiting: the next one is sent after its reply.
+    const after = waits.length;
+    while (waits.length === after) await Bun.sleep(1);
+    const during = waits.filter(({ sent, ms }) => sent + ms >= signalled && sent <= done).map(({ ms }) => ms);
+    reloads.push({ longest: Math.max(...during), took: done - signalled });
+  }
+  querying = false;
+  await client;
+  console.log(
+    `changed-list reloads: longest wait ${reloads.map(({ longest }) => longest.toFixed(1)).join(", ")} ms; reload took ${reloads.map(({ took }) => took.toFixed(0)).join(", ")} ms`,
+  );
+  // A reload reads, parses and builds the whole list; had the loop's thread done the building (or split and frozen the
+  // list), a query would have waited for a large part of it (about 0.4 of each reload before). Off the thread, about 0.02.
+  const longest = median(reloads.map(({ longest }) => longest));
+  const took = median(reloads.map(({ took }) => took));
+  expect(longest).toBeLessThan(took / 10);
   expect(await server.stop()).toBe(0);
 });
 

@@ -1,7 +1,7 @@
 // AddressSet and parseCidr at their edges: each block's first and last address in, the neighbours outside out, for every prefix length.
 import { describe, expect, test } from "bun:test";
 import { encodeSockaddr, formatIp, ipv4Offset } from "../../../native/index.ts";
-import { accessCheck } from "../../../src/policy/access-policy.ts";
+import { accessCheck, accessListsFrom, accessTables, buildAccessLists } from "../../../src/policy/access-policy.ts";
 import { AddressSet } from "../../../src/policy/address-set.ts";
 import { parseCidr } from "../../../src/policy/cidr.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
@@ -47,8 +47,8 @@ describe("parseCidr", () => {
   });
 
   test("a bad --deny block names --deny, a bad --allow block --allow", () => {
-    expect(() => accessCheck([], ["10.0.0.1/8"])).toThrow('--deny "10.0.0.1/8": host bits are set after /8');
-    expect(() => accessCheck(["10.0.0.1/8"], [])).toThrow('--allow "10.0.0.1/8": host bits are set after /8');
+    expect(() => buildAccessLists([], ["10.0.0.1/8"])).toThrow('--deny "10.0.0.1/8": host bits are set after /8');
+    expect(() => buildAccessLists(["10.0.0.1/8"], [])).toThrow('--allow "10.0.0.1/8": host bits are set after /8');
   });
 });
 
@@ -144,5 +144,35 @@ describe("AddressSet", () => {
       holds(six, "10.0.0.1"),
       holds(six, "::ffff:10.0.0.1"),
     ]).toEqual([true, true, false, false]);
+  });
+});
+
+describe("lists built on another thread (the reload's worker)", () => {
+  test("posted as tables with their buffers transferred, they move rather than copy, and answer as built", () => {
+    const { tables, transfer } = accessTables(
+      buildAccessLists(["10.0.0.0/8", "10.1.0.0/16", "192.0.2.7", "2001:db8::/32"], ["10.6.0.0/16", "2001:db8:1::/48"]),
+    );
+    // Both lists, both families, first and last addresses: eight buffers, each its own.
+    expect(new Set(transfer).size).toBe(8);
+    const posted = structuredClone(tables, { transfer });
+    expect(transfer.map((buffer) => buffer.byteLength)).toEqual(Array(8).fill(0));
+    const lists = accessListsFrom(posted);
+    expect([lists.allow.ranges, lists.deny.ranges]).toEqual([3, 2]);
+    const check = accessCheck(lists)!;
+    const verdicts = Object.fromEntries(
+      ["10.6.1.1", "10.2.3.4", "11.0.0.1", "192.0.2.7", "192.0.2.8", "2001:db8:1::5", "2001:db8:2::1", "::1"].map(
+        (address) => [address, check(from(address))],
+      ),
+    );
+    expect(verdicts).toEqual({
+      "10.6.1.1": "denied",
+      "10.2.3.4": null,
+      "11.0.0.1": "not_allowed",
+      "192.0.2.7": null,
+      "192.0.2.8": "not_allowed",
+      "2001:db8:1::5": "denied",
+      "2001:db8:2::1": null,
+      "::1": "not_allowed",
+    });
   });
 });

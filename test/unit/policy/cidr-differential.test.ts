@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
 import { encodeSockaddr, formatIp } from "../../../native/index.ts";
-import { accessCheck } from "../../../src/policy/access-policy.ts";
+import { accessCheck, buildAccessLists } from "../../../src/policy/access-policy.ts";
 import { parseCidr } from "../../../src/policy/cidr.ts";
 import { TIME_SCALE } from "../../support/emulation.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
@@ -113,7 +113,9 @@ function ours(blockText: string, addressText: string): string {
     if (!(error instanceof RangeError)) throw error;
     return /host bits/.test(error.message) ? "H" : "E";
   }
-  return accessCheck([blockText], [])!(encodeSockaddr({ address: addressText, port: 40000 })) === null ? "1" : "0";
+  return accessCheck(buildAccessLists([blockText], []))!(encodeSockaddr({ address: addressText, port: 40000 })) === null
+    ? "1"
+    : "0";
 }
 
 describe("CIDR against Python's ipaddress", () => {
