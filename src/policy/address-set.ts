@@ -124,6 +124,7 @@ function sortedIpv6(blocks: readonly Cidr[]): Uint32Array {
     );
   }
   keys.sort();
+  // Stryker disable next-line NumericLiteral: with 6 the zero rows past the keys hold 0.0.0.0 or ::, at or before the range kept last, so they are skipped as inside it.
   const rows = new Uint32Array(keys.length * 5);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
@@ -141,13 +142,16 @@ function unit(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
-/** A word of a block's last address, from the same word of its first and the network bits inside that word. */
+/** A word of a block's last address, from the same word of its first and the network bits inside that word; for a Uint32Array, so a set top bit may come back as the sign. */
 function lastWord(first: number, networkBits: number): number {
   if (networkBits >= 32) return first;
-  // Stryker disable next-line EqualityOperator: at 0 bits the line below gives 0xffffffff too.
+  // Stryker disable next-line EqualityOperator: at 0 bits the lines below give the same word once stored (-1, which the Uint32Array reads as 0xffffffff).
   if (networkBits <= 0) return 0xffffffff;
+  // Stryker disable next-line NumericLiteral: networkBits is 1-31 here, so the mask's lowest bit is shifted out: 0xfffffffe gives the same mask.
+  const hostBits = 0xffffffff >>> networkBits;
+  // A Uint32Array store takes the word as unsigned, so no `>>> 0`.
   // Stryker disable next-line OrXor: parseCidr refuses host bits, so first has none under the mask: `^` is `|`.
-  return (first | (0xffffffff >>> networkBits)) >>> 0;
+  return first | hostBits;
 }
 
 /** Whether the `words` words at a[i..] are, as one unsigned number, at most those at b[j..]. */
