@@ -75,10 +75,12 @@ export function headEnd(bytes: Uint8Array, length: number, from = 0): number {
 /** Past the origin-form target (RFC 9112 §3.2.1) that starts at `from`; `from` itself when none does. */
 function targetEnd(head: Uint8Array, from: number): number {
   if (head[from] !== 0x2f) return from;
-  let i = from + 1;
+  // From the "/" itself, a target byte like the rest.
+  let i = from;
   for (;;) {
     if (TARGET[head[i]!] === 1) i++;
-    else if (head[i] === PERCENT && HEX[head[i + 1]!] === 1 && HEX[head[i + 2]!] === 1) i += 3;
+    // Past the "%" of a whole encoding: its two hex digits are target bytes too.
+    else if (head[i] === PERCENT && HEX[head[i + 1]!] === 1 && HEX[head[i + 2]!] === 1) i++;
     else return i;
   }
 }

@@ -71,6 +71,11 @@ describe("the server's --help", () => {
 
   test("rates and dates: good values, and each bad kind's exact message", () => {
     expect(parseRate("rate", "90/m")).toBe(1.5);
+    // The unit is the last character: nothing may follow it.
+    for (const text of ["10/sx", "10/s ", "10/mm"])
+      expect(usageMessage(() => parseRate("rate", text))).toBe(
+        `--rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got ${JSON.stringify(text)}`,
+      );
     expect(usageMessage(() => parseRate("rate", "fast"))).toBe(
       '--rate: expected a rate such as 20/s, 600/m or 10/h (above 0), got "fast"',
     );
