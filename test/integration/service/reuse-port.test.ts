@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
-import { readCounters, runLoad, startLoad } from "../../support/hardening.ts";
+import { parseCounters, readCounters, runLoad, startLoad } from "../../support/hardening.ts";
 import { USERNS_ROOT } from "../../support/emulation.ts";
 import { netnsProblem, privateNetns, type Netns } from "../../support/netns.ts";
 import { useSuiteTimeout } from "../../support/suite-timeout.ts";
@@ -101,13 +101,18 @@ async function oneLeavesUnderLoad(migrate: 0 | 1, how: Departure) {
   await load.release();
   const outcomes = summary.kinds.tcp ?? {};
   const lost = REQUESTS - (outcomes.ok ?? 0);
+  // The staying instance's own count beside the clients': a reply it dropped (tcp_reply_dropped) would be
+  // ours; a connection it never saw, the kernel's.
+  const survivor = await readCounters(stays);
+  const leaverLine = leaves.stderr.all.findLast((line) => line.startsWith("rfc868: counters: "));
+  const leaver = leaverLine ? parseCounters(leaverLine) : "none (killed)";
   console.log(
-    `reuse-port ${how}${queued ? ` (${queued} queued)` : ""}, tcp_migrate_req=${migrate}: ${lost} of ${REQUESTS} lost ${JSON.stringify(outcomes)}`,
+    `reuse-port ${how}${queued ? ` (${queued} queued)` : ""}, tcp_migrate_req=${migrate}: ${lost} of ${REQUESTS} lost ${JSON.stringify(outcomes)}; the staying instance: ${JSON.stringify(survivor)}, the leaving one: ${JSON.stringify(leaver)}`,
   );
   const expected = how === "sigkill-busy" ? [...RESETS, CUT_BY_CRASH] : RESETS;
   expect(Object.keys(outcomes).filter((outcome) => outcome !== "ok" && !expected.includes(outcome))).toEqual([]);
   expect(outcomes[CUT_BY_CRASH] ?? 0).toBeLessThanOrEqual(1);
-  return { outcomes, lost, survivor: await readCounters(stays) };
+  return { outcomes, lost, survivor };
 }
 
 describe.skipIf(skipReason !== null)("one of two instances leaves under load (private network namespace)", () => {
