@@ -1,6 +1,7 @@
 // The build's one timestamp (SOURCE_DATE_EPOCH): the commit's, so that two builds of one commit give the same bytes.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gitOutput } from "../src/base/build-info.ts";
 
 /**
  * Seconds since 1970: SOURCE_DATE_EPOCH when the caller set it, else the last commit's time
@@ -13,11 +14,8 @@ export function sourceDateEpoch(root: string, env: Record<string, string | undef
     if (!/^\d+$/.test(given)) throw new Error(`SOURCE_DATE_EPOCH is "${given}", not a number of seconds`);
     return Number(given);
   }
-  // Without git installed (a source tarball on a bare machine), as outside a checkout: spawnSync would throw.
-  const git = Bun.which("git")
-    ? Bun.spawnSync(["git", "log", "-1", "--format=%ct"], { cwd: root, stdout: "pipe", stderr: "pipe" })
-    : null;
-  const committed = git?.success ? git.stdout.toString().trim() : "";
+  // Outside a checkout, or without git installed (a source tarball on a bare machine): the changelog.
+  const committed = gitOutput(root, ["log", "-1", "--format=%ct"]) ?? "";
   if (/^\d+$/.test(committed)) return Number(committed);
   return changelogEpoch(readFileSync(join(root, "packaging/debian/changelog"), "utf8"));
 }

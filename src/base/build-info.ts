@@ -14,19 +14,20 @@ export interface BuildInfo {
 /** The commit embedded at build time, else the source tree's HEAD read once, at first use. */
 let commit: string | null = typeof RFC868_COMMIT === "string" ? RFC868_COMMIT : null;
 
+/** What `git -C dir ARGS...` printed, trimmed; null outside a checkout, or where git is not installed (spawnSync throws). */
+export function gitOutput(dir: string, args: readonly string[]): string | null {
+  try {
+    const run = Bun.spawnSync(["git", "-C", dir, ...args], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+    return run.exitCode === 0 ? run.stdout.toString().trim() : null;
+  } catch {
+    return null; // no git on PATH
+  }
+}
+
 /** `git rev-parse` on the tree this file is in: the commit the running source is. */
 export function sourceCommit(dir: string = import.meta.dir): string {
-  try {
-    const run = Bun.spawnSync(["git", "-C", dir, "rev-parse", "--short=12", "HEAD"], {
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "ignore",
-    });
-    const hash = run.stdout.toString().trim();
-    return run.exitCode === 0 && /^[0-9a-f]{12}$/.test(hash) ? hash : "unknown";
-  } catch {
-    return "unknown"; // no git on PATH
-  }
+  const hash = gitOutput(dir, ["rev-parse", "--short=12", "HEAD"]) ?? "";
+  return /^[0-9a-f]{12}$/.test(hash) ? hash : "unknown";
 }
 
 export function buildInfo(): BuildInfo {

@@ -24,13 +24,13 @@ export function checkoutCommit(): string {
 }
 
 /**
- * Whether `name` is installed; if not, one line says which test of `file` is skipped and why (the
- * systemd stage's container has no git, groff or gpg; CI's machine installs them).
+ * Where `name` is installed (findCommand); if it is not, one line says which test of `file` is skipped and
+ * why (the systemd stage's container has no git, groff or gpg; CI's machine installs them).
  */
-export function installedFor(name: string, file: string, test: string): boolean {
-  if (findCommand(name)) return true;
-  console.log(`${file}: skipping ${test}: ${name} is not installed`);
-  return false;
+export function installedFor(name: string, file: string, test: string): string | null {
+  const path = findCommand(name);
+  if (path === null) console.log(`${file}: skipping ${test}: ${name} is not installed`);
+  return path;
 }
 
 /**

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { compileExecutable } from "../../packaging/executable.ts";
 import { RUNTIME_TUNING } from "../../src/ops/runtime-tuning.ts";
 import { killAll, spawnTracked } from "../support/server-process.ts";
-import { findCommand, installedFor, runCommand } from "../support/commands.ts";
+import { installedFor, runCommand } from "../support/commands.ts";
 import { tcpTime } from "../support/clients.ts";
 import { useSuiteTimeout } from "../support/suite-timeout.ts";
 
@@ -27,12 +27,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const strace = findCommand("strace");
+const strace = installedFor("strace", "executable.test.ts", "the execve count");
 const git = installedFor("git", "executable.test.ts", "the embedded commit test");
-if (!strace)
-  console.log(
-    "executable.test.ts: the execve count is skipped, strace is not installed (CI installs it; locally: apt-get install -y strace)",
-  );
 
 function procStrings(pid: number, file: "environ" | "cmdline"): string[] {
   return readFileSync(`/proc/${pid}/${file}`, "utf8").split("\0").filter(Boolean);
