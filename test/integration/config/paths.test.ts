@@ -1,7 +1,7 @@
 // Bad --config paths (issue 16, items 3 and 4): a FIFO, /dev/zero, a directory, an oversized, empty, missing or unreadable file are refused with one line, at start-up and on SIGHUP, while the time service keeps answering.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { killAll, runServer, startServer, type ServerProcess } from "../../support/server-process.ts";
 import { tcpTime } from "../../support/clients.ts";
@@ -128,9 +128,26 @@ describe("on SIGHUP, with a client querying all along", () => {
   });
 });
 
+/**
+ * Why a server run from this checkout as --user cannot reload here, or null: the reload's worker loads its
+ * module (src/cli/config-worker.ts) after the drop, so the checkout must be open to other users. A clone in
+ * a `mktemp -d` directory (mode 0700) is not; the server then says so in its reload line, not the errno tested.
+ */
+function checkoutClosedToOthers(): string | null {
+  const worker = join(import.meta.dir, "../../../src/cli/config-worker.ts");
+  for (let dir = dirname(worker); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return `${dir} is not searchable by other users`;
+    if (dir === dirname(dir)) break;
+  }
+  return (statSync(worker).mode & 0o004) === 0 ? `${worker} is not readable by other users` : null;
+}
+
 describe("on SIGHUP, a file the server cannot open: refused with the errno, the time service keeps answering", () => {
   const ENOENT = /: cannot read it: open: No such file or directory \(ENOENT\)$/;
   const EACCES = /: cannot read it: open: Permission denied \(EACCES\)$/;
+  const closedCheckout = IS_ROOT ? checkoutClosedToOthers() : null;
+  if (closedCheckout)
+    console.log(`config/paths.test.ts: skipping a file unreadable by --user on reload: ${closedCheckout}`);
   const cases = [
     { what: "removed", args: [], spoil: (live: string) => rmSync(live), reason: ENOENT },
     {
@@ -143,7 +160,7 @@ describe("on SIGHUP, a file the server cannot open: refused with the errno, the 
       reason: ENOENT,
     },
     // Read as root at start-up, before the drop; a reload reads it as --user, who may not.
-    ...(IS_ROOT
+    ...(IS_ROOT && closedCheckout === null
       ? [
           {
             what: "unreadable by --user",
